@@ -1,0 +1,55 @@
+# Kỳ họp số — `make run` sets everything up and serves the demo; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export HOST PORT
+
+.PHONY: setup run test lint bench vendor translations db clean
+
+setup: $(VENV)/.installed static/vendor/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# PDF.js and socket.io-client come from npm and are copied into a git-ignored folder.
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor
+	mkdir -p static/vendor/pdfjs static/vendor/socket.io
+	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs \
+	   node_modules/pdfjs-dist/web/pdf_viewer.mjs node_modules/pdfjs-dist/web/pdf_viewer.css static/vendor/pdfjs/
+	cp -r node_modules/pdfjs-dist/web/images static/vendor/pdfjs/
+	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
+	touch $@
+
+vendor: static/vendor/.installed
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d translations
+
+db: setup
+	$(BIN)/flask --app paperless db upgrade
+
+run: db
+	$(BIN)/flask --app paperless demo --if-empty
+	$(BIN)/python -m paperless.serve
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: setup
+	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done; \
+	else echo "No benchmarks yet."; fi
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache tests/artifacts

@@ -1,0 +1,155 @@
+"""The OpenAPI 3 document of /api/v1. tests/test_openapi.py keeps it in step with the routes."""
+
+from __future__ import annotations
+
+from paperless.domain.labels import AGENDA_KINDS, COUNCIL_LEVELS, GENDERS, MEETING_KINDS
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict:
+    text = {400: "Bad request", 401: "Not authenticated", 403: "Role not allowed",
+            404: "Not found (or in a council you have no role in)", 409: "Conflict",
+            413: "Too large", 422: "Invalid field", 429: "Too many failed logins"}
+    return {str(s): {"description": text[s], **_json(_ref("Error"))} for s in statuses}
+
+
+def _op(summary: str, ok: int, schema: dict | None, *errors: int, request: dict | None = None,
+        params: list | None = None, public: bool = False) -> dict:
+    op = {"summary": summary,
+          "responses": {str(ok): {"description": "OK", **(_json(schema) if schema else {})},
+                        **_errors(*errors)}}
+    if request:
+        op["requestBody"] = {"required": True, **_json(request)}
+    if params:
+        op["parameters"] = params
+    if public:
+        op["security"] = []
+    return op
+
+
+def _path_id(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _query_int(name: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": "integer"}}
+
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_DATE = {"type": "string", "format": "date"}
+_NULL_INT = {"type": ["integer", "null"]}
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["code", "message"],
+        "properties": {"code": _STR, "message": _STR, "details": {}}}}},
+    "Credentials": {"type": "object", "required": ["username", "password"],
+                    "properties": {"username": _STR, "password": _STR}},
+    "Token": {"type": "object", "required": ["token"], "properties": {
+        "token": _STR, "token_type": _STR, "expires_at": {"type": "string", "format": "date-time"}}},
+    "Council": {"type": "object", "properties": {
+        "id": _INT, "name": _STR, "level": {"type": "string", "enum": sorted(COUNCIL_LEVELS)},
+        "parent_id": _NULL_INT}},
+    "CouncilInput": {"type": "object", "required": ["name", "level"], "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "level": {"type": "string", "enum": sorted(COUNCIL_LEVELS)}, "parent_id": _NULL_INT}},
+    "Delegate": {"type": "object", "properties": {
+        "id": _INT, "council_id": _INT, "term_id": _INT, "full_name": _STR, "gender": _STR,
+        "birth_date": {"type": ["string", "null"], "format": "date"},
+        "group": {"type": ["string", "null"]}, "committee": {"type": ["string", "null"]},
+        "positions": {"type": "array", "items": _STR}, "status": {"type": ["string", "null"]},
+        "status_history": {"type": "array", "items": {"type": "object", "properties": {
+            "status": _STR, "effective_date": _DATE, "note": _STR}}}}},
+    "DelegateInput": {"type": "object", "required": ["full_name"], "properties": {
+        "full_name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "gender": {"type": "string", "enum": sorted(GENDERS)}, "birth_date": _DATE,
+        "term_id": _INT, "group_id": _INT, "committee_id": _INT, "serving_from": _DATE,
+        "positions": {"type": "array", "items": _STR}}},
+    "AgendaItem": {"type": "object", "properties": {
+        "id": _INT, "parent_id": _NULL_INT, "position": _INT, "number": _STR, "title": _STR,
+        "kind": {"type": "string", "enum": sorted(AGENDA_KINDS)}, "presenter": _STR,
+        "planned_minutes": _NULL_INT, "description": _STR,
+        "children": {"type": "array", "items": _ref("AgendaItem")}}},
+    "AgendaItemInput": {"type": "object", "required": ["title"], "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 500},
+        "kind": {"type": "string", "enum": sorted(AGENDA_KINDS)}, "presenter": _STR,
+        "planned_minutes": {"type": "integer", "minimum": 1, "maximum": 1440},
+        "parent_id": _INT, "description": _STR}},
+    "Meeting": {"type": "object", "properties": {
+        "id": _INT, "council_id": _INT, "term_id": _INT,
+        "kind": {"type": "string", "enum": sorted(MEETING_KINDS)}, "number": _NULL_INT,
+        "title": _STR, "place": _STR, "start_date": _DATE, "end_date": _DATE,
+        "status": {"type": "string", "enum": ["draft", "published", "in_progress", "closed"]},
+        "agenda": {"type": "array", "items": _ref("AgendaItem")},
+        "invitees": {"type": "array", "items": {"type": "object"}}}},
+    "MeetingInput": {"type": "object",
+                     "required": ["term_id", "kind", "title", "start_date", "end_date"],
+                     "properties": {
+                         "term_id": _INT, "kind": {"type": "string", "enum": sorted(MEETING_KINDS)},
+                         "title": {"type": "string", "minLength": 1, "maxLength": 300},
+                         "number": {"type": "integer", "minimum": 1, "maximum": 999},
+                         "place": _STR, "start_date": _DATE, "end_date": _DATE}},
+}
+
+
+def document() -> dict:
+    council = _path_id("council_id")
+    meeting = _path_id("meeting_id")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Kỳ họp số API", "version": "1",
+                 "description": "Paperless sessions for Vietnamese People's Councils. "
+                                "Errors: {\"error\": {\"code\", \"message\"}}."},
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": SCHEMAS,
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/openapi.json": {"get": _op("This document", 200, {"type": "object"},
+                                                public=True)},
+            "/api/v1/auth/token": {"post": _op(
+                "Exchange username and password for a bearer token", 201, _ref("Token"),
+                400, 401, 422, 429, request=_ref("Credentials"), public=True)},
+            "/api/v1/councils": {
+                "get": _op("Councils you have a role in", 200, {"type": "object", "properties": {
+                    "councils": {"type": "array", "items": _ref("Council")}}}, 401),
+                "post": _op("Create a council (superuser, or admin of the parent)", 201,
+                            _ref("Council"), 400, 401, 403, 404, 422,
+                            request=_ref("CouncilInput")),
+            },
+            "/api/v1/councils/{council_id}/delegates": {
+                "get": _op("Delegates of a council", 200, {"type": "object", "properties": {
+                    "delegates": {"type": "array", "items": _ref("Delegate")}}}, 401, 403, 404,
+                    params=[council, _query_int("term_id")]),
+                "post": _op("Add a delegate (secretariat)", 201, _ref("Delegate"),
+                            400, 401, 403, 404, 422, request=_ref("DelegateInput"),
+                            params=[council]),
+            },
+            "/api/v1/meetings": {
+                "get": _op("Meetings you may see", 200, {"type": "object", "properties": {
+                    "meetings": {"type": "array", "items": _ref("Meeting")}}}, 401, 403, 404,
+                    params=[_query_int("council_id")]),
+                "post": _op("Create a meeting (secretariat)", 201, _ref("Meeting"),
+                            400, 401, 403, 404, 422, request=_ref("MeetingInput")),
+            },
+            "/api/v1/meetings/{meeting_id}": {
+                "get": _op("A meeting with its agenda tree", 200, _ref("Meeting"),
+                           401, 403, 404, params=[meeting]),
+            },
+            "/api/v1/meetings/{meeting_id}/agenda-items": {
+                "post": _op("Add an agenda item (secretariat)", 201, _ref("AgendaItem"),
+                            400, 401, 403, 404, 409, 422, request=_ref("AgendaItemInput"),
+                            params=[meeting]),
+            },
+        },
+    }

@@ -1,0 +1,52 @@
+"""Model → JSON shapes of the API (the schemas in openapi.py describe the same)."""
+
+from __future__ import annotations
+
+from paperless.domain.agenda import Node, build_tree
+from paperless.models import AgendaItem, Council, Delegate, Meeting
+
+
+def council(c: Council) -> dict:
+    return {"id": c.id, "name": c.name, "level": c.level, "parent_id": c.parent_id}
+
+
+def delegate(d: Delegate) -> dict:
+    return {
+        "id": d.id, "council_id": d.council_id, "term_id": d.term_id, "full_name": d.full_name,
+        "gender": d.gender, "birth_date": d.birth_date.isoformat() if d.birth_date else None,
+        "group": d.group.name if d.group else None,
+        "committee": d.committee.name if d.committee else None,
+        "positions": list(d.positions or []), "status": d.current_status,
+        "status_history": [{"status": c.status, "effective_date": c.effective_date.isoformat(),
+                            "note": c.note} for c in d.status_changes],
+    }
+
+
+def agenda_item(item: AgendaItem, number: str | None = None, children=None) -> dict:
+    data = {
+        "id": item.id, "parent_id": item.parent_id, "position": item.position,
+        "title": item.title, "kind": item.kind, "presenter": item.presenter,
+        "planned_minutes": item.planned_minutes, "description": item.description,
+    }
+    if number is not None:
+        data["number"] = number
+        data["children"] = children or []
+    return data
+
+
+def _tree(nodes: list[Node]) -> list[dict]:
+    return [agenda_item(n.item, n.number, _tree(n.children)) for n in nodes]
+
+
+def meeting(m: Meeting, *, with_agenda: bool = False) -> dict:
+    data = {
+        "id": m.id, "council_id": m.council_id, "term_id": m.term_id, "kind": m.kind,
+        "number": m.number, "title": m.title, "place": m.place,
+        "start_date": m.start_date.isoformat(), "end_date": m.end_date.isoformat(),
+        "status": m.status,
+    }
+    if with_agenda:
+        data["agenda"] = _tree(build_tree(m.agenda_items))
+        data["invitees"] = [{"id": i.id, "kind": i.kind, "full_name": i.full_name,
+                             "title": i.title} for i in m.invitees]
+    return data

@@ -1,0 +1,134 @@
+"""Command line: `flask --app paperless …` or the `paperless` console script."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from paperless import db
+from paperless.config import DEMO_PASSWORD
+from paperless.services import delegates as delegate_service
+from paperless.services import users as user_service
+from paperless.services.access import SYSTEM
+from paperless.services.errors import ServiceError
+
+
+def register(app: Flask) -> None:
+    for command in (db_group, user_group, delegates_group, demo):
+        app.cli.add_command(command)
+
+
+def _fail(exc: ServiceError) -> None:
+    db.session.rollback()
+    raise click.ClickException(exc.message)
+
+
+@click.group("db", help="Cơ sở dữ liệu (database).")
+def db_group():
+    pass
+
+
+@db_group.command("upgrade", help="Apply every Alembic migration up to the code's head.")
+@with_appcontext
+def db_upgrade():
+    db.upgrade(current_app.config["DATABASE_URL"])
+    current, head = db.schema_status(current_app.extensions["paperless.engine"])
+    click.echo(f"Database at revision {current} (head {head}).")
+
+
+@db_group.command("current", help="Show the database revision.")
+@with_appcontext
+def db_current():
+    current, head = db.schema_status(current_app.extensions["paperless.engine"])
+    click.echo(f"current: {current or 'empty'}  head: {head}")
+
+
+@click.group("user", help="Tài khoản (user accounts).")
+def user_group():
+    pass
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Họ và tên.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--pin", default=None, help="PIN 4–8 chữ số cho máy tính bảng.")
+@click.option("--council", "council_id", type=int, help="Council id for the role.")
+@click.option("--role", type=click.Choice(["admin", "secretariat", "chair", "delegate",
+                                           "official", "guest", "screen"]))
+@click.option("--delegate", "delegate_id", type=int, help="Delegate id (role delegate).")
+@click.option("--superuser", is_flag=True, help="Deployment-wide administrator.")
+@with_appcontext
+def user_add(username, full_name, password, pin, council_id, role, delegate_id, superuser):
+    """Create a user, optionally with a role in one council."""
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    if bool(council_id) != bool(role):
+        raise click.UsageError("--council and --role go together.")
+    try:
+        user = user_service.create_user(
+            SYSTEM, username=username, full_name=full_name, password=password, pin=pin,
+            is_superuser=superuser, production=current_app.config["ENV_NAME"] == "production",
+            commit=False)
+        if role:
+            user_service.assign_role(SYSTEM, user, council_id, role, delegate_id, commit=False)
+        db.session.commit()
+    except ServiceError as exc:
+        _fail(exc)
+    click.echo(f"User {user.username} created (id {user.id}).")
+
+
+@click.group("delegates", help="Đại biểu (delegates).")
+def delegates_group():
+    pass
+
+
+@delegates_group.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--term", "term_id", type=int, required=True, help="Term (nhiệm kỳ) id.")
+@with_appcontext
+def delegates_import(csv_file: Path, term_id: int):
+    """Import delegates from a UTF-8 CSV; bad rows are reported and skipped."""
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    try:
+        rows = delegate_service.import_csv(SYSTEM, term_id, csv_file.read_bytes())
+    except ServiceError as exc:
+        _fail(exc)
+    good = [r for r in rows if not r.errors]
+    for row in rows:
+        if row.errors:
+            click.echo(f"dòng {row.line}: {' '.join(row.errors)}", err=True)
+    click.echo(f"Imported {len(good)} of {len(rows)} rows.")
+    if len(good) != len(rows):
+        sys.exit(1)
+
+
+@click.command("demo", help="Load the demo council, accounts and session into an empty database.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")
+@with_appcontext
+def demo(if_empty: bool):
+    from paperless.services.demo import ACCOUNTS, DEMO_PIN, load_demo
+
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    try:
+        council = load_demo()
+        click.echo(f"Demo loaded: {council.name}.")
+    except ServiceError as exc:
+        if not (if_empty and exc.code == "not_empty"):
+            _fail(exc)
+        db.session.rollback()
+        click.echo("Database already holds data; demo not loaded again.")
+    if current_app.config["ENV_NAME"] != "production":
+        click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
+        for username, full_name, role, _superuser in ACCOUNTS:
+            click.echo(f"  {username:<12} {role:<12} {full_name}")
+        click.echo(f"  daibieu01…daibieu30  delegate  (tablet PIN {DEMO_PIN})")
+
+
+def main() -> None:
+    from paperless import create_app
+
+    FlaskGroup(create_app=create_app, help="Kỳ họp số.")(prog_name="paperless")

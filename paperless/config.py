@@ -1,0 +1,63 @@
+"""Configuration from PAPERLESS_* environment variables.
+
+Everything a deployment may change is read here once, so the rest of the app
+reads `app.config` and never the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "kyhopso"
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("PAPERLESS_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve()
+
+
+def _secret_key(folder: Path) -> str:
+    """Generate the secret key into the instance folder on first start; never in git."""
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load(overrides: dict | None = None) -> dict:
+    folder = instance_path()
+    env = os.environ.get("PAPERLESS_ENV", "development")
+    config = {
+        "ENV_NAME": env,
+        "INSTANCE_PATH": str(folder),
+        "DATABASE_URL": os.environ.get(
+            "PAPERLESS_DATABASE_URL", f"sqlite:///{folder / 'paperless.sqlite3'}"
+        ),
+        "SOCKETIO_ASYNC_MODE": os.environ.get("PAPERLESS_ASYNC_MODE", "gevent"),
+        "SOCKETIO_QUEUE": os.environ.get("PAPERLESS_SOCKETIO_QUEUE") or None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=int(os.environ.get("PAPERLESS_SESSION_MINUTES", "720"))
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "API_TOKEN_HOURS": int(os.environ.get("PAPERLESS_API_TOKEN_HOURS", "24")),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("PAPERLESS_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_WINDOW_MINUTES": int(os.environ.get("PAPERLESS_LOGIN_WINDOW_MINUTES", "15")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("PAPERLESS_MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_SUPPORTED_LOCALES": ["vi", "en"],
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SCHEMA_CHECK": True,
+    }
+    if overrides:
+        config.update(overrides)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = os.environ.get("PAPERLESS_SECRET_KEY") or _secret_key(folder)
+    return config

@@ -1,0 +1,79 @@
+"""Database engine, session and the Alembic bridge.
+
+One SQLAlchemy engine per app; a scoped session bound to it is removed at the
+end of every request or socket event. SQLite runs in WAL mode so readers never
+block the writer (a vote being cast while tablets read the agenda).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+session = scoped_session(sessionmaker(expire_on_commit=False))
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def schema_status(engine: Engine) -> tuple[str | None, str]:
+    """(current revision of the database, head revision of the code)."""
+    head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, head
+
+
+class SchemaNotMigrated(RuntimeError):
+    pass
+
+
+def require_current_schema(engine: Engine) -> None:
+    current, head = schema_status(engine)
+    if current != head:
+        raise SchemaNotMigrated(
+            f"Cơ sở dữ liệu chưa được nâng cấp (đang ở {current or 'trống'}, cần {head}). "
+            "Chạy: flask --app paperless db upgrade  "
+            f"(database not migrated: at {current or 'empty'}, code needs {head}; "
+            "run `flask --app paperless db upgrade`)"
+        )

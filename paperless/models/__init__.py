@@ -1,0 +1,24 @@
+"""SQLAlchemy 2 typed models. Import from here; Alembic reads `Base.metadata`."""
+
+from paperless.db import Base
+from paperless.models.council import Committee, Council, DelegateGroup, Term
+from paperless.models.delegate import Delegate, DelegateStatusChange
+from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
+from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
+
+__all__ = [
+    "AgendaItem",
+    "ApiToken",
+    "Base",
+    "Committee",
+    "Council",
+    "Delegate",
+    "DelegateGroup",
+    "DelegateStatusChange",
+    "LoginAttempt",
+    "Meeting",
+    "MeetingInvitee",
+    "RoleAssignment",
+    "Term",
+    "User",
+]

@@ -1,0 +1,241 @@
+"""Meetings, their invitees and their agenda."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from paperless import db
+from paperless.domain import agenda as agenda_rules
+from paperless.domain import meetings as meeting_rules
+from paperless.domain.labels import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
+from paperless.models import AgendaItem, Meeting, MeetingInvitee, Term
+from paperless.services.access import MANAGERS, PARTICIPANTS, STAFF, Actor, require
+from paperless.services.errors import Conflict, Invalid, NotFound
+
+
+def _visible(actor: Actor, meeting: Meeting) -> bool:
+    if actor.is_superuser or actor.has(meeting.council_id, STAFF):
+        return True
+    return meeting.status in meeting_rules.VISIBLE_TO_PARTICIPANTS
+
+
+def list_meetings(actor: Actor, council_id: int | None = None) -> list[Meeting]:
+    query = select(Meeting).order_by(Meeting.start_date.desc(), Meeting.id.desc())
+    if council_id is not None:
+        require(actor, council_id, PARTICIPANTS)
+        query = query.where(Meeting.council_id == council_id)
+    elif not actor.is_superuser:
+        query = query.where(Meeting.council_id.in_(actor.council_ids))
+    return [m for m in db.session.scalars(query) if _visible(actor, m)]
+
+
+def get_meeting(actor: Actor, meeting_id: int, allowed=PARTICIPANTS) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("Không tìm thấy kỳ họp.")
+    require(actor, meeting.council_id, allowed)
+    if not _visible(actor, meeting):
+        raise NotFound("Không tìm thấy kỳ họp.")
+    return meeting
+
+
+def _validate(kind: str, title: str, start_date: date, end_date: date) -> str:
+    if kind not in MEETING_KINDS:
+        raise Invalid("Loại kỳ họp không hợp lệ.", details={"kind": sorted(MEETING_KINDS)})
+    title = " ".join((title or "").split())
+    if not title:
+        raise Invalid("Tên kỳ họp không được để trống.", details={"title": "required"})
+    if end_date < start_date:
+        raise Invalid("Ngày kết thúc không được trước ngày khai mạc.")
+    return title[:300]
+
+
+def create_meeting(actor: Actor, *, term_id: int, kind: str, title: str, number: int | None,
+                   place: str, start_date: date, end_date: date) -> Meeting:
+    term = db.session.get(Term, term_id)
+    if term is None:
+        raise NotFound("Không tìm thấy nhiệm kỳ.")
+    require(actor, term.council_id, MANAGERS)
+    title = _validate(kind, title, start_date, end_date)
+    if number is not None and not 1 <= number <= 999:
+        raise Invalid("Số kỳ họp phải từ 1 đến 999.")
+    meeting = Meeting(council_id=term.council_id, term_id=term.id, kind=kind, title=title,
+                      number=number, place=(place or "").strip()[:300],
+                      start_date=start_date, end_date=end_date, status="draft")
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def update_meeting(actor: Actor, meeting_id: int, *, kind: str, title: str, number: int | None,
+                   place: str, start_date: date, end_date: date) -> Meeting:
+    meeting = get_meeting(actor, meeting_id, MANAGERS)
+    if meeting.status == "closed":
+        raise Conflict("Kỳ họp đã bế mạc, không thể sửa.", code="meeting_closed")
+    meeting.title = _validate(kind, title, start_date, end_date)
+    meeting.kind, meeting.number = kind, number
+    meeting.place = (place or "").strip()[:300]
+    meeting.start_date, meeting.end_date = start_date, end_date
+    db.session.commit()
+    return meeting
+
+
+def set_status(actor: Actor, meeting_id: int, status: str) -> Meeting:
+    meeting = get_meeting(actor, meeting_id, MANAGERS)
+    if status not in MEETING_STATUSES or not meeting_rules.can_transition(meeting.status, status):
+        raise Conflict(
+            f"Không thể chuyển kỳ họp từ “{MEETING_STATUSES[meeting.status]}” sang "
+            f"“{MEETING_STATUSES.get(status, status)}”.", code="invalid_transition")
+    meeting.status = status
+    db.session.commit()
+    return meeting
+
+
+def add_invitee(actor: Actor, meeting_id: int, *, kind: str, full_name: str, title: str,
+                user_id: int | None = None) -> MeetingInvitee:
+    meeting = get_meeting(actor, meeting_id, MANAGERS)
+    if kind not in {"official", "guest"}:
+        raise Invalid("Loại khách mời không hợp lệ.")
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise Invalid("Họ tên không được để trống.")
+    invitee = MeetingInvitee(kind=kind, full_name=full_name[:120],
+                             title=(title or "").strip()[:200], user_id=user_id)
+    meeting.invitees.append(invitee)
+    db.session.commit()
+    return invitee
+
+
+# --- agenda ---------------------------------------------------------------
+
+def agenda_tree(meeting: Meeting) -> list[agenda_rules.Node]:
+    return agenda_rules.build_tree(meeting.agenda_items)
+
+
+def _editable_meeting(actor: Actor, meeting_id: int) -> Meeting:
+    meeting = get_meeting(actor, meeting_id, MANAGERS)
+    if not meeting_rules.agenda_editable(meeting.status):
+        raise Conflict("Chương trình chỉ sửa được trước khi khai mạc.", code="agenda_locked")
+    return meeting
+
+
+def _get_item(actor: Actor, item_id: int) -> tuple[Meeting, AgendaItem]:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound("Không tìm thấy mục chương trình.")
+    return _editable_meeting(actor, item.meeting_id), item
+
+
+def _clean_item(title: str, kind: str, planned_minutes: int | None) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise Invalid("Tên mục không được để trống.", details={"title": "required"})
+    if kind not in AGENDA_KINDS:
+        raise Invalid("Loại mục không hợp lệ.", details={"kind": sorted(AGENDA_KINDS)})
+    if planned_minutes is not None and not 0 < planned_minutes <= 24 * 60:
+        raise Invalid("Thời lượng dự kiến phải từ 1 đến 1440 phút.")
+    return title[:500]
+
+
+def add_agenda_item(actor: Actor, meeting_id: int, *, title: str, kind: str = "other",
+                    presenter: str = "", planned_minutes: int | None = None,
+                    parent_id: int | None = None, description: str = "") -> AgendaItem:
+    meeting = _editable_meeting(actor, meeting_id)
+    title = _clean_item(title, kind, planned_minutes)
+    if parent_id is not None:
+        parent = db.session.get(AgendaItem, parent_id)
+        if parent is None or parent.meeting_id != meeting.id:
+            raise Invalid("Mục cha không thuộc kỳ họp này.", details={"parent_id": "invalid"})
+    siblings = [i.position for i in meeting.agenda_items if i.parent_id == parent_id]
+    item = AgendaItem(parent_id=parent_id, title=title, kind=kind,
+                      presenter=(presenter or "").strip()[:200], planned_minutes=planned_minutes,
+                      description=(description or "")[:5000],
+                      position=max(siblings) + 1 if siblings else 0)
+    # Through the relationship, so the meeting's loaded agenda includes the new item.
+    meeting.agenda_items.append(item)
+    db.session.commit()
+    return item
+
+
+def update_agenda_item(actor: Actor, item_id: int, *, title: str, kind: str, presenter: str,
+                       planned_minutes: int | None, description: str = "") -> AgendaItem:
+    _, item = _get_item(actor, item_id)
+    item.title = _clean_item(title, kind, planned_minutes)
+    item.kind, item.planned_minutes = kind, planned_minutes
+    item.presenter = (presenter or "").strip()[:200]
+    item.description = (description or "")[:5000]
+    db.session.commit()
+    return item
+
+
+def delete_agenda_item(actor: Actor, item_id: int) -> None:
+    meeting, item = _get_item(actor, item_id)
+    children = [i for i in meeting.agenda_items if i.parent_id == item.id]
+    if children:
+        raise Conflict("Hãy xóa hoặc chuyển các mục con trước.", code="has_children")
+    meeting.agenda_items.remove(item)
+    db.session.commit()
+
+
+def _siblings(meeting: Meeting, parent_id: int | None) -> list[int]:
+    items = [i for i in meeting.agenda_items if i.parent_id == parent_id]
+    return [i.id for i in sorted(items, key=lambda i: (i.position, i.id))]
+
+
+def _apply_order(meeting: Meeting, order: list[int]) -> None:
+    positions = {i.id: i for i in meeting.agenda_items}
+    for item_id, position in agenda_rules.reorder(order, order).items():
+        positions[item_id].position = position
+
+
+def move_agenda_item(actor: Actor, item_id: int, offset: int) -> None:
+    meeting, item = _get_item(actor, item_id)
+    _apply_order(meeting, agenda_rules.move(_siblings(meeting, item.parent_id), item.id, offset))
+    db.session.commit()
+
+
+def reorder_agenda(actor: Actor, meeting_id: int, parent_id: int | None,
+                   order: list[int]) -> None:
+    meeting = _editable_meeting(actor, meeting_id)
+    try:
+        agenda_rules.reorder(_siblings(meeting, parent_id), order)
+    except ValueError as exc:
+        raise Invalid("Thứ tự mới phải liệt kê đúng các mục cùng cấp.", code="invalid_order") from exc
+    _apply_order(meeting, order)
+    db.session.commit()
+
+
+def nest_agenda_item(actor: Actor, item_id: int, parent_id: int | None) -> None:
+    """Put an item under another parent (or at the top level), as the parent's last child."""
+    meeting, item = _get_item(actor, item_id)
+    parents = {i.id: i.parent_id for i in meeting.agenda_items}
+    if parent_id is not None:
+        if parent_id not in parents:
+            raise Invalid("Mục cha không thuộc kỳ họp này.")
+        if agenda_rules.is_descendant(parents, item.id, parent_id):
+            raise Invalid("Không thể đặt một mục vào chính nó hoặc mục con của nó.",
+                          code="agenda_cycle")
+    old_parent = item.parent_id
+    item.parent_id = parent_id
+    item.position = len(_siblings(meeting, parent_id))
+    db.session.flush()
+    _apply_order(meeting, _siblings(meeting, old_parent))
+    db.session.commit()
+
+
+def meeting_for_today(actor: Actor, council_id: int, today: date | None = None) -> Meeting | None:
+    """The meeting a participant should see first: the one in progress, else the next
+    upcoming, else the most recent one."""
+    today = today or date.today()
+    meetings = list_meetings(actor, council_id)
+    for wanted in (
+        lambda m: m.status == "in_progress",
+        lambda m: m.status == "published" and m.end_date >= today,
+        lambda m: m.status != "draft",
+    ):
+        candidates = [m for m in meetings if wanted(m)]
+        if candidates:
+            return min(candidates, key=lambda m: abs((m.start_date - today).days))
+    return None

@@ -1,0 +1,56 @@
+"""Server-rendered pages: thin controllers that call the service functions."""
+
+from flask import Flask, flash, g, redirect, render_template, request
+
+from paperless.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
+
+
+def register(app: Flask) -> None:
+    from paperless.web import auth, councils, delegates, home, meetings
+
+    auth.init_app(app)
+    for module in (auth, home, councils, delegates, meetings):
+        app.register_blueprint(module.bp)
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc: ServiceError):
+        if request.path.startswith("/api/"):
+            from paperless.api.errors import error_response
+
+            return error_response(exc.status, exc.code, exc.message, exc.details)
+        if isinstance(exc, Unauthorized):
+            return redirect("/login")
+        if isinstance(exc, (NotFound, Forbidden)) or request.method == "GET":
+            return render_template("error.html", status=exc.status, message=exc.message), exc.status
+        # A refused form: say why on the page the user came from; nothing was stored.
+        flash(exc.message, "error")
+        from paperless.web.forms import back
+
+        return redirect(back())
+
+    for status, message in ((403, "Bạn không có quyền truy cập trang này."),
+                            (404, "Không tìm thấy trang."),
+                            (405, "Phương thức không được hỗ trợ."),
+                            (413, "Tệp tải lên quá lớn."),
+                            (500, "Lỗi máy chủ. Vui lòng thử lại.")):
+        app.register_error_handler(status, _page_error(status, message))
+
+    @app.context_processor
+    def _layout_context():
+        from flask_babel import get_locale
+
+        from paperless.domain import labels
+
+        return {"actor": g.get("actor"), "current_council": g.get("council"), "L": labels,
+                "get_locale": get_locale, "council_names": g.get("council_names", {})}
+
+
+def _page_error(status: int, message: str):
+    def handler(_exc):
+        if request.path.startswith("/api/"):
+            from paperless.api.errors import error_response, http_code
+
+            return error_response(status, http_code(status), message)
+        return render_template("error.html", status=status, message=message), status
+
+    return handler

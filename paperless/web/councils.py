@@ -1,0 +1,71 @@
+"""Secretariat pages: councils, terms, delegate groups and committees."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+
+from paperless.domain.labels import COUNCIL_LEVELS
+from paperless.services import councils as council_service
+from paperless.services import delegates as delegate_service
+from paperless.services.access import MANAGERS
+from paperless.web import forms
+from paperless.web.auth import login_required
+
+bp = Blueprint("councils", __name__, url_prefix="/councils")
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("councils/index.html",
+                           councils=council_service.list_councils(g.actor), levels=COUNCIL_LEVELS)
+
+
+@bp.post("/")
+@login_required
+def create():
+    council = council_service.create_council(
+        g.actor, name=forms.text("name"), level=forms.text("level"),
+        parent_id=forms.optional_int("parent_id", "HĐND cấp trên"))
+    flash(f"Đã tạo {council.name}.", "success")
+    return redirect(url_for(".show", council_id=council.id))
+
+
+@bp.get("/<int:council_id>")
+@login_required
+def show(council_id: int):
+    council = council_service.get_council(g.actor, council_id, MANAGERS | {"chair"})
+    totals = {t.id: delegate_service.total_delegates_on(t.id, date.today()) for t in council.terms}
+    return render_template("councils/show.html", council=council, totals=totals,
+                           levels=COUNCIL_LEVELS,
+                           can_manage=g.actor.has(council.id, MANAGERS) or g.actor.is_superuser)
+
+
+@bp.post("/<int:council_id>/terms")
+@login_required
+def add_term(council_id: int):
+    seats = forms.optional_int("seats", "Số đại biểu được bầu") or 0
+    council_service.create_term(
+        g.actor, council_id, name=forms.text("name"),
+        start_date=forms.required_date("start_date", "Ngày bắt đầu"),
+        end_date=forms.optional_date("end_date", "Ngày kết thúc"), seats=seats)
+    flash("Đã thêm nhiệm kỳ.", "success")
+    return redirect(url_for(".show", council_id=council_id))
+
+
+@bp.post("/<int:council_id>/groups")
+@login_required
+def add_group(council_id: int):
+    council_service.add_group(g.actor, council_id, forms.text("name"))
+    flash("Đã thêm Tổ đại biểu.", "success")
+    return redirect(forms.back(url_for(".show", council_id=council_id)))
+
+
+@bp.post("/<int:council_id>/committees")
+@login_required
+def add_committee(council_id: int):
+    council_service.add_committee(g.actor, council_id, forms.text("name"))
+    flash("Đã thêm Ban.", "success")
+    return redirect(forms.back(url_for(".show", council_id=council_id)))

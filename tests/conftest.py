@@ -1,0 +1,57 @@
+"""Shared fixtures: a migrated SQLite database per test, the app, clients, the demo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from paperless import db
+from tests.support import make_app
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    monkeypatch.setenv("PAPERLESS_INSTANCE_PATH", str(folder))
+    monkeypatch.delenv("PAPERLESS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PAPERLESS_ENV", raising=False)
+    return folder
+
+
+@pytest.fixture
+def database_url(instance) -> str:
+    url = f"sqlite:///{instance / 'test.sqlite3'}"
+    db.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    application = make_app(database_url)
+    with application.app_context():
+        yield application
+    db.session.remove()
+
+
+@pytest.fixture
+def demo(app):
+    from paperless.services.demo import load_demo
+
+    return load_demo()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def pytest_configure(config):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PAPERLESS_ASYNC_MODE", "threading")
