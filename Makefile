@@ -18,8 +18,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # PDF.js and socket.io-client come from npm and are copied into a git-ignored folder.
+# `npm install --no-save` from the lock file: `npm ci` trips over pdfjs-dist's optional
+# native canvas packages (for Node only, which the browser build never needs).
 static/vendor/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-save --omit=optional --no-audit --no-fund --loglevel=error
 	rm -rf static/vendor
 	mkdir -p static/vendor/pdfjs static/vendor/socket.io
 	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs \
