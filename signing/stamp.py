@@ -1,0 +1,422 @@
+"""Visible signature blocks per Decree 30/2020/NĐ-CP, drawn as PDF vector content.
+
+* Signer block (blue): position, optional handwritten-signature image, name,
+  "Ký bởi: …" and the signing time.
+* Organisation block (top right of page 1): red round seal (vector, generated
+  from the organisation's name, or a caller-supplied PNG) plus the
+  organisation's name and the signing time in ISO 8601, Vietnam time.
+
+Text goes through HarfBuzz with an embedded subset of an OpenType font (Noto
+Sans by default): the 14 standard PDF fonts cannot show Vietnamese diacritics.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.content import ResourceType
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp.base import BaseStamp
+
+from .errors import StampError
+
+NOTO_DIR = Path("/usr/share/fonts/truetype/noto")
+DEFAULT_FONT = str(NOTO_DIR / "NotoSans-Regular.ttf")
+DEFAULT_BOLD_FONT = str(NOTO_DIR / "NotoSans-Bold.ttf")
+# Deployments may point these at another Unicode TTF/OTF (e.g. Times New Roman).
+FONT_ENV = "SIGNING_FONT"
+BOLD_FONT_ENV = "SIGNING_FONT_BOLD"
+
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+BLUE = (0.0, 0.2, 0.7)
+RED = (0.85, 0.05, 0.05)
+BLACK = (0.0, 0.0, 0.0)
+# pyHanko formats the signing time with this and hands us the string; we parse it
+# back so we can show it in Vietnam time with a colon in the offset.
+_TS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+@dataclass(frozen=True)
+class FontConfig:
+    """Paths of the regular and bold fonts used in visible signatures."""
+
+    regular: str = field(default_factory=lambda: os.environ.get(FONT_ENV, DEFAULT_FONT))
+    bold: str | None = field(
+        default_factory=lambda: os.environ.get(BOLD_FONT_ENV, DEFAULT_BOLD_FONT)
+    )
+
+    def checked(self) -> FontConfig:
+        """Return a config whose files exist; a missing bold face falls back to regular."""
+        if not Path(self.regular).is_file():
+            raise StampError(
+                f"font file {self.regular} not found (install fonts-noto-core or set {FONT_ENV})",
+                code="font_missing",
+            )
+        bold = self.bold if self.bold and Path(self.bold).is_file() else self.regular
+        return FontConfig(self.regular, bold)
+
+
+def iso_vietnam_time(ts: datetime, tz: timezone = VIETNAM_TZ) -> str:
+    """ISO 8601 with offset, e.g. 2025-07-01T10:15:30+07:00 (Decree 30 asks for VN time)."""
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return ts.astimezone(tz).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    bold: bool = False
+    size: float = 8.0
+    color: tuple[float, float, float] = BLACK
+
+
+class _BlockStamp(BaseStamp):
+    """Draws lines of text, an optional image and an optional vector seal in a fixed box."""
+
+    def __init__(self, writer: BasePdfFileWriter, style, box: layout.BoxConstraints, ts: str):
+        super().__init__(writer=writer, style=style, box=box)
+        fonts = style.fonts.checked()
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
+        try:
+            self._engines = {
+                False: GlyphAccumulatorFactory(fonts.regular).create_font_engine(writer),
+                True: GlyphAccumulatorFactory(fonts.bold).create_font_engine(writer),
+            }
+        except Exception as exc:
+            raise StampError(f"cannot load font: {exc}", code="font_missing") from exc
+        self.set_resource(ResourceType.FONT, pdf_name("/FR"), self._engines[False].as_resource())
+        self.set_resource(ResourceType.FONT, pdf_name("/FB"), self._engines[True].as_resource())
+        try:
+            when = datetime.strptime(ts, _TS_FORMAT)
+        except ValueError:
+            when = datetime.now(UTC)
+        self.signing_time = iso_vietnam_time(when)
+
+    # -- text helpers --------------------------------------------------------
+    def _shape(self, text: str, bold: bool, size: float):
+        engine = self._engines[bold]
+        # Td offsets inside the shaped ops are scaled by the engine's font size.
+        engine.font_size = size
+        res = engine.shape(unicodedata.normalize("NFC", text))
+        return res.graphics_ops, res.x_advance * size
+
+    def _text_width(self, text: str, bold: bool, size: float) -> float:
+        return self._shape(text, bold, size)[1]
+
+    def _fit(self, line: _Line, width: float, min_size: float = 5.5) -> list[_Line]:
+        """Shrink a line to ``width``; below ``min_size`` wrap it at spaces instead."""
+        w = self._text_width(line.text, line.bold, line.size)
+        if w <= width:
+            return [line]
+        size = line.size * width / w
+        if size >= min_size or " " not in line.text:
+            return [_Line(line.text, line.bold, max(size, 1.0), line.color)]
+        words = line.text.split(" ")
+        out, cur = [], ""
+        for word in words:
+            cand = f"{cur} {word}".strip()
+            if cur and self._text_width(cand, line.bold, line.size) > width:
+                out.append(cur)
+                cur = word
+            else:
+                cur = cand
+        out.append(cur)
+        result: list[_Line] = []
+        for part in out:
+            result.extend(self._fit(_Line(part, line.bold, line.size, line.color), width, 1.0))
+        return result
+
+    def _text_at(self, text: str, bold: bool, size: float, color, x: float, y: float) -> bytes:
+        ops, _ = self._shape(text, bold, size)
+        font = b"/FB" if bold else b"/FR"
+        return b"q %g %g %g rg BT %s %g Tf 1 0 0 1 %g %g Tm %s ET Q" % (
+            *color,
+            font,
+            size,
+            x,
+            y,
+            ops,
+        )
+
+    def _lines_block(
+        self, lines: list[_Line], x: float, width: float, y_top: float, align: str
+    ) -> tuple[list[bytes], float]:
+        """Render lines downward from ``y_top``; return ops and the y below the last line."""
+        ops = []
+        y = y_top
+        for line in lines:
+            y -= line.size * 1.05
+            w = self._text_width(line.text, line.bold, line.size)
+            lx = x + (width - w) / 2 if align == "center" else x
+            ops.append(self._text_at(line.text, line.bold, line.size, line.color, lx, y))
+            y -= line.size * 0.3
+        return ops, y
+
+    @staticmethod
+    def _height(lines: list[_Line]) -> float:
+        return sum(line.size * 1.35 for line in lines)
+
+    def _image(self, path: str, x: float, y: float, w: float, h: float) -> bytes:
+        try:
+            from PIL import Image
+            from pyhanko.pdf_utils.images import pil_image
+        except ImportError as exc:  # pragma: no cover - Pillow is optional
+            raise StampError("Pillow is needed for image stamps", code="image_missing") from exc
+        try:
+            img = Image.open(path)
+        except OSError as exc:
+            raise StampError(f"cannot open image {path}: {exc}", code="image_missing") from exc
+        # keep the aspect ratio inside the w x h slot, centred
+        scale = min(w / img.width, h / img.height)
+        iw, ih = img.width * scale, img.height * scale
+        name = "/Im" + Path(path).stem.replace(" ", "_")[:20]
+        self.set_resource(ResourceType.XOBJECT, pdf_name(name), pil_image(img, self.writer))
+        return b"q %g 0 0 %g %g %g cm %s Do Q" % (
+            iw,
+            ih,
+            x + (w - iw) / 2,
+            y + (h - ih) / 2,
+            name.encode("ascii"),
+        )
+
+    # -- seal ------------------------------------------------------------------
+    @staticmethod
+    def _circle(cx: float, cy: float, r: float) -> bytes:
+        k = 0.5523 * r  # cubic Bezier approximation of a quarter circle
+        return (
+            b"%g %g m %g %g %g %g %g %g c %g %g %g %g %g %g c "
+            b"%g %g %g %g %g %g c %g %g %g %g %g %g c h"
+            % (
+                cx + r,
+                cy,
+                cx + r,
+                cy + k,
+                cx + k,
+                cy + r,
+                cx,
+                cy + r,
+                cx - k,
+                cy + r,
+                cx - r,
+                cy + k,
+                cx - r,
+                cy,
+                cx - r,
+                cy - k,
+                cx - k,
+                cy - r,
+                cx,
+                cy - r,
+                cx + k,
+                cy - r,
+                cx + r,
+                cy - k,
+                cx + r,
+                cy,
+            )
+        )
+
+    def _arc_text(
+        self, text: str, cx: float, cy: float, radius: float, size: float, top: bool
+    ) -> list[bytes]:
+        """Glyph by glyph along an arc: clockwise over the top, left-to-right under the bottom."""
+        chars = list(unicodedata.normalize("NFC", text))
+        spacing = size * 0.08
+        widths = [self._text_width(c, True, size) + spacing for c in chars]
+        total = sum(widths)
+        span = total / radius
+        ops = []
+        s = 0.0
+        for ch, w in zip(chars, widths, strict=True):
+            mid = (s + w / 2) / radius
+            if top:
+                theta = math.pi / 2 + span / 2 - mid
+                phi = theta - math.pi / 2
+            else:
+                theta = 3 * math.pi / 2 - span / 2 + mid
+                phi = theta + math.pi / 2
+            c, sn = math.cos(phi), math.sin(phi)
+            half = (w - spacing) / 2
+            x = cx + radius * math.cos(theta) - half * c
+            y = cy + radius * math.sin(theta) - half * sn
+            glyph_ops, _ = self._shape(ch, True, size)
+            ops.append(
+                b"BT /FB %g Tf %g %g %g %g %g %g Tm %s ET" % (size, c, sn, -sn, c, x, y, glyph_ops)
+            )
+            s += w
+        return ops
+
+    def _seal(self, name: str, cx: float, cy: float, r: float) -> list[bytes]:
+        top, bottom = _split_seal_text(name)
+        ring = r * 0.66
+        band = r - ring
+        size = band * 0.52
+        ops = [b"q %g %g %g RG %g %g %g rg" % (*RED, *RED)]
+        ops.append(b"%g w %s S" % (r * 0.05, self._circle(cx, cy, r - r * 0.025)))
+        ops.append(b"%g w %s S" % (r * 0.02, self._circle(cx, cy, ring)))
+        # shrink the font if the name would run around more than ~200 degrees
+        for text in (top, bottom):
+            if text:
+                w = self._text_width(text, True, size) * 1.1
+                limit = (ring + band / 2) * math.radians(200 if text is top else 140)
+                if w > limit:
+                    size *= limit / w
+        cap = size * 0.72
+        ops.extend(self._arc_text(top, cx, cy, ring + (band - cap) / 2, size, True))
+        if bottom:
+            ops.extend(self._arc_text(bottom, cx, cy, ring + (band + cap) / 2, size, False))
+        ops.append(_star(cx, cy, ring * 0.55))
+        ops.append(b"Q")
+        return ops
+
+    # -- layout ----------------------------------------------------------------
+    def _render_inner_content(self):
+        return self.style.layout(self)
+
+
+def _split_seal_text(name: str) -> tuple[str, str]:
+    """Put the organisation type on the top arc and the place on the bottom one."""
+    name = " ".join(name.upper().split())
+    for prefix in ("HỘI ĐỒNG NHÂN DÂN", "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN"):
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return prefix, name[len(prefix) :].strip()
+    words = name.split(" ")
+    if len(words) < 4:
+        return name, ""
+    half = len(name) / 2
+    acc = 0
+    for i, word in enumerate(words):
+        acc += len(word) + 1
+        if acc >= half:
+            return " ".join(words[: i + 1]), " ".join(words[i + 1 :])
+    return name, ""
+
+
+def _star(cx: float, cy: float, r: float) -> bytes:
+    pts = []
+    for i in range(10):
+        rad = r if i % 2 == 0 else r * 0.4
+        a = math.pi / 2 + i * math.pi / 5
+        pts.append((cx + rad * math.cos(a), cy + rad * math.sin(a)))
+    path = b"%g %g m " % pts[0] + b" ".join(b"%g %g l" % p for p in pts[1:])
+    return path + b" h f"
+
+
+@dataclass(frozen=True)
+class SignerStampStyle(TextStampStyle):
+    """Blue block for the person signing (e.g. the chair), placed at the signature place."""
+
+    signer_name: str = ""
+    position: str = ""
+    signature_image: str | None = None
+    fonts: FontConfig = field(default_factory=FontConfig)
+    color: tuple[float, float, float] = BLUE
+    border_width: int = 0
+    timestamp_format: str = _TS_FORMAT
+
+    def create_stamp(self, writer, box, text_params):
+        return _BlockStamp(writer, self, box, text_params.get("ts", ""))
+
+    def layout(self, st: _BlockStamp) -> list[bytes]:
+        w, h = st.box.width, st.box.height
+        pad = 3.0
+        inner = w - 2 * pad
+        head = (
+            st._fit(_Line(self.position.upper(), True, 10, self.color), inner)
+            if self.position
+            else []
+        )
+        name = st._fit(_Line(self.signer_name, True, 10, self.color), inner)
+        meta = []
+        for text in (f"Ký bởi: {self.signer_name}", f"Thời gian ký: {st.signing_time}"):
+            meta.extend(st._fit(_Line(text, False, 7.5, self.color), inner))
+        ops, y = st._lines_block(head, pad, inner, h - pad, "center")
+        bottom_h = st._height(name) + st._height(meta)
+        if self.signature_image:
+            slot = y - pad - bottom_h
+            if slot > 4:
+                ops.append(st._image(self.signature_image, pad, pad + bottom_h, inner, slot))
+            y_name = pad + bottom_h
+        else:
+            # no image: centre name + details in the space left under the position
+            y_name = pad + bottom_h + max(0.0, (y - pad - bottom_h) / 2)
+        more, y2 = st._lines_block(name, pad, inner, y_name, "center")
+        ops.extend(more)
+        more, _ = st._lines_block(meta, pad, inner, y2, "center")
+        ops.extend(more)
+        return ops
+
+
+@dataclass(frozen=True)
+class OrganisationStampStyle(TextStampStyle):
+    """Red seal + organisation name + ISO 8601 signing time (top right of page 1)."""
+
+    organisation_name: str = ""
+    seal_image: str | None = None
+    fonts: FontConfig = field(default_factory=FontConfig)
+    text_color: tuple[float, float, float] = BLACK
+    border_width: int = 0
+    timestamp_format: str = _TS_FORMAT
+
+    def create_stamp(self, writer, box, text_params):
+        return _BlockStamp(writer, self, box, text_params.get("ts", ""))
+
+    def layout(self, st: _BlockStamp) -> list[bytes]:
+        w, h = st.box.width, st.box.height
+        pad = 2.0
+        d = min(h - 2 * pad, w * 0.4)
+        ops: list[bytes] = []
+        if self.seal_image:
+            ops.append(st._image(self.seal_image, pad, (h - d) / 2, d, d))
+        else:
+            ops.extend(st._seal(self.organisation_name, pad + d / 2, h / 2, d / 2))
+        tx = pad + d + 5
+        inner = w - tx - pad
+        lines = st._fit(_Line(f"Ký bởi: {self.organisation_name}", True, 8, self.text_color), inner)
+        lines += st._fit(_Line("Thời gian ký:", False, 7.5, self.text_color), inner)
+        lines += st._fit(_Line(st.signing_time, False, 7.5, self.text_color), inner)
+        top = h / 2 + st._height(lines) / 2
+        more, _ = st._lines_block(lines, tx, inner, top, "left")
+        ops.extend(more)
+        return ops
+
+
+def signer_stamp(
+    signer_name: str,
+    position: str,
+    *,
+    fonts: FontConfig | None = None,
+    signature_image: str | None = None,
+) -> SignerStampStyle:
+    """Style for the signer's block, e.g. ``signer_stamp("Nguyễn Văn A", "Chủ tịch")``."""
+    fonts = (fonts or FontConfig()).checked()
+    if signature_image and not Path(signature_image).is_file():
+        raise StampError(f"image {signature_image} not found", code="image_missing")
+    return SignerStampStyle(
+        signer_name=signer_name, position=position, fonts=fonts, signature_image=signature_image
+    )
+
+
+def organisation_stamp(
+    organisation_name: str,
+    *,
+    fonts: FontConfig | None = None,
+    seal_image: str | None = None,
+) -> OrganisationStampStyle:
+    """Style for the organisation's block: generated red seal unless ``seal_image`` (PNG) given."""
+    fonts = (fonts or FontConfig()).checked()
+    if seal_image and not Path(seal_image).is_file():
+        raise StampError(f"image {seal_image} not found", code="image_missing")
+    return OrganisationStampStyle(
+        organisation_name=organisation_name, fonts=fonts, seal_image=seal_image
+    )
