@@ -27,7 +27,7 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs \
 	   node_modules/pdfjs-dist/web/pdf_viewer.mjs node_modules/pdfjs-dist/web/pdf_viewer.css static/vendor/pdfjs/
 	cp -r node_modules/pdfjs-dist/web/images static/vendor/pdfjs/
-	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
 	touch $@
 
 vendor: static/vendor/.installed

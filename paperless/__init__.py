@@ -44,10 +44,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         cors_allowed_origins=[],
     )
 
-    from paperless import api, cli, web
+    from paperless import api, cli, realtime, web
 
     web.register(app)
     api.register(app)
+    realtime.register(app)
     cli.register(app)
 
     @app.teardown_appcontext

@@ -49,7 +49,13 @@ def load(overrides: dict | None = None) -> dict:
         "API_TOKEN_HOURS": int(os.environ.get("PAPERLESS_API_TOKEN_HOURS", "24")),
         "LOGIN_MAX_FAILURES": int(os.environ.get("PAPERLESS_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("PAPERLESS_LOGIN_WINDOW_MINUTES", "15")),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("PAPERLESS_MAX_UPLOAD_MB", "100")) * 1024 * 1024,
+        "MAX_DOCUMENT_BYTES": int(os.environ.get("PAPERLESS_MAX_DOCUMENT_MB", "100")) * 1024 * 1024,
+        # Behind nginx: "/_blobs/" makes document downloads an X-Accel-Redirect to that
+        # internal location (which maps to instance/blobs/); Apache/lighttpd: X-Sendfile.
+        "X_ACCEL_PREFIX": os.environ.get("PAPERLESS_X_ACCEL_PREFIX") or None,
+        "USE_X_SENDFILE": os.environ.get("PAPERLESS_X_SENDFILE") == "1",
+        # Whether tablets may keep confidential documents offline (default: no).
+        "OFFLINE_CONFIDENTIAL": os.environ.get("PAPERLESS_OFFLINE_CONFIDENTIAL") == "1",
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_SUPPORTED_LOCALES": ["vi", "en"],
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
@@ -58,6 +64,8 @@ def load(overrides: dict | None = None) -> dict:
     }
     if overrides:
         config.update(overrides)
+    # A multipart body carries the file plus a little form overhead.
+    config.setdefault("MAX_CONTENT_LENGTH", config["MAX_DOCUMENT_BYTES"] + 1024 * 1024)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = os.environ.get("PAPERLESS_SECRET_KEY") or _secret_key(folder)
     return config

@@ -45,6 +45,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def include_name(name, type_, _parent_names) -> bool:
+    """Autogenerate ignores the search index that migrations create by hand (FTS5 tables)."""
+    return not (type_ == "table" and name and name.startswith("document_page_fts"))
+
+
 def alembic_config(url: str) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))

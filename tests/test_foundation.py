@@ -30,7 +30,8 @@ def test_models_and_migrations_agree(database_url):
 
     engine = db.make_engine(database_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": db.include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

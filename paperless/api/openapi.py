@@ -90,6 +90,33 @@ SCHEMAS = {
         "status": {"type": "string", "enum": ["draft", "published", "in_progress", "closed"]},
         "agenda": {"type": "array", "items": _ref("AgendaItem")},
         "invitees": {"type": "array", "items": {"type": "object"}}}},
+    "DocumentVersion": {"type": "object", "properties": {
+        "number": _INT, "sha256": _STR, "size": _INT, "page_count": _INT, "original_name": _STR,
+        "converted_from": {"type": ["string", "null"]},
+        "active_content": {"type": "array", "items": {"type": "object"}},
+        "uploaded_at": {"type": "string", "format": "date-time"}, "file_url": _STR,
+        "thumbnail_url": {"type": ["string", "null"]}}},
+    "Document": {"type": "object", "properties": {
+        "id": _INT, "meeting_id": _INT, "agenda_item_id": _NULL_INT, "title": _STR,
+        "access": {"type": "string", "enum": ["public", "delegates", "confidential"]},
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "unread": {"type": "boolean"}, "current": _ref("DocumentVersion"),
+        "versions": {"type": "array", "items": _ref("DocumentVersion")}}},
+    "DocumentUpload": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "PDF; .docx/.doc/.odt are converted with LibreOffice"},
+        "title": _STR, "agenda_item_id": _INT,
+        "access": {"type": "string", "enum": ["public", "delegates", "confidential"]}}},
+    "Note": {"type": "object", "properties": {
+        "id": _INT, "page": _INT, "kind": {"type": "string", "enum": ["highlight", "comment"]},
+        "rect": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+        "text": _STR, "colour": _STR, "updated_at": {"type": "string", "format": "date-time"}}},
+    "NoteInput": {"type": "object", "required": ["page", "kind", "rect"], "properties": {
+        "version": _INT, "page": {"type": "integer", "minimum": 1},
+        "kind": {"type": "string", "enum": ["highlight", "comment"]},
+        "rect": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+        "text": {"type": "string", "maxLength": 5000},
+        "colour": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}}},
     "MeetingInput": {"type": "object",
                      "required": ["term_id", "kind", "title", "start_date", "end_date"],
                      "properties": {
@@ -100,9 +127,38 @@ SCHEMAS = {
 }
 
 
+def _multipart(schema: dict) -> dict:
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
+def _pdf(summary: str, *errors: int, params: list) -> dict:
+    return {"summary": summary, "parameters": params, "responses": {
+        "200": {"description": "The PDF", "content": {"application/pdf": {}}},
+        "206": {"description": "A byte range of the PDF"},
+        "304": {"description": "Not modified (If-None-Match matched the ETag)"},
+        "416": {"description": "Range not satisfiable"}, **_errors(*errors)}}
+
+
 def document() -> dict:
     council = _path_id("council_id")
     meeting = _path_id("meeting_id")
+    doc = _path_id("document_id")
+    version = {"name": "version", "in": "query", "required": False,
+               "schema": {"type": "integer", "minimum": 1}}
+    doc_list = {"type": "object", "properties": {
+        "documents": {"type": "array", "items": _ref("Document")}}}
+    upload = _op("Upload a document (secretariat); checked by content", 201, _ref("Document"),
+                 400, 401, 403, 404, 409, 413, 422, params=[meeting])
+    upload["requestBody"] = _multipart(_ref("DocumentUpload"))
+    new_version = _op("Supersede with a new version (secretariat)", 201, _ref("Document"),
+                      400, 401, 403, 404, 413, 422, params=[doc])
+    new_version["requestBody"] = _multipart({"type": "object", "required": ["file"],
+                                             "properties": {"file": {"type": "string",
+                                                                     "format": "binary"}}})
+    thumbnail = _op("First-page thumbnail", 200, None, 401, 403, 404, params=[doc, version])
+    thumbnail["responses"]["200"] = {"description": "PNG", "content": {"image/png": {}}}
+    export = _pdf("The PDF with my notes as PDF annotations", 401, 403, 404,
+                  params=[doc, version])
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kỳ họp số API", "version": "1",
@@ -145,6 +201,60 @@ def document() -> dict:
             "/api/v1/meetings/{meeting_id}": {
                 "get": _op("A meeting with its agenda tree", 200, _ref("Meeting"),
                            401, 403, 404, params=[meeting]),
+            },
+            "/api/v1/meetings/{meeting_id}/documents": {
+                "get": _op("The meeting's documents I may read, with unread markers", 200,
+                           doc_list, 401, 403, 404, params=[meeting]),
+                "post": upload,
+            },
+            "/api/v1/meetings/{meeting_id}/documents/publish": {
+                "post": _op("Publish all unpublished documents, or the listed ones", 200,
+                            {"type": "object", "properties": {
+                                "published": {"type": "array", "items": _INT}}},
+                            400, 401, 403, 404, 422, params=[meeting],
+                            request={"type": "object", "properties": {
+                                "document_ids": {"type": "array", "items": _INT}}}),
+            },
+            "/api/v1/meetings/{meeting_id}/search": {
+                "get": _op("Diacritic-insensitive full-text search", 200, {
+                    "type": "object", "properties": {"results": {"type": "array", "items": {
+                        "type": "object", "properties": {
+                            "document_id": _INT, "title": _STR, "version": _INT, "page": _INT,
+                            "snippet": _STR}}}}}, 401, 403, 404,
+                    params=[meeting, {"name": "q", "in": "query", "required": True,
+                                      "schema": {"type": "string", "maxLength": 200}}]),
+            },
+            "/api/v1/documents/{document_id}": {
+                "get": _op("A document and its versions", 200, _ref("Document"), 401, 403, 404,
+                           params=[doc]),
+            },
+            "/api/v1/documents/{document_id}/versions": {"post": new_version},
+            "/api/v1/documents/{document_id}/publish": {
+                "post": _op("Publish one document", 200, _ref("Document"), 401, 403, 404, 422,
+                            params=[doc]),
+            },
+            "/api/v1/documents/{document_id}/file": {
+                "get": _pdf("The PDF: strong ETag (SHA-256), conditional GET, byte ranges; "
+                            "confidential documents are watermarked per reader", 401, 403, 404,
+                            params=[doc, version]),
+            },
+            "/api/v1/documents/{document_id}/thumbnail": {"get": thumbnail},
+            "/api/v1/documents/{document_id}/export": {"get": export},
+            "/api/v1/documents/{document_id}/notes": {
+                "get": _op("My notes on a version", 200, {"type": "object", "properties": {
+                    "notes": {"type": "array", "items": _ref("Note")}}}, 401, 403, 404,
+                    params=[doc, version]),
+                "post": _op("Add a note (private to me)", 201, _ref("Note"), 400, 401, 403, 404,
+                            422, request=_ref("NoteInput"), params=[doc]),
+            },
+            "/api/v1/notes/{note_id}": {
+                "patch": _op("Change my note's text or colour", 200, _ref("Note"),
+                             400, 401, 404, 422, params=[_path_id("note_id")],
+                             request={"type": "object", "properties": {
+                                 "text": _STR, "colour": _STR}}),
+                "delete": {"summary": "Delete my note", "parameters": [_path_id("note_id")],
+                           "responses": {"204": {"description": "Deleted"},
+                                         **_errors(401, 404)}},
             },
             "/api/v1/meetings/{meeting_id}/agenda-items": {
                 "post": _op("Add an agenda item (secretariat)", 201, _ref("AgendaItem"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paperless.domain.agenda import Node, build_tree
-from paperless.models import AgendaItem, Council, Delegate, Meeting
+from paperless.models import AgendaItem, Council, Delegate, Document, DocumentVersion, Meeting
 
 
 def council(c: Council) -> dict:
@@ -49,4 +49,27 @@ def meeting(m: Meeting, *, with_agenda: bool = False) -> dict:
         data["agenda"] = _tree(build_tree(m.agenda_items))
         data["invitees"] = [{"id": i.id, "kind": i.kind, "full_name": i.full_name,
                              "title": i.title} for i in m.invitees]
+    return data
+
+
+def version(v: DocumentVersion) -> dict:
+    return {
+        "number": v.number, "sha256": v.sha256, "size": v.size, "page_count": v.page_count,
+        "original_name": v.original_name, "converted_from": v.converted_from,
+        "active_content": v.active_content, "uploaded_at": v.uploaded_at.isoformat(),
+        "file_url": f"/api/v1/documents/{v.document_id}/file?version={v.number}",
+        "thumbnail_url": (f"/api/v1/documents/{v.document_id}/thumbnail?version={v.number}"
+                          if v.thumbnail_sha256 else None),
+    }
+
+
+def document(d: Document, unread: bool | None = None) -> dict:
+    data = {
+        "id": d.id, "meeting_id": d.meeting_id, "agenda_item_id": d.agenda_item_id,
+        "title": d.title, "access": d.access,
+        "published_at": d.published_at.isoformat() if d.published_at else None,
+        "current": version(d.current), "versions": [version(v) for v in d.versions],
+    }
+    if unread is not None:
+        data["unread"] = unread
     return data

@@ -1,7 +1,7 @@
 from alembic import context
 
 from paperless import models
-from paperless.db import make_engine
+from paperless.db import include_name, make_engine
 
 config = context.config
 target_metadata = models.Base.metadata
@@ -9,7 +9,7 @@ target_metadata = models.Base.metadata
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -27,7 +27,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # render_as_batch: SQLite can only ALTER tables by copying them.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 

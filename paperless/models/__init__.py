@@ -3,6 +3,13 @@
 from paperless.db import Base
 from paperless.models.council import Committee, Council, DelegateGroup, Term
 from paperless.models.delegate import Delegate, DelegateStatusChange
+from paperless.models.document import (
+    Document,
+    DocumentPage,
+    DocumentRead,
+    DocumentVersion,
+    PersonalNote,
+)
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
 
@@ -15,9 +22,14 @@ __all__ = [
     "Delegate",
     "DelegateGroup",
     "DelegateStatusChange",
+    "Document",
+    "DocumentPage",
+    "DocumentRead",
+    "DocumentVersion",
     "LoginAttempt",
     "Meeting",
     "MeetingInvitee",
+    "PersonalNote",
     "RoleAssignment",
     "Term",
     "User",

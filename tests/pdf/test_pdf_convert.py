@@ -10,42 +10,13 @@ import pytest
 from paperless.pdf import PdfRejected, convert_to_pdf, detect_format, inspect_pdf
 from paperless.pdf.convert import find_soffice
 
+from .helpers import make_docx
+
 PHRASE = "Dự thảo nghị quyết về kế hoạch đầu tư công năm 2027"
 needs_soffice = pytest.mark.skipif(
     find_soffice() is None,
     reason="LibreOffice not installed (apt install libreoffice-writer-nogui)",
 )
-
-
-def make_docx(paragraphs: list[str]) -> bytes:
-    """The smallest .docx Word and LibreOffice open: three parts in a zip."""
-    types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/word/document.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-    )
-    rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/></Relationships>'
-    )
-    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
-    document = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        f"<w:body>{body}</w:body></w:document>"
-    )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", types)
-        zf.writestr("_rels/.rels", rels)
-        zf.writestr("word/document.xml", document)
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")

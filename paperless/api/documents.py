@@ -1,0 +1,194 @@
+"""API v1: session documents — upload, versions, publish, files, notes, search."""
+
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request, send_file
+
+from paperless.api import body
+from paperless.api import serialize as out
+from paperless.api.routes import authenticated, bp
+from paperless.services import documents as document_service
+from paperless.services.errors import Invalid
+
+
+def _form_int(name: str) -> int | None:
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Invalid(f"Trường “{name}” phải là số nguyên.", details={name: "type"})
+    return int(raw)
+
+
+def _upload() -> tuple[bytes, str]:
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Thiếu tệp (trường “file”).", details={"file": "required"})
+    return upload.read(), upload.filename or ""
+
+
+@bp.get("/meetings/<int:meeting_id>/documents")
+@authenticated
+def list_documents(meeting_id: int):
+    rows = document_service.list_documents(g.api_actor, meeting_id)
+    return jsonify({"documents": [out.document(d, unread) for d, unread in rows]})
+
+
+@bp.post("/meetings/<int:meeting_id>/documents")
+@authenticated
+def upload_document(meeting_id: int):
+    data, filename = _upload()
+    document = document_service.upload(
+        g.api_actor, meeting_id, data, filename=filename, title=request.form.get("title", ""),
+        agenda_item_id=_form_int("agenda_item_id"),
+        access=request.form.get("access", "delegates"))
+    return jsonify(out.document(document)), 201
+
+
+@bp.post("/meetings/<int:meeting_id>/documents/publish")
+@authenticated
+def publish_documents(meeting_id: int):
+    data = request.get_json(silent=True) or {}
+    ids = data.get("document_ids") if isinstance(data, dict) else None
+    if ids is not None and (not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+        raise Invalid("“document_ids” phải là danh sách số.", details={"document_ids": "type"})
+    published = document_service.publish(g.api_actor, meeting_id, ids)
+    return jsonify({"published": [d.id for d in published]})
+
+
+@bp.get("/meetings/<int:meeting_id>/search")
+@authenticated
+def search_documents(meeting_id: int):
+    hits = document_service.search(g.api_actor, meeting_id, request.args.get("q", "")[:200])
+    return jsonify({"results": [{
+        "document_id": h.document.id, "title": h.document.title, "version": h.version.number,
+        "page": h.page, "snippet": h.snippet} for h in hits]})
+
+
+@bp.get("/documents/<int:document_id>")
+@authenticated
+def get_document(document_id: int):
+    return jsonify(out.document(document_service.get_document(g.api_actor, document_id)))
+
+
+@bp.post("/documents/<int:document_id>/versions")
+@authenticated
+def add_version(document_id: int):
+    data, filename = _upload()
+    document = document_service.add_version(g.api_actor, document_id, data, filename=filename)
+    return jsonify(out.document(document)), 201
+
+
+@bp.post("/documents/<int:document_id>/publish")
+@authenticated
+def publish_document(document_id: int):
+    document = document_service.get_document(g.api_actor, document_id)
+    document_service.publish(g.api_actor, document.meeting_id, [document.id])
+    return jsonify(out.document(document))
+
+
+def _version_arg() -> int | None:
+    raw = request.args.get("version")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise Invalid("“version” phải là số.", details={"version": "type"})
+    return int(raw)
+
+
+@bp.get("/documents/<int:document_id>/file")
+@authenticated
+def document_file(document_id: int):
+    version = _version_arg()
+    # A byte-range request is PDF.js streaming pages of a copy it already logged.
+    served = document_service.open_file(g.api_actor, document_id, version,
+                                        remote_addr=request.remote_addr or "",
+                                        record_read="Range" not in request.headers)
+    if served.data is not None:
+        # A per-reader confidential copy: never cached, never shared.
+        import io
+
+        response = send_file(io.BytesIO(served.data), mimetype="application/pdf",
+                             download_name=served.download_name, as_attachment=False,
+                             conditional=False, etag=False)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    prefix = current_app.config["X_ACCEL_PREFIX"]
+    if prefix:
+        response = current_app.response_class(mimetype="application/pdf")
+        response.headers["X-Accel-Redirect"] = prefix + document_service.store().relative(
+            served.sha256)
+        response.set_etag(served.sha256)
+    else:
+        response = send_file(served.path, mimetype="application/pdf",
+                             download_name=served.download_name, conditional=True,
+                             etag=served.sha256, max_age=0)
+    # With an explicit version the bytes can never change: cache for a year.
+    response.headers["Cache-Control"] = ("private, max-age=31536000, immutable"
+                                         if version is not None else "private, no-cache")
+    return response
+
+
+@bp.get("/documents/<int:document_id>/thumbnail")
+@authenticated
+def document_thumbnail(document_id: int):
+    path = document_service.thumbnail_path(g.api_actor, document_id, _version_arg())
+    response = send_file(path, mimetype="image/png", conditional=True, etag=path.name)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/documents/<int:document_id>/export")
+@authenticated
+def export_with_notes(document_id: int):
+    import io
+
+    served = document_service.export_with_notes(g.api_actor, document_id, _version_arg())
+    response = send_file(io.BytesIO(served.data), mimetype="application/pdf", as_attachment=True,
+                         download_name=served.download_name, conditional=False, etag=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _note_json(note) -> dict:
+    return {"id": note.id, "page": note.page_number, "kind": note.kind, "rect": note.rect,
+            "text": note.text, "colour": note.colour,
+            "updated_at": note.updated_at.isoformat()}
+
+
+@bp.get("/documents/<int:document_id>/notes")
+@authenticated
+def list_notes(document_id: int):
+    notes = document_service.list_notes(g.api_actor, document_id, _version_arg())
+    return jsonify({"notes": [_note_json(n) for n in notes]})
+
+
+@bp.post("/documents/<int:document_id>/notes")
+@authenticated
+def add_note(document_id: int):
+    data = body.json_body()
+    note = document_service.add_note(
+        g.api_actor, document_id, body.integer(data, "version"),
+        page=body.integer(data, "page", required=True), kind=body.string(data, "kind"),
+        rect=data.get("rect"), text_value=body.string(data, "text", required=False),
+        colour=body.string(data, "colour", required=False, default="#ffd54f"))
+    return jsonify(_note_json(note)), 201
+
+
+@bp.patch("/notes/<int:note_id>")
+@authenticated
+def update_note(note_id: int):
+    data = body.json_body()
+    text_value = body.string(data, "text", required=False, default=None)
+    colour = body.string(data, "colour", required=False, default=None)
+    note = document_service.update_note(g.api_actor, note_id, text_value=text_value,
+                                        colour=colour)
+    return jsonify(_note_json(note))
+
+
+@bp.delete("/notes/<int:note_id>")
+@authenticated
+def delete_note(note_id: int):
+    document_service.delete_note(g.api_actor, note_id)
+    return "", 204

@@ -1,0 +1,40 @@
+"""Services announce what changed; the realtime layer (Socket.IO) subscribes.
+
+Services never import Socket.IO: they call `announce` after their commit, and
+whatever sinks the app registered deliver it (tests can register their own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Announcement:
+    meeting_id: int
+    name: str
+    payload: dict
+    # Who may receive it: "all" participants of the meeting, or "staff", "delegates".
+    audience: str = "all"
+    extra: dict = field(default_factory=dict)
+
+
+Sink = Callable[[Announcement], None]
+_sinks: list[Sink] = []
+
+
+def subscribe(sink: Sink) -> None:
+    if sink not in _sinks:
+        _sinks.append(sink)
+
+
+def unsubscribe(sink: Sink) -> None:
+    if sink in _sinks:
+        _sinks.remove(sink)
+
+
+def announce(meeting_id: int, name: str, payload: dict, audience: str = "all") -> None:
+    message = Announcement(meeting_id, name, payload, audience)
+    for sink in list(_sinks):
+        sink(message)

@@ -1,0 +1,98 @@
+// The document bag: uploads with progress (secretariat), live refresh when documents are
+// published, and asking the service worker to keep published documents for offline use.
+import { csrfToken } from "./app.js";
+import { joinMeeting } from "./live.js";
+
+const bag = document.querySelector("[data-live-bag]");
+const meetingId = Number(bag?.dataset.meetingId);
+
+function offlineUrls(root) {
+  return [...root.querySelectorAll(".doc[data-offline=yes]")].map((li) => li.dataset.fileUrl);
+}
+
+async function keepOffline() {
+  const registration = await navigator.serviceWorker?.ready;
+  if (!registration?.active || !bag) return;
+  const urls = offlineUrls(bag);
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (event) => showOfflineState(event.data);
+  registration.active.postMessage({ type: "cache-documents", meetingId, urls,
+                                    pages: [location.pathname] }, [channel.port2]);
+}
+
+function showOfflineState(state) {
+  if (!state || !bag) return;
+  const cached = new Set(state.cached || []);
+  let count = 0;
+  for (const li of bag.querySelectorAll(".doc")) {
+    const mark = li.querySelector(".offline-state");
+    if (cached.has(li.dataset.fileUrl)) {
+      count += 1;
+      if (mark) mark.textContent = "✓ Đọc được khi mất mạng";
+    } else if (mark && li.dataset.offline === "no") {
+      mark.textContent = "Chỉ đọc trực tuyến";
+    }
+  }
+  const summary = bag.querySelector("[data-offline-summary]");
+  if (summary) summary.textContent = ` · ${count} tài liệu đã lưu trên máy`;
+}
+
+async function refreshBag() {
+  // Re-render the bag from the server's page so grouping and markers stay in one place.
+  const response = await fetch(location.pathname + location.search, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const html = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = html.querySelector("[data-live-bag]");
+  if (fresh && bag) {
+    bag.innerHTML = fresh.innerHTML;
+    keepOffline();
+  }
+}
+
+function uploadOne(form, file, list) {
+  const item = document.createElement("li");
+  item.textContent = `${file.name}: 0%`;
+  list.append(item);
+  const data = new FormData();
+  data.append("file", file);
+  for (const name of ["agenda_item_id", "access"]) data.append(name, form.elements[name].value);
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.dataset.api);
+    xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) item.textContent = `${file.name}: ${Math.round((100 * e.loaded) / e.total)}%`;
+    };
+    xhr.onload = () => {
+      let message = "";
+      try { message = JSON.parse(xhr.responseText)?.error?.message || ""; } catch { /* HTML */ }
+      const ok = xhr.status === 201;
+      item.textContent = ok ? `${file.name}: đã tải lên, đã kiểm tra` : `${file.name}: ${message || "lỗi " + xhr.status}`;
+      item.className = ok ? "ok" : "error";
+      resolve(ok);
+    };
+    xhr.onerror = () => { item.textContent = `${file.name}: mất kết nối`; item.className = "error"; resolve(false); };
+    xhr.send(data);
+  });
+}
+
+const uploadForm = document.querySelector("[data-upload-form]");
+uploadForm?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const list = document.querySelector("[data-upload-progress]");
+  list.replaceChildren();
+  const files = [...uploadForm.elements.file.files];
+  // One at a time: a hall's uplink is shared, and each file gets its own verdict.
+  for (const file of files) await uploadOne(uploadForm, file, list);
+  uploadForm.reset();
+  refreshBag();
+});
+
+if (bag && meetingId) {
+  joinMeeting(meetingId);
+  window.addEventListener("paperless:documents.published", (event) => {
+    if (event.detail?.meeting_id === meetingId) refreshBag();
+  });
+  window.addEventListener("paperless:online", () => refreshBag());
+  keepOffline();
+}
