@@ -54,6 +54,9 @@ def load(overrides: dict | None = None) -> dict:
         # internal location (which maps to instance/blobs/); Apache/lighttpd: X-Sendfile.
         "X_ACCEL_PREFIX": os.environ.get("PAPERLESS_X_ACCEL_PREFIX") or None,
         "USE_X_SENDFILE": os.environ.get("PAPERLESS_X_SENDFILE") == "1",
+        # Speaking limits: each council's session rules set them; these are the defaults.
+        "SPEECH_SECONDS": int(os.environ.get("PAPERLESS_SPEECH_SECONDS", "300")),
+        "DEBATE_SECONDS": int(os.environ.get("PAPERLESS_DEBATE_SECONDS", "120")),
         # Whether tablets may keep confidential documents offline (default: no).
         "OFFLINE_CONFIDENTIAL": os.environ.get("PAPERLESS_OFFLINE_CONFIDENTIAL") == "1",
         "BABEL_DEFAULT_LOCALE": "vi",

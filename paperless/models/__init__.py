@@ -10,12 +10,22 @@ from paperless.models.document import (
     DocumentVersion,
     PersonalNote,
 )
+from paperless.models.live import (
+    Attendance,
+    LiveConnection,
+    LiveEvent,
+    LiveState,
+    Notice,
+    Sitting,
+    SpeakerRequest,
+)
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
 
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "Attendance",
     "Base",
     "Committee",
     "Council",
@@ -26,11 +36,17 @@ __all__ = [
     "DocumentPage",
     "DocumentRead",
     "DocumentVersion",
+    "LiveConnection",
+    "LiveEvent",
+    "LiveState",
     "LoginAttempt",
     "Meeting",
     "MeetingInvitee",
+    "Notice",
     "PersonalNote",
     "RoleAssignment",
+    "Sitting",
+    "SpeakerRequest",
     "Term",
     "User",
 ]

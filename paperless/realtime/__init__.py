@@ -1,31 +1,48 @@
 """Socket.IO: one room per meeting and per role inside it. Every event is authorised here.
 
-Services announce changes through `paperless.services.events`; `_deliver` sends
-each announcement to the rooms of the roles allowed to receive it.
+Client → server events are listed in `COMMANDS` (docs/realtime.md has the whole table);
+each reads its payload, calls one service function, and acknowledges with
+{"ok": true, ...} or {"ok": false, "error": {"code", "message"}}. Services announce
+changes through `paperless.services.events`; `_deliver` sends each announcement to
+the rooms of the roles allowed to receive it.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import socket as net
+
 from flask import Flask, request
 from flask import session as conn_session
 from flask_socketio import join_room
+from sqlalchemy import select
 
 from paperless import db
 from paperless.domain import documents as document_rules
 from paperless.extensions import socketio
-from paperless.models import User
+from paperless.models import LiveConnection, User
+from paperless.realtime.commands import COMMANDS, PayloadError
 from paperless.services import auth as auth_service
 from paperless.services import events
+from paperless.services import live as live_service
 from paperless.services.access import Actor, actor_for
 from paperless.services.errors import ServiceError
 from paperless.services.meetings import get_meeting
+
+log = logging.getLogger(__name__)
+PROCESS = f"{net.gethostname()}:{os.getpid()}"
+_stale_checked = False
 
 
 def register(app: Flask) -> None:
     # Bound per app: `@socketio.on` would bind only to the server that existed at import
     # time, leaving any later app (tests, a second worker factory) with no authorisation.
     socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("meeting:join", on_join)
+    for name, command in COMMANDS.items():
+        socketio.on_event(name, _command_handler(name, command))
     events.subscribe(_deliver)
 
 
@@ -37,12 +54,10 @@ def _audience_roles(audience: str) -> set[str] | None:
     """Roles that receive an announcement; None means every participant of the meeting."""
     if audience == "all":
         return None
-    if audience == "staff":
-        return set(document_rules.STAFF)
     if audience.startswith("readers:"):
         access = audience.removeprefix("readers:")
         return set(document_rules.STAFF) | set(document_rules.READERS.get(access, ()))
-    return set(document_rules.STAFF)  # unknown audiences reach staff only, never everyone
+    return set(document_rules.STAFF)  # "staff", and anything unknown: never everyone
 
 
 def _deliver(message: events.Announcement) -> None:
@@ -64,8 +79,8 @@ def current_actor() -> Actor | None:
     return actor_for(user)
 
 
-def _error(exc: ServiceError) -> dict:
-    return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
+def _error(code: str, message: str) -> dict:
+    return {"ok": False, "error": {"code": code, "message": message}}
 
 
 def on_connect(auth=None):
@@ -78,21 +93,71 @@ def on_connect(auth=None):
     return current_actor() is not None
 
 
+def on_disconnect(*_args):
+    live_service.disconnected(request.sid)
+
+
+def _forget_dead_processes() -> None:
+    """Connections recorded by a process of this host that no longer runs (killed, crashed)."""
+    global _stale_checked
+    if _stale_checked:
+        return
+    _stale_checked = True
+    host = net.gethostname()
+    gone = []
+    for process in set(db.session.scalars(select(LiveConnection.process))):
+        name, _, pid = process.rpartition(":")
+        if name == host and pid.isdigit() and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                gone.append(process)
+            except PermissionError:
+                pass
+    live_service.forget_connections_of(gone)
+
+
 def on_join(data=None):
+    """Join a meeting's rooms; the answer carries the full snapshot to draw from."""
     actor = current_actor()
     if actor is None:
-        return {"ok": False, "error": {"code": "unauthorized", "message": "Cần đăng nhập."}}
+        return _error("unauthorized", "Cần đăng nhập.")
     meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
     if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
-        return {"ok": False, "error": {"code": "validation_error",
-                                       "message": "Thiếu meeting_id (số nguyên)."}}
+        return _error("validation_error", "Thiếu meeting_id (số nguyên).")
     try:
         meeting = get_meeting(actor, meeting_id)
+        _forget_dead_processes()
+        join_room(room(meeting.id), sid=request.sid)
+        roles = sorted(document_rules.STAFF) if actor.is_superuser else \
+            sorted(actor.roles_in(meeting.council_id))
+        for role in roles:
+            join_room(room(meeting.id, role), sid=request.sid)
+        live_service.connected(actor, meeting, request.sid, PROCESS)
+        snapshot = live_service.snapshot(actor, meeting.id)
     except ServiceError as exc:
-        return _error(exc)
-    join_room(room(meeting.id), sid=request.sid)
-    roles = sorted(document_rules.STAFF) if actor.is_superuser else \
-        sorted(actor.roles_in(meeting.council_id))
-    for role in roles:
-        join_room(room(meeting.id, role), sid=request.sid)
-    return {"ok": True, "meeting_id": meeting.id, "roles": roles}
+        db.session.rollback()
+        return _error(exc.code, exc.message)
+    return {"ok": True, "meeting_id": meeting.id, "roles": roles, "snapshot": snapshot}
+
+
+def _command_handler(name, command):
+    def handler(data=None):
+        actor = current_actor()
+        if actor is None:
+            return _error("unauthorized", "Cần đăng nhập.")
+        try:
+            result = command(actor, data)
+        except PayloadError as exc:
+            return _error("validation_error", str(exc))
+        except ServiceError as exc:
+            db.session.rollback()
+            return _error(exc.code, exc.message)
+        except Exception:  # never let a bad event kill the connection or leak a trace
+            db.session.rollback()
+            log.exception("socket event %s failed", name)
+            return _error("server_error", "Lỗi máy chủ. Vui lòng thử lại.")
+        return {"ok": True, "result": result}
+
+    handler.__name__ = f"on_{name.replace(':', '_')}"
+    return handler

@@ -6,10 +6,10 @@ from paperless.services.errors import Forbidden, NotFound, ServiceError, Unautho
 
 
 def register(app: Flask) -> None:
-    from paperless.web import auth, councils, delegates, documents, home, meetings
+    from paperless.web import auth, councils, delegates, documents, home, live, meetings
 
     auth.init_app(app)
-    for module in (auth, home, councils, delegates, meetings, documents):
+    for module in (auth, home, councils, delegates, meetings, documents, live):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(ServiceError)

@@ -64,9 +64,10 @@ def chair():
 @bp.get("/delegate")
 @login_required
 def delegate():
+    """A delegate's tablet opens on the live session of their meeting."""
     ctx = _context("delegate")
-    delegate_id = g.actor.delegate_ids.get(g.council.id)
-    ctx["me"] = delegate_service.get_delegate(g.actor, delegate_id) if delegate_id else None
+    if ctx["meeting"] is not None:
+        return redirect(url_for("live.tablet", meeting_id=ctx["meeting"].id))
     return render_template("home/participant.html", role="delegate", **ctx)
 
 
@@ -85,4 +86,7 @@ def guest():
 @bp.get("/screen")
 @login_required
 def screen():
-    return render_template("home/screen.html", **_context("screen"))
+    ctx = _context("screen")
+    if ctx["meeting"] is None:
+        return render_template("home/screen.html", **ctx)
+    return redirect(url_for("live.screen", meeting_id=ctx["meeting"].id))

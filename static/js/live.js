@@ -1,16 +1,23 @@
-// The live connection to a meeting: Socket.IO with the login session, joined to the
-// meeting's rooms again after every reconnect. Server events arrive as DOM events
-// `paperless:<name>` on window, so pages subscribe without knowing about sockets.
+// The live connection: Socket.IO with the login session. Joined meetings are joined again
+// after every reconnect; each join's answer (with a full snapshot) arrives as the window
+// event `paperless:joined`, and server events as `paperless:<name>`, so pages subscribe
+// without knowing about sockets.
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 
 let socket = null;
 const joined = new Set();
 
+function emitJoin(meetingId) {
+  socket.emit("meeting:join", { meeting_id: meetingId }, (ack) => {
+    window.dispatchEvent(new CustomEvent("paperless:joined", { detail: { meetingId, ...ack } }));
+  });
+}
+
 export function connect() {
   if (socket) return socket;
-  socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+  socket = io({ transports: ["websocket", "polling"], reconnectionDelayMax: 3000 });
   socket.on("connect", () => {
-    for (const meetingId of joined) socket.emit("meeting:join", { meeting_id: meetingId });
+    for (const meetingId of joined) emitJoin(meetingId);
     window.dispatchEvent(new CustomEvent("paperless:online"));
   });
   socket.on("disconnect", () => window.dispatchEvent(new CustomEvent("paperless:offline")));
@@ -23,8 +30,15 @@ export function connect() {
 export function joinMeeting(meetingId) {
   joined.add(meetingId);
   const s = connect();
+  if (s.connected) emitJoin(meetingId);
+}
+
+/** Send a command; resolves with the server's acknowledgement {ok, result | error}. */
+export function send(name, payload) {
+  const s = connect();
   return new Promise((resolve) => {
-    if (s.connected) s.emit("meeting:join", { meeting_id: meetingId }, resolve);
-    else s.once("connect", () => resolve({ ok: true }));
+    s.timeout(10000).emit(name, payload, (err, ack) => {
+      resolve(err ? { ok: false, error: { code: "timeout", message: "Mất kết nối, vui lòng thử lại." } } : ack);
+    });
   });
 }

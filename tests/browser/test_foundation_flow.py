@@ -63,7 +63,7 @@ def test_secretariat_creates_meeting_reorders_agenda_and_delegate_reads_it(live_
     delegate = browser.new_context(viewport={"width": 1024, "height": 768}, locale="vi-VN")
     tablet = delegate.new_page()
     _login(tablet, live_server, "daibieu12")
-    tablet.wait_for_url(f"{live_server}/delegate")
+    tablet.wait_for_url(f"{live_server}/meetings/*/live")
     assert "Dương Thị Hạnh" in tablet.inner_text(".role-line")
     tablet.screenshot(path=SHOTS / "03-delegate-home.png", full_page=True)
     tablet.goto(meeting_url)
@@ -74,7 +74,7 @@ def test_secretariat_creates_meeting_reorders_agenda_and_delegate_reads_it(live_
 
     screen = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     _login(screen, live_server, "manhinh")
-    screen.wait_for_url(f"{live_server}/screen")
+    screen.wait_for_url(f"{live_server}/meetings/*/screen")
     screen.screenshot(path=SHOTS / "05-hall-screen.png")
     secretariat.close()
     delegate.close()

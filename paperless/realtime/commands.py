@@ -1,0 +1,126 @@
+"""Client → server socket commands: payload checks, then one service call each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from paperless.services import live
+
+
+class PayloadError(ValueError):
+    pass
+
+
+def _dict(data) -> dict:
+    if not isinstance(data, dict):
+        raise PayloadError("Dữ liệu gửi lên phải là một đối tượng.")
+    return data
+
+
+def _int(data: dict, name: str, *, required: bool = True) -> int | None:
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 2**31:
+        raise PayloadError(f"Trường “{name}” phải là số nguyên.")
+    return value
+
+
+def _str(data: dict, name: str, default: str = "", limit: int = 1000) -> str:
+    value = data.get(name, default)
+    if not isinstance(value, str) or len(value) > limit:
+        raise PayloadError(f"Trường “{name}” phải là chuỗi, tối đa {limit} ký tự.")
+    return value
+
+
+def _ints(data: dict, name: str) -> list[int]:
+    value = data.get(name)
+    if not isinstance(value, list) or len(value) > 1000 or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise PayloadError(f"Trường “{name}” phải là danh sách số.")
+    return value
+
+
+def _meeting(data) -> tuple[dict, int]:
+    data = _dict(data)
+    return data, _int(data, "meeting_id")
+
+
+def snapshot(actor, data):
+    _, meeting_id = _meeting(data)
+    return live.snapshot(actor, meeting_id)
+
+
+def phase(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.change_phase(actor, meeting_id, _str(data, "action", limit=20))
+
+
+def goto(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.go_to_item(actor, meeting_id, item_id=_int(data, "item_id", required=False),
+                           offset=_int(data, "offset", required=False))
+
+
+def new_sitting(actor, data):
+    _, meeting_id = _meeting(data)
+    return live.start_new_sitting(actor, meeting_id)
+
+
+def check_in(actor, data):
+    _, meeting_id = _meeting(data)
+    return live.check_in(actor, meeting_id)
+
+
+def mark(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.mark_attendance(actor, meeting_id, _int(data, "delegate_id"),
+                                _str(data, "status", limit=20), _str(data, "reason", limit=300))
+
+
+def request_floor(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.request_floor(actor, meeting_id, _str(data, "kind", "speech", limit=20),
+                              _str(data, "topic", limit=300))
+
+
+def withdraw(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.withdraw_request(actor, meeting_id, _int(data, "request_id"))
+
+
+def reorder(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.reorder_queue(actor, meeting_id, _ints(data, "order"))
+
+
+def give(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.give_floor(actor, meeting_id, _int(data, "request_id"))
+
+
+def stop(actor, data):
+    _, meeting_id = _meeting(data)
+    return live.stop_speaker(actor, meeting_id)
+
+
+def notice(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.send_notice(actor, meeting_id, _str(data, "text", limit=500),
+                            _str(data, "audience", "all", limit=20))
+
+
+COMMANDS: dict[str, Callable] = {
+    "live:snapshot": snapshot,
+    "live:phase": phase,
+    "live:goto": goto,
+    "live:sitting": new_sitting,
+    "attendance:check_in": check_in,
+    "attendance:mark": mark,
+    "floor:request": request_floor,
+    "floor:withdraw": withdraw,
+    "floor:reorder": reorder,
+    "floor:give": give,
+    "floor:stop": stop,
+    "notice:send": notice,
+}

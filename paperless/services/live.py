@@ -1,0 +1,516 @@
+"""The live session: phases, agenda position, sittings, attendance, speakers, notices.
+
+Every change is one transaction that also bumps the meeting's sequence number and
+records a LiveEvent; after the commit it is announced with that number. A client
+that sees a gap asks for `snapshot()`, which is built from the database alone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+
+from paperless import db
+from paperless.domain import agenda as agenda_rules
+from paperless.domain import live as rules
+from paperless.domain.quorum import Quorum
+from paperless.models import (
+    Attendance,
+    Delegate,
+    LiveConnection,
+    LiveEvent,
+    LiveState,
+    Meeting,
+    Notice,
+    Sitting,
+    SpeakerRequest,
+)
+from paperless.services import events
+from paperless.services.access import PARTICIPANTS, STAFF, Actor
+from paperless.services.delegates import total_delegates_on
+from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
+from paperless.services.meetings import get_meeting
+
+OPERATORS = frozenset({"chair", "secretariat"})  # who runs the console (the secretariat assists)
+ATTENDANCE_KEEPERS = frozenset({"chair", "secretariat"})
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _meeting(actor: Actor, meeting_id: int, allowed=PARTICIPANTS) -> Meeting:
+    return get_meeting(actor, meeting_id, allowed)
+
+
+def _state(meeting: Meeting, *, lock: bool = False) -> LiveState:
+    query = select(LiveState).where(LiveState.meeting_id == meeting.id)
+    if lock:
+        query = query.with_for_update()
+    state = db.session.scalar(query)
+    if state is None:
+        state = LiveState(meeting_id=meeting.id, phase="not_started", seq=0)
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+def _rule(fn, *args):
+    try:
+        return fn(*args)
+    except rules.LiveRuleError as exc:
+        raise Conflict(exc.message, code=exc.code) from exc
+
+
+def _record(meeting: Meeting, name: str, payload: dict, actor: Actor) -> int:
+    """Bump the sequence inside the current transaction and keep the event."""
+    seq = db.session.execute(
+        update(LiveState).where(LiveState.meeting_id == meeting.id)
+        .values(seq=LiveState.seq + 1).returning(LiveState.seq)).scalar_one()
+    db.session.add(LiveEvent(meeting_id=meeting.id, seq=seq, name=name, payload=payload,
+                             actor_user_id=actor.user_id))
+    return seq
+
+
+def _commit_and_announce(meeting: Meeting, name: str, payload: dict, actor: Actor) -> dict:
+    _state(meeting)
+    seq = _record(meeting, name, payload, actor)
+    db.session.commit()
+    message = {**payload, "seq": seq, "server_time": _now().isoformat()}
+    events.announce(meeting.id, name, message)
+    return message
+
+
+def _require_running(state: LiveState) -> None:
+    if not rules.may_act_while(state.phase):
+        raise Conflict("Phiên họp chưa khai mạc hoặc đã bế mạc.", code="session_not_open")
+
+
+# --- phases and agenda ------------------------------------------------------
+
+def _agenda_order(meeting: Meeting) -> list[int]:
+    return [node.item.id for node, _depth in agenda_rules.flatten(
+        agenda_rules.build_tree(meeting.agenda_items))]
+
+
+def _item_json(meeting: Meeting, item_id: int | None) -> dict | None:
+    if item_id is None:
+        return None
+    for node, depth in agenda_rules.flatten(agenda_rules.build_tree(meeting.agenda_items)):
+        if node.item.id == item_id:
+            return {"id": item_id, "number": node.number, "title": node.item.title,
+                    "presenter": node.item.presenter, "kind": node.item.kind, "depth": depth,
+                    "planned_minutes": node.item.planned_minutes}
+    return None
+
+
+def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
+    """open (khai mạc), pause, resume, close (bế mạc)."""
+    if action not in rules.TRANSITIONS:
+        raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    state = _state(meeting, lock=True)
+    if action == "open" and meeting.status not in {"published", "in_progress"}:
+        raise Conflict("Hãy công bố kỳ họp trước khi khai mạc.", code="meeting_not_published")
+    state.phase = _rule(rules.transition, state.phase, action)
+    now = _now()
+    if action == "open":
+        meeting.status = "in_progress"
+        state.opened_at = now
+        state.sitting_id = _new_sitting(meeting).id
+        order = _agenda_order(meeting)
+        state.current_item_id = order[0] if order else None
+    elif action == "pause":
+        state.paused_at = now
+    elif action == "resume":
+        state.paused_at = None
+    elif action == "close":
+        meeting.status = "closed"
+        state.closed_at = now
+        state.paused_at = None
+        _end_speaker(meeting, now)
+        sitting = db.session.get(Sitting, state.sitting_id) if state.sitting_id else None
+        if sitting and sitting.ended_at is None:
+            sitting.ended_at = now
+    payload = {"phase": state.phase, "paused_at": _iso(state.paused_at),
+               "current_item": _item_json(meeting, state.current_item_id),
+               "sitting": _sitting_json(state)}
+    if action == "open":
+        payload["attendance"] = attendance_summary(meeting, state)
+    return _commit_and_announce(meeting, "live.phase", payload, actor)
+
+
+def _new_sitting(meeting: Meeting) -> Sitting:
+    number = (db.session.scalar(select(func.max(Sitting.number))
+                                .where(Sitting.meeting_id == meeting.id)) or 0) + 1
+    sitting = Sitting(meeting_id=meeting.id, number=number, started_at=_now())
+    db.session.add(sitting)
+    db.session.flush()
+    return sitting
+
+
+def start_new_sitting(actor: Actor, meeting_id: int) -> dict:
+    """A new sitting (e.g. the next morning): everyone checks in again."""
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    state = _state(meeting, lock=True)
+    _require_running(state)
+    now = _now()
+    old = db.session.get(Sitting, state.sitting_id) if state.sitting_id else None
+    if old and old.ended_at is None:
+        old.ended_at = now
+    state.sitting_id = _new_sitting(meeting).id
+    return _commit_and_announce(meeting, "live.attendance",
+                                {"sitting": _sitting_json(state),
+                                 "attendance": attendance_summary(meeting, state),
+                                 "changed": None}, actor)
+
+
+def go_to_item(actor: Actor, meeting_id: int, *, item_id: int | None = None,
+               offset: int | None = None) -> dict:
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    state = _state(meeting, lock=True)
+    _require_running(state)
+    order = _agenda_order(meeting)
+    if item_id is not None:
+        if item_id not in order:
+            raise Invalid("Mục chương trình không thuộc kỳ họp này.", code="invalid_item")
+        target = item_id
+    elif offset in (-1, 1):
+        target = rules.step(order, state.current_item_id, offset)
+    else:
+        raise Invalid("Cần item_id hoặc hướng (trước/tiếp).", code="invalid_action")
+    state.current_item_id = target
+    return _commit_and_announce(meeting, "live.item",
+                                {"current_item": _item_json(meeting, target)}, actor)
+
+
+# --- attendance -------------------------------------------------------------
+
+def _sitting_json(state: LiveState) -> dict | None:
+    if not state.sitting_id:
+        return None
+    sitting = db.session.get(Sitting, state.sitting_id)
+    return {"id": sitting.id, "number": sitting.number, "started_at": _iso(sitting.started_at)}
+
+
+def attendance_summary(meeting: Meeting, state: LiveState) -> dict:
+    # N on the day the session sits; before or after its dates, on its opening day.
+    today = _now().astimezone().date()
+    day = today if meeting.start_date <= today <= meeting.end_date else meeting.start_date
+    total = total_delegates_on(meeting.term_id, day)
+    counts = dict(db.session.execute(
+        select(Attendance.status, func.count()).where(Attendance.sitting_id == state.sitting_id)
+        .group_by(Attendance.status)).all()) if state.sitting_id else {}
+    quorum = Quorum(present=counts.get("present", 0), total=total)
+    return {"present": quorum.present, "total": total, "quorum_required": quorum.required,
+            "quorum_reached": quorum.reached,
+            "absent_excused": counts.get("absent_excused", 0), "absent": counts.get("absent", 0)}
+
+
+def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status: str,
+                    reason: str, source: str, actor: Actor) -> dict:
+    row = db.session.scalar(select(Attendance).where(
+        Attendance.sitting_id == state.sitting_id, Attendance.delegate_id == delegate_id))
+    if row is None:
+        row = Attendance(sitting_id=state.sitting_id, delegate_id=delegate_id)
+        db.session.add(row)
+    row.status, row.reason, row.source = status, reason[:300], source
+    row.at, row.marked_by = _now(), actor.user_id
+    db.session.flush()
+    return _commit_and_announce(meeting, "live.attendance", {
+        "sitting": _sitting_json(state), "attendance": attendance_summary(meeting, state),
+        "changed": {"delegate_id": delegate_id, "status": status}}, actor)
+
+
+def _serving_delegate(meeting: Meeting, delegate_id: int) -> Delegate:
+    delegate = db.session.get(Delegate, delegate_id)
+    if delegate is None or delegate.term_id != meeting.term_id:
+        raise Invalid("Đại biểu không thuộc nhiệm kỳ của kỳ họp này.", code="invalid_delegate")
+    if delegate.current_status != "active":
+        raise Conflict("Đại biểu này không còn hoạt động.", code="delegate_inactive")
+    return delegate
+
+
+def check_in(actor: Actor, meeting_id: int) -> dict:
+    """A delegate checks in on the tablet, once per sitting (a repeat changes nothing)."""
+    meeting = _meeting(actor, meeting_id, {"delegate"})
+    delegate_id = actor.delegate_ids.get(meeting.council_id)
+    if delegate_id is None:
+        raise Forbidden("Tài khoản không gắn với đại biểu nào.", code="not_a_delegate")
+    state = _state(meeting, lock=True)
+    _require_running(state)
+    _serving_delegate(meeting, delegate_id)
+    existing = db.session.scalar(select(Attendance).where(
+        Attendance.sitting_id == state.sitting_id, Attendance.delegate_id == delegate_id))
+    if existing is not None and existing.status == "present":
+        db.session.rollback()
+        return {"already": True, "seq": state.seq,
+                "attendance": attendance_summary(meeting, state)}
+    return _set_attendance(meeting, state, delegate_id, "present", "", "tablet", actor)
+
+
+def mark_attendance(actor: Actor, meeting_id: int, delegate_id: int, status: str,
+                    reason: str = "") -> dict:
+    meeting = _meeting(actor, meeting_id, ATTENDANCE_KEEPERS)
+    if status not in rules.ATTENDANCE:
+        raise Invalid("Trạng thái điểm danh không hợp lệ.",
+                      details={"status": sorted(rules.ATTENDANCE)})
+    if not isinstance(reason, str):
+        raise Invalid("Lý do phải là chuỗi.")
+    state = _state(meeting, lock=True)
+    _require_running(state)
+    _serving_delegate(meeting, delegate_id)
+    return _set_attendance(meeting, state, delegate_id, status, reason, "secretariat", actor)
+
+
+def _is_present(state: LiveState, delegate_id: int) -> bool:
+    return db.session.scalar(select(Attendance.status).where(
+        Attendance.sitting_id == state.sitting_id,
+        Attendance.delegate_id == delegate_id)) == "present"
+
+
+# --- the floor --------------------------------------------------------------
+
+def _queue_json(meeting: Meeting) -> dict:
+    rows = db.session.execute(
+        select(SpeakerRequest, Delegate.full_name).join(
+            Delegate, Delegate.id == SpeakerRequest.delegate_id)
+        .where(SpeakerRequest.meeting_id == meeting.id,
+               SpeakerRequest.status.in_(("waiting", "speaking")))).all()
+    names = {r.id: name for r, name in rows}
+    waiting = rules.queue_order([r for r, _ in rows if r.status == "waiting"])
+    speaking = next((r for r, _ in rows if r.status == "speaking"), None)
+
+    def one(r: SpeakerRequest) -> dict:
+        return {"id": r.id, "delegate_id": r.delegate_id, "name": names[r.id], "kind": r.kind,
+                "topic": r.topic, "agenda_item_id": r.agenda_item_id,
+                "requested_at": _iso(r.requested_at)}
+
+    speaker = None
+    if speaking is not None:
+        speaker = {**one(speaking), "started_at": _iso(speaking.started_at),
+                   "limit_seconds": speaking.limit_seconds}
+    return {"queue": [one(r) for r in waiting], "speaker": speaker}
+
+
+def request_floor(actor: Actor, meeting_id: int, kind: str = "speech", topic: str = "") -> dict:
+    meeting = _meeting(actor, meeting_id, {"delegate"})
+    delegate_id = actor.delegate_ids.get(meeting.council_id)
+    if delegate_id is None:
+        raise Forbidden("Tài khoản không gắn với đại biểu nào.", code="not_a_delegate")
+    if kind not in rules.REQUEST_KINDS:
+        raise Invalid("Loại đăng ký không hợp lệ.", details={"kind": sorted(rules.REQUEST_KINDS)})
+    if not isinstance(topic, str) or len(topic) > 300:
+        raise Invalid("Nội dung đăng ký tối đa 300 ký tự.")
+    state = _state(meeting, lock=True)
+    _require_running(state)
+    if not _is_present(state, delegate_id):
+        raise Conflict("Bạn cần điểm danh trước khi đăng ký phát biểu.", code="not_checked_in")
+    pending = db.session.scalar(select(SpeakerRequest).where(
+        SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.delegate_id == delegate_id,
+        SpeakerRequest.kind == kind, SpeakerRequest.status == "waiting",
+        SpeakerRequest.agenda_item_id.is_not_distinct_from(state.current_item_id)))
+    if pending is not None:
+        raise Conflict("Bạn đã đăng ký và đang chờ đến lượt.", code="already_requested")
+    last = db.session.scalar(select(func.max(SpeakerRequest.position)).where(
+        SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "waiting"))
+    limit = current_app.config["DEBATE_SECONDS" if kind == "debate" else "SPEECH_SECONDS"]
+    db.session.add(SpeakerRequest(
+        meeting_id=meeting.id, agenda_item_id=state.current_item_id, delegate_id=delegate_id,
+        kind=kind, topic=" ".join(topic.split()), status="waiting",
+        position=(last + 1) if last is not None else 0, limit_seconds=limit))
+    db.session.flush()
+    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+
+
+def _request_of(actor: Actor, meeting: Meeting, request_id: int) -> SpeakerRequest:
+    request = db.session.get(SpeakerRequest, request_id)
+    if request is None or request.meeting_id != meeting.id:
+        raise NotFound("Không tìm thấy lượt đăng ký.")
+    return request
+
+
+def withdraw_request(actor: Actor, meeting_id: int, request_id: int) -> dict:
+    meeting = _meeting(actor, meeting_id)
+    request = _request_of(actor, meeting, request_id)
+    mine = actor.delegate_ids.get(meeting.council_id) == request.delegate_id
+    if not mine and not actor.has(meeting.council_id, OPERATORS):
+        raise Forbidden("Chỉ người đăng ký hoặc chủ tọa được rút lượt này.")
+    if request.status != "waiting":
+        raise Conflict("Lượt này không còn chờ.", code="not_waiting")
+    request.status = "withdrawn" if mine else "cancelled"
+    request.ended_at = _now()
+    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+
+
+def reorder_queue(actor: Actor, meeting_id: int, order: list[int]) -> dict:
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    waiting = db.session.scalars(select(SpeakerRequest).where(
+        SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "waiting")).all()
+    if not isinstance(order, list) or not all(isinstance(i, int) for i in order):
+        raise Invalid("Thứ tự phải là danh sách số.", code="invalid_order")
+    try:
+        positions = agenda_rules.reorder([r.id for r in waiting], order)
+    except ValueError as exc:
+        raise Invalid("Thứ tự mới phải liệt kê đúng các lượt đang chờ.",
+                      code="invalid_order") from exc
+    for request in waiting:
+        request.position = positions[request.id]
+    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+
+
+def _end_speaker(meeting: Meeting, now: datetime) -> None:
+    for request in db.session.scalars(select(SpeakerRequest).where(
+            SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "speaking")):
+        request.status, request.ended_at = "done", now
+
+
+def give_floor(actor: Actor, meeting_id: int, request_id: int) -> dict:
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    state = _state(meeting, lock=True)
+    _require_running(state)
+    request = _request_of(actor, meeting, request_id)
+    if request.status != "waiting":
+        raise Conflict("Lượt này không còn chờ.", code="not_waiting")
+    now = _now()
+    _end_speaker(meeting, now)  # one speaker at a time: giving the floor ends the previous one
+    request.status, request.started_at = "speaking", now
+    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+
+
+def stop_speaker(actor: Actor, meeting_id: int) -> dict:
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    speaking = db.session.scalar(select(SpeakerRequest.id).where(
+        SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "speaking"))
+    if speaking is None:
+        raise Conflict("Không có ai đang phát biểu.", code="no_speaker")
+    _end_speaker(meeting, _now())
+    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+
+
+# --- notices ----------------------------------------------------------------
+
+def _notice_json(notice: Notice) -> dict:
+    return {"id": notice.id, "text": notice.text, "audience": notice.audience,
+            "sent_at": _iso(notice.sent_at)}
+
+
+def send_notice(actor: Actor, meeting_id: int, text: str, audience: str = "all") -> dict:
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    if audience not in {"all", "delegates"}:
+        raise Invalid("Đối tượng nhận không hợp lệ.", details={"audience": ["all", "delegates"]})
+    text = " ".join((text or "").split()) if isinstance(text, str) else ""
+    if not text or len(text) > 500:
+        raise Invalid("Thông báo phải có nội dung, tối đa 500 ký tự.")
+    notice = Notice(meeting_id=meeting.id, audience=audience, text=text, sent_by=actor.user_id)
+    db.session.add(notice)
+    db.session.commit()
+    payload = _notice_json(notice)
+    # Notices carry no sequence number: they are not state, and delegates-only ones would
+    # otherwise look like a gap to the guests and the screen.
+    events.announce(meeting.id, "live.notice", payload,
+                    audience="all" if audience == "all" else "readers:delegates")
+    return payload
+
+
+# --- snapshot and presence --------------------------------------------------
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def snapshot(actor: Actor, meeting_id: int) -> dict:
+    """Everything a client needs to draw the hall now, as this actor may see it."""
+    meeting = _meeting(actor, meeting_id)
+    state = _state(meeting)
+    db.session.commit()  # a first look creates the state row
+    roles = actor.roles_in(meeting.council_id)
+    is_staff = actor.is_superuser or bool(roles & STAFF)
+    audiences = ["all"] + (["delegates"] if is_staff or roles & {"delegate", "official"} else [])
+    notices = db.session.scalars(select(Notice).where(
+        Notice.meeting_id == meeting.id, Notice.audience.in_(audiences))
+        .order_by(Notice.id.desc()).limit(5)).all()
+    data = {
+        "meeting": {"id": meeting.id, "title": meeting.title, "council": meeting.council.name,
+                    "place": meeting.place},
+        "seq": state.seq,
+        "server_time": _now().isoformat(),
+        "phase": state.phase,
+        "paused_at": _iso(state.paused_at),
+        "current_item": _item_json(meeting, state.current_item_id),
+        "agenda": [{"id": n.item.id, "number": n.number, "title": n.item.title, "depth": d,
+                    "kind": n.item.kind}
+                   for n, d in agenda_rules.flatten(agenda_rules.build_tree(meeting.agenda_items))],
+        "sitting": _sitting_json(state),
+        "attendance": attendance_summary(meeting, state),
+        "notices": [_notice_json(n) for n in notices],
+        **_queue_json(meeting),
+        "me": _me(actor, meeting, state),
+    }
+    if is_staff:
+        data["roster"] = roster(meeting, state)
+    return data
+
+
+def _me(actor: Actor, meeting: Meeting, state: LiveState) -> dict:
+    delegate_id = actor.delegate_ids.get(meeting.council_id)
+    me = {"user_id": actor.user_id, "roles": sorted(actor.roles_in(meeting.council_id)),
+          "delegate_id": delegate_id}
+    if delegate_id is not None:
+        me["checked_in"] = bool(state.sitting_id) and _is_present(state, delegate_id)
+    return me
+
+
+def roster(meeting: Meeting, state: LiveState) -> list[dict]:
+    """Staff only: each serving delegate's attendance and whether a tablet is connected."""
+    marks = {a.delegate_id: a for a in db.session.scalars(select(Attendance).where(
+        Attendance.sitting_id == state.sitting_id))} if state.sitting_id else {}
+    online = set(db.session.scalars(select(LiveConnection.delegate_id).where(
+        LiveConnection.meeting_id == meeting.id, LiveConnection.delegate_id.is_not(None))))
+    delegates = db.session.scalars(select(Delegate).where(
+        Delegate.term_id == meeting.term_id).order_by(Delegate.id)).all()
+    return [{"delegate_id": d.id, "name": d.full_name,
+             "status": marks[d.id].status if d.id in marks else None,
+             "reason": marks[d.id].reason if d.id in marks else "",
+             "online": d.id in online}
+            for d in delegates if d.current_status == "active"]
+
+
+def connected(actor: Actor, meeting: Meeting, sid: str, process: str) -> None:
+    db.session.merge(LiveConnection(
+        sid=sid, meeting_id=meeting.id, user_id=actor.user_id,
+        delegate_id=actor.delegate_ids.get(meeting.council_id), process=process))
+    db.session.commit()
+    _announce_presence(meeting.id)
+
+
+def disconnected(sid: str) -> None:
+    meeting_ids = list(db.session.scalars(select(LiveConnection.meeting_id).where(
+        LiveConnection.sid == sid)))
+    db.session.execute(delete(LiveConnection).where(LiveConnection.sid == sid))
+    db.session.commit()
+    for meeting_id in meeting_ids:
+        _announce_presence(meeting_id)
+
+
+def forget_connections_of(processes_gone: list[str]) -> None:
+    if processes_gone:
+        db.session.execute(delete(LiveConnection).where(
+            LiveConnection.process.in_(processes_gone)))
+        db.session.commit()
+
+
+def _announce_presence(meeting_id: int) -> None:
+    online = sorted(set(db.session.scalars(select(LiveConnection.delegate_id).where(
+        LiveConnection.meeting_id == meeting_id, LiveConnection.delegate_id.is_not(None)))))
+    events.announce(meeting_id, "live.presence", {"online_delegate_ids": online},
+                    audience="staff")
+
+
+def events_since(actor: Actor, meeting_id: int, after_seq: int) -> list[LiveEvent]:
+    meeting = _meeting(actor, meeting_id, STAFF)
+    return list(db.session.scalars(select(LiveEvent).where(
+        LiveEvent.meeting_id == meeting.id, LiveEvent.seq > after_seq).order_by(LiveEvent.seq)))
+

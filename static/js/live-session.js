@@ -1,0 +1,132 @@
+// The state of one meeting's hall, kept in step with the server: a snapshot on every
+// (re)join, then numbered changes. A change whose number is not the next one means we
+// missed something (python-socketio has no connection-state recovery), so we ask for a
+// fresh snapshot instead of guessing.
+import { joinMeeting, send } from "./live.js";
+
+const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue"];
+
+export class LiveSession extends EventTarget {
+  constructor(meetingId) {
+    super();
+    this.meetingId = meetingId;
+    this.state = null;
+    this.clockOffset = 0;
+    this.online = false;
+    this.resyncs = 0;
+    window.addEventListener("paperless:joined", (e) => {
+      if (e.detail.meetingId !== meetingId) return;
+      if (e.detail.ok) this.reset(e.detail.snapshot);
+      else this.dispatchEvent(new CustomEvent("error", { detail: e.detail.error }));
+    });
+    for (const name of SEQUENCED) {
+      window.addEventListener(`paperless:${name}`, (e) => this.receive(name, e.detail));
+    }
+    window.addEventListener("paperless:live.notice", (e) => this.notice(e.detail));
+    window.addEventListener("paperless:live.presence", (e) => this.presence(e.detail));
+    window.addEventListener("paperless:online", () => this.setOnline(true));
+    window.addEventListener("paperless:offline", () => this.setOnline(false));
+    joinMeeting(meetingId);
+  }
+
+  setOnline(value) {
+    this.online = value;
+    this.changed("connection");
+  }
+
+  reset(snapshot) {
+    this.state = snapshot;
+    this.clockOffset = Date.parse(snapshot.server_time) - Date.now();
+    this.changed("snapshot");
+  }
+
+  async resync() {
+    this.resyncs += 1;
+    const ack = await send("live:snapshot", { meeting_id: this.meetingId });
+    if (ack.ok) this.reset(ack.result);
+  }
+
+  receive(name, payload) {
+    if (!this.state || payload.seq === undefined) return;
+    if (payload.seq <= this.state.seq) return; // already applied (it came with our ack)
+    if (payload.seq !== this.state.seq + 1) {
+      this.resync();
+      return;
+    }
+    this.apply(name, payload);
+    this.state.seq = payload.seq;
+    this.changed(name);
+  }
+
+  apply(name, p) {
+    const s = this.state;
+    if ("phase" in p) s.phase = p.phase;
+    if ("paused_at" in p) s.paused_at = p.paused_at;
+    if ("current_item" in p) s.current_item = p.current_item;
+    if ("sitting" in p) s.sitting = p.sitting;
+    if ("attendance" in p) s.attendance = p.attendance;
+    if ("queue" in p) s.queue = p.queue;
+    if ("speaker" in p) s.speaker = p.speaker;
+    if (name === "live.attendance") {
+      const changed = p.changed;
+      if (!changed) {
+        if (s.me?.delegate_id) s.me.checked_in = false; // a new sitting: check in again
+        for (const row of s.roster || []) row.status = null;
+      } else {
+        if (changed.delegate_id === s.me?.delegate_id) s.me.checked_in = changed.status === "present";
+        const row = (s.roster || []).find((r) => r.delegate_id === changed.delegate_id);
+        if (row) row.status = changed.status;
+      }
+    }
+  }
+
+  notice(payload) {
+    if (!this.state) return;
+    this.state.notices = [payload, ...(this.state.notices || [])].slice(0, 5);
+    this.changed("live.notice");
+  }
+
+  presence(payload) {
+    if (!this.state?.roster) return;
+    const online = new Set(payload.online_delegate_ids);
+    for (const row of this.state.roster) row.online = online.has(row.delegate_id);
+    this.changed("live.presence");
+  }
+
+  changed(reason) {
+    this.dispatchEvent(new CustomEvent("change", { detail: reason }));
+  }
+
+  /** Server time now, from the offset measured at the last snapshot. */
+  now() {
+    return Date.now() + this.clockOffset;
+  }
+
+  speakerRemaining() {
+    const sp = this.state?.speaker;
+    if (!sp) return null;
+    return sp.limit_seconds - (this.now() - Date.parse(sp.started_at)) / 1000;
+  }
+
+  command(name, payload = {}) {
+    return send(name, { meeting_id: this.meetingId, ...payload });
+  }
+}
+
+export function formatSeconds(seconds) {
+  const sign = seconds < 0 ? "-" : "";
+  const s = Math.abs(Math.trunc(seconds));
+  return `${sign}${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+export const PHASES = { not_started: "Chưa khai mạc", running: "Đang họp", paused: "Tạm dừng", closed: "Đã bế mạc" };
+export const KINDS = { speech: "Phát biểu", debate: "Tranh luận" };
+
+/** Set the text of every [data-bind=name] element under root. */
+export function bind(root, name, text) {
+  for (const el of root.querySelectorAll(`[data-bind="${name}"]`)) el.textContent = text ?? "";
+}
+
+export function show(root, name, visible) {
+  for (const el of root.querySelectorAll(`[data-show="${name}"]`)) el.hidden = !visible;
+}

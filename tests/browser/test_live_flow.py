@@ -1,0 +1,90 @@
+"""Chair, delegate and hall screen in three Chromium contexts stay in step without reloads."""
+
+import re
+
+import pytest
+
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+SHOTS = ARTIFACTS / "live"
+
+
+def _page(browser, base, username, size=(1280, 800)):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "kyhopso")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def _online(page):
+    page.wait_for_function("() => window.__live && window.__live.state && window.__live.online")
+
+
+def test_chair_moves_the_agenda_and_gives_the_floor(live_server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    chair = _page(browser, live_server, "chutoa")
+    chair.click("text=Bàn điều hành phiên họp")
+    _online(chair)
+    delegate = _page(browser, live_server, "daibieu05", size=(1024, 768))
+    assert re.search(r"/meetings/\d+/live$", delegate.url)
+    _online(delegate)
+    screen = _page(browser, live_server, "manhinh")
+    _online(screen)
+    marker = "window.__notReloaded = true"
+    for page in (delegate, screen):
+        page.evaluate(marker)
+
+    chair.click("[data-action=open]")
+    for page in (chair, delegate, screen):
+        page.wait_for_selector("[data-bind=current-title]:has-text('1. Khai mạc kỳ họp')")
+    chair.click("[data-action=next]")
+    for page in (delegate, screen):
+        page.wait_for_selector("[data-bind=current-title]:has-text('2. Báo cáo tình hình')")
+
+    delegate.click("[data-action=check-in]")
+    delegate.wait_for_selector("text=✓ Đã điểm danh")
+    screen.wait_for_selector("[data-bind=present-line]:has-text('Có mặt 1/30')")
+    chair.wait_for_selector("[data-bind=present]:has-text('1/30')")
+
+    delegate.fill("input[name=topic]", "Về kế hoạch đầu tư công")
+    delegate.click("button[value=speech]")
+    chair.wait_for_selector("[data-list=queue] li:has-text('Hoàng Văn Nam')")
+    chair.click("[data-list=queue] li:has-text('Hoàng Văn Nam') >> text=Mời phát biểu")
+    screen.wait_for_selector("[data-bind=speaker-name]:has-text('Hoàng Văn Nam')")
+    delegate.wait_for_selector("text=Bạn đang phát biểu")
+    screen.wait_for_function(
+        "() => /^[45]:\\d\\d$/.test(document.querySelector('.screen-countdown').textContent)")
+
+    # the delegate browses another item, then follows the chair again
+    delegate.click(".live-agenda button:has-text('6. Chất vấn')")
+    delegate.wait_for_selector("[data-action=follow]", state="visible")
+    chair.click("[data-action=next]")
+    delegate.wait_for_selector("[data-bind=current-title]:has-text('3. Báo cáo thẩm tra')")
+    assert "focus" in delegate.get_attribute(".live-agenda li:has-text('6. Chất vấn')", "class")
+    delegate.click("[data-action=follow]")
+    delegate.wait_for_selector("[data-action=follow]", state="hidden")
+
+    chair.fill("textarea[name=text]", "Mời các đại biểu nghỉ giải lao 15 phút")
+    chair.click("[data-form=notice] button[type=submit]")
+    screen.wait_for_selector(".screen-notice:has-text('nghỉ giải lao')")
+    delegate.wait_for_selector(".notice-banner:has-text('nghỉ giải lao')")
+
+    # a missed change (a gap in the sequence) makes the client fetch a fresh snapshot
+    delegate.evaluate("""() => {
+        const s = window.__live;
+        window.dispatchEvent(new CustomEvent('paperless:live.item',
+            {detail: {seq: s.state.seq + 2, current_item: {id: -1, number: '9', title: 'sai'}}}));
+    }""")
+    delegate.wait_for_function("() => window.__live.resyncs === 1")
+    delegate.wait_for_selector("[data-bind=current-title]:has-text('3. Báo cáo thẩm tra')")
+
+    for page in (delegate, screen):
+        assert page.evaluate("window.__notReloaded") is True
+    chair.screenshot(path=SHOTS / "01-chair-console.png", full_page=True)
+    delegate.screenshot(path=SHOTS / "02-delegate-tablet.png", full_page=True)
+    screen.screenshot(path=SHOTS / "03-hall-screen.png")

@@ -1,0 +1,235 @@
+"""The live session over Socket.IO: roles, snapshots, sequence numbers, attendance, floor."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from paperless import db
+from paperless.extensions import socketio
+from paperless.models import (
+    Attendance,
+    LiveConnection,
+    LiveEvent,
+    LiveState,
+    Meeting,
+    SpeakerRequest,
+)
+from paperless.realtime.commands import COMMANDS
+from paperless.services import councils, delegates, users
+from paperless.services.access import SYSTEM
+from tests.support import login
+
+
+@pytest.fixture
+def meeting_id(demo):
+    return db.session.scalar(select(Meeting.id))
+
+
+@pytest.fixture
+def connect(app, meeting_id):
+    clients = []
+
+    def _connect(username, password="kyhopso", join=True):
+        client = socketio.test_client(app, flask_test_client=login(app.test_client(),
+                                                                   username, password))
+        clients.append(client)
+        if join:
+            answer = client.emit("meeting:join", {"meeting_id": meeting_id}, callback=True)
+            assert answer["ok"], answer
+            client.snapshot = answer["snapshot"]
+        return client
+
+    yield _connect
+    for client in clients:
+        if client.is_connected():
+            client.disconnect()
+
+
+def call(client, name, meeting_id, **payload):
+    return client.emit(name, {"meeting_id": meeting_id, **payload}, callback=True)
+
+
+def events_of(client):
+    return [m["args"][0] for m in client.get_received() if m["name"] == "event"]
+
+
+def test_only_operators_run_the_session(connect, meeting_id):
+    delegate = connect("daibieu04")
+    guest = connect("khach")
+    for client in (delegate, guest):
+        for name, payload in (("live:phase", {"action": "open"}), ("live:goto", {"offset": 1}),
+                              ("floor:give", {"request_id": 1}), ("floor:stop", {}),
+                              ("notice:send", {"text": "x"}), ("live:sitting", {})):
+            answer = call(client, name, meeting_id, **payload)
+            assert answer["ok"] is False and answer["error"]["code"] == "forbidden", name
+    assert db.session.get(LiveState, meeting_id).phase == "not_started"
+    chair = connect("chutoa")
+    assert call(chair, "live:phase", meeting_id, action="open")["ok"]
+    # now open: still nobody else may move the agenda or give the floor
+    assert call(delegate, "live:goto", meeting_id, offset=1)["error"]["code"] == "forbidden"
+    assert call(guest, "attendance:mark", meeting_id, delegate_id=3,
+                status="present")["error"]["code"] == "forbidden"
+    assert call(guest, "attendance:check_in", meeting_id)["error"]["code"] == "forbidden"
+    assert db.session.scalars(select(Attendance)).all() == []
+
+
+def test_delegate_of_another_council_cannot_join(connect, app, meeting_id):
+    other = councils.create_council(SYSTEM, name="HĐND xã Bên Cạnh", level="xa", parent_id=None)
+    term = councils.create_term(SYSTEM, other.id, name="2026–2031",
+                                start_date=date(2026, 3, 15), end_date=None, seats=1)
+    person = delegates.add_delegate(SYSTEM, term.id, full_name="Người khác", gender="nu")
+    user = users.create_user(SYSTEM, username="khac", full_name="Người khác", password="matkhau1")
+    users.assign_role(SYSTEM, user, other.id, "delegate", person.id)
+    outsider = connect("khac", "matkhau1", join=False)
+    answer = outsider.emit("meeting:join", {"meeting_id": meeting_id}, callback=True)
+    assert answer["ok"] is False and answer["error"]["code"] == "not_found"
+    assert call(outsider, "live:snapshot", meeting_id)["error"]["code"] == "not_found"
+    assert call(outsider, "attendance:check_in", meeting_id)["error"]["code"] == "not_found"
+    chair = connect("chutoa")
+    call(chair, "live:phase", meeting_id, action="open")
+    assert events_of(outsider) == []  # never in the room, so never told
+
+
+def test_session_flow_with_numbered_events(connect, meeting_id):
+    chair, tablet, screen = connect("chutoa"), connect("daibieu05"), connect("manhinh")
+    assert screen.snapshot["seq"] == 0 and screen.snapshot["phase"] == "not_started"
+    assert "roster" in chair.snapshot and "roster" not in screen.snapshot
+    opened = call(chair, "live:phase", meeting_id, action="open")["result"]
+    assert opened["current_item"]["number"] == "1" and opened["seq"] == 1
+    assert call(tablet, "attendance:check_in", meeting_id)["result"]["attendance"]["present"] == 1
+    again = call(tablet, "attendance:check_in", meeting_id)["result"]
+    assert again["already"] is True and again["attendance"]["present"] == 1  # once per sitting
+    queued = call(tablet, "floor:request", meeting_id, kind="speech", topic="Về ngân sách")
+    request_id = queued["result"]["queue"][0]["id"]
+    assert call(tablet, "floor:request", meeting_id, kind="speech")["error"]["code"] == \
+        "already_requested"
+    spoke = call(chair, "floor:give", meeting_id, request_id=request_id)["result"]
+    assert spoke["speaker"]["name"] == "Hoàng Văn Nam" and spoke["queue"] == []
+    assert spoke["speaker"]["limit_seconds"] == 300
+    moved = call(chair, "live:goto", meeting_id, offset=1)["result"]
+    assert moved["current_item"]["number"] == "2"
+    seen = events_of(screen)
+    assert [e["payload"]["seq"] for e in seen] == [1, 2, 3, 4, 5]
+    assert [e["name"] for e in seen] == ["live.phase", "live.attendance", "live.queue",
+                                         "live.queue", "live.item"]
+    stored = db.session.scalars(select(LiveEvent).where(LiveEvent.meeting_id == meeting_id)
+                                .order_by(LiveEvent.seq)).all()
+    assert [e.seq for e in stored] == [1, 2, 3, 4, 5]
+    # a client that reconnects gets the whole current state at once
+    late = connect("daibieu06")
+    snap = late.snapshot
+    assert snap["seq"] == 5 and snap["current_item"]["number"] == "2"
+    assert snap["speaker"]["delegate_id"] == 5 and snap["attendance"]["present"] == 1
+    assert snap["me"]["checked_in"] is False
+    assert call(chair, "floor:stop", meeting_id)["result"]["speaker"] is None
+    assert call(chair, "floor:stop", meeting_id)["error"]["code"] == "no_speaker"
+    record = db.session.get(SpeakerRequest, request_id)
+    assert record.status == "done" and record.ended_at > record.started_at
+
+
+def test_quorum_is_two_thirds_of_all_delegates(connect, meeting_id):
+    chair = connect("chutoa")
+    call(chair, "live:phase", meeting_id, action="open")
+    summary = None
+    for number in range(1, 20):
+        summary = call(chair, "attendance:mark", meeting_id, delegate_id=number,
+                       status="present")["result"]["attendance"]
+    assert summary["present"] == 19 and summary["total"] == 30
+    assert summary["quorum_required"] == 20 and summary["quorum_reached"] is False
+    call(chair, "attendance:mark", meeting_id, delegate_id=30, status="absent_excused",
+         reason="Đi công tác")
+    tablet = connect("daibieu20")
+    summary = call(tablet, "attendance:check_in", meeting_id)["result"]["attendance"]
+    assert summary["present"] == 20 and summary["quorum_reached"] is True
+    assert summary["absent_excused"] == 1
+    # a new sitting: everyone checks in again
+    fresh = call(chair, "live:sitting", meeting_id)["result"]
+    assert fresh["sitting"]["number"] == 2 and fresh["attendance"]["present"] == 0
+
+
+def test_floor_needs_check_in_and_an_open_session(connect, meeting_id):
+    tablet = connect("daibieu08")
+    assert call(tablet, "floor:request", meeting_id)["error"]["code"] == "session_not_open"
+    chair = connect("chutoa")
+    call(chair, "live:phase", meeting_id, action="open")
+    assert call(tablet, "floor:request", meeting_id)["error"]["code"] == "not_checked_in"
+    call(tablet, "attendance:check_in", meeting_id)
+    assert call(tablet, "floor:request", meeting_id, kind="debate")["ok"]
+    waiting = db.session.scalars(select(SpeakerRequest)).all()
+    assert [(r.kind, r.limit_seconds) for r in waiting] == [("debate", 120)]
+    assert call(chair, "live:phase", meeting_id, action="open")["error"]["code"] == \
+        "invalid_phase"
+
+
+def test_queue_reorder_and_withdraw(connect, meeting_id):
+    chair = connect("chutoa")
+    call(chair, "live:phase", meeting_id, action="open")
+    ids = []
+    for username in ("daibieu10", "daibieu11", "daibieu12"):
+        tablet = connect(username)
+        call(tablet, "attendance:check_in", meeting_id)
+        ids.append(call(tablet, "floor:request", meeting_id)["result"]["queue"][-1]["id"])
+    order = [ids[2], ids[0], ids[1]]
+    queue = call(chair, "floor:reorder", meeting_id, order=order)["result"]["queue"]
+    assert [r["id"] for r in queue] == order
+    assert call(chair, "floor:reorder", meeting_id, order=[ids[0]])["error"]["code"] == \
+        "invalid_order"
+    other = connect("daibieu13")
+    assert call(other, "floor:withdraw", meeting_id, request_id=ids[0])["error"]["code"] == \
+        "forbidden"
+    queue = call(chair, "floor:withdraw", meeting_id, request_id=ids[0])["result"]["queue"]
+    assert [r["id"] for r in queue] == [ids[2], ids[1]]
+
+
+def test_notices_reach_their_audience(connect, meeting_id):
+    chair, tablet, screen = connect("chutoa"), connect("daibieu14"), connect("manhinh")
+    call(chair, "notice:send", meeting_id, text="Nghỉ giải lao 15 phút", audience="delegates")
+    assert [e["name"] for e in events_of(tablet)] == ["live.notice"]
+    assert events_of(screen) == []
+    call(chair, "notice:send", meeting_id, text="Mời đại biểu về chỗ ngồi")
+    assert [e["payload"]["text"] for e in events_of(screen)] == ["Mời đại biểu về chỗ ngồi"]
+    assert call(chair, "notice:send", meeting_id, text="   ")["error"]["code"] == \
+        "validation_error"
+    assert [n["text"] for n in connect("khach").snapshot["notices"]] == \
+        ["Mời đại biểu về chỗ ngồi"]
+
+
+def test_presence_shows_dropped_tablets(connect, meeting_id):
+    chair = connect("chutoa")
+    tablet = connect("daibieu15")
+    rows = {r["delegate_id"]: r for r in
+            call(chair, "live:snapshot", meeting_id)["result"]["roster"]}
+    assert rows[15]["online"] is True and rows[16]["online"] is False
+    chair.get_received()
+    tablet.disconnect()
+    presence = [e for e in events_of(chair) if e["name"] == "live.presence"]
+    assert presence and 15 not in presence[-1]["payload"]["online_delegate_ids"]
+    assert db.session.scalars(select(LiveConnection.delegate_id)).all() == [1]
+
+
+# Commands for which {"meeting_id": …} alone is a complete, valid request.
+MEETING_ONLY = {"live:snapshot", "live:sitting", "floor:stop", "attendance:check_in"}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_malformed_payloads_are_refused_without_change(connect, meeting_id, name):
+    chair = connect("chutoa")
+    call(chair, "live:phase", meeting_id, action="open")
+    before = db.session.get(LiveState, meeting_id).seq
+    for payload in (None, "x", 5, [], {}, {"meeting_id": "1"}, {"meeting_id": True},
+                    {"meeting_id": meeting_id, "item_id": "2", "offset": "next",
+                     "request_id": None, "delegate_id": [1], "status": 7, "order": "1,2",
+                     "text": {"a": 1}, "action": None, "kind": 9, "topic": ["x"]},
+                    {"meeting_id": 10**12}):
+        if name in MEETING_ONLY and isinstance(payload, dict) and \
+                payload.get("meeting_id") == meeting_id:
+            continue
+        answer = chair.emit(name, payload, callback=True)
+        assert answer["ok"] is False, (name, payload, answer)
+        assert answer["error"]["code"] in ("validation_error", "not_found", "invalid_action",
+                                           "forbidden"), (name, payload, answer)
+    db.session.expire_all()
+    assert db.session.get(LiveState, meeting_id).seq == before
