@@ -26,7 +26,10 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor/pdfjs static/vendor/socket.io
 	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs \
 	   node_modules/pdfjs-dist/web/pdf_viewer.mjs node_modules/pdfjs-dist/web/pdf_viewer.css static/vendor/pdfjs/
-	cp -r node_modules/pdfjs-dist/web/images static/vendor/pdfjs/
+	cp -r node_modules/pdfjs-dist/web/images node_modules/pdfjs-dist/wasm \
+	   node_modules/pdfjs-dist/standard_fonts static/vendor/pdfjs/
+	# QuickJS runs PDF JavaScript; the viewer never does, so it is not shipped at all.
+	rm -f static/vendor/pdfjs/wasm/quickjs-eval.*
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
 	touch $@
 

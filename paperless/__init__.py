@@ -57,9 +57,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.after_request
     def _security_headers(response):
+        # 'wasm-unsafe-eval' lets PDF.js run its WebAssembly image decoders (scanned
+        # documents); it allows no eval() of JavaScript.
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
             "connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; "
             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
         )

@@ -381,3 +381,17 @@ def test_bag_page_groups_by_agenda_item(app, client, staff, meeting_id):
         f"/meetings/{meeting_id}/documents").get_data(as_text=True)
     assert f'id="item-{item.id}"' in html and "Dự thảo nghị quyết dự toán" in html
     assert "Chưa đọc" in html
+
+
+def test_offline_copies_and_ranges_are_not_reads(client, published):
+    delegate = token_for(client, "daibieu07")
+    url = f"/api/v1/documents/{published['id']}/file?version=1"
+    client.get(url, headers={**delegate, "X-Paperless-Offline-Copy": "1"})
+    client.get(url, headers={**delegate, "Range": "bytes=0-99"})
+    listed = client.get(f"/api/v1/meetings/{published['meeting_id']}/documents",
+                        headers=delegate).get_json()["documents"]
+    assert listed[0]["unread"] is True
+    client.get(url, headers=delegate)
+    listed = client.get(f"/api/v1/meetings/{published['meeting_id']}/documents",
+                        headers=delegate).get_json()["documents"]
+    assert listed[0]["unread"] is False

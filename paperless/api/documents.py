@@ -101,10 +101,13 @@ def _version_arg() -> int | None:
 @authenticated
 def document_file(document_id: int):
     version = _version_arg()
-    # A byte-range request is PDF.js streaming pages of a copy it already logged.
+    # Not a read: PDF.js streaming byte ranges of a copy it already logged, or the service
+    # worker keeping a copy for offline use (the delegate has not opened it).
+    is_read = "Range" not in request.headers and \
+        request.headers.get("X-Paperless-Offline-Copy") != "1"
     served = document_service.open_file(g.api_actor, document_id, version,
                                         remote_addr=request.remote_addr or "",
-                                        record_read="Range" not in request.headers)
+                                        record_read=is_read)
     if served.data is not None:
         # A per-reader confidential copy: never cached, never shared.
         import io

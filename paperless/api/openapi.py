@@ -117,6 +117,34 @@ SCHEMAS = {
         "rect": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
         "text": {"type": "string", "maxLength": 5000},
         "colour": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}}},
+    "Vote": {"type": "object", "properties": {
+        "id": _INT, "agenda_item_id": _INT, "round": _INT,
+        "kind": {"type": "string", "enum": ["open", "secret", "election", "confidence",
+                                            "no_confidence"]},
+        "title": _STR, "options": {"type": "array", "items": {"type": "array"}},
+        "seats": _INT, "exact": {"type": "boolean"}, "rule": _STR,
+        "allow_change": {"type": "boolean"}, "secret": {"type": "boolean"},
+        "status": {"type": "string", "enum": ["draft", "open", "closed", "announced",
+                                              "cancelled"]},
+        "total": _NULL_INT, "result": {"type": "object"}}},
+    "VoteInput": {"type": "object", "required": ["kind", "title"], "properties": {
+        "kind": {"type": "string", "enum": ["open", "secret", "election", "confidence",
+                                            "no_confidence"]},
+        "title": {"type": "string", "minLength": 1, "maxLength": 500},
+        "choices": {"type": "array", "items": _STR,
+                    "description": "open: 3 labels (renaming the legal choices); secret: any"},
+        "candidates": {"type": "array", "items": _STR}, "persons": {"type": "array", "items": _STR},
+        "seats": {"type": "integer", "minimum": 1}, "exact": {"type": "boolean"},
+        "rule": {"type": "string", "enum": ["majority", "two_thirds"]},
+        "allow_change": {"type": "boolean"}, "require_checked_in": {"type": "boolean"},
+        "countdown_seconds": {"type": "integer", "minimum": 10, "maximum": 3600}}},
+    "BallotInput": {"type": "object", "required": ["idempotency_key"], "properties": {
+        "idempotency_key": {"type": "string", "minLength": 8, "maxLength": 100},
+        "choice": _STR, "selections": {"type": "array", "items": _INT},
+        "ratings": {"type": "object", "additionalProperties": _STR}}},
+    "BallotAck": {"type": "object", "properties": {
+        "vote_id": _INT, "received": {"type": "boolean"}, "choice": _STR,
+        "secret": {"type": "boolean"}, "cast_at": _STR, "idempotency_key": _STR}},
     "MeetingInput": {"type": "object",
                      "required": ["term_id", "kind", "title", "start_date", "end_date"],
                      "properties": {
@@ -143,6 +171,7 @@ def document() -> dict:
     council = _path_id("council_id")
     meeting = _path_id("meeting_id")
     doc = _path_id("document_id")
+    vote = _path_id("vote_id")
     version = {"name": "version", "in": "query", "required": False,
                "schema": {"type": "integer", "minimum": 1}}
     doc_list = {"type": "object", "properties": {
@@ -256,6 +285,49 @@ def document() -> dict:
                            "responses": {"204": {"description": "Deleted"},
                                          **_errors(401, 404)}},
             },
+            "/api/v1/agenda-items/{item_id}/votes": {
+                "post": _op("Prepare a vote on an agenda item (secretariat, chair)", 201,
+                            _ref("Vote"), 400, 401, 403, 404, 409, 422,
+                            request=_ref("VoteInput"), params=[_path_id("item_id")]),
+            },
+            "/api/v1/meetings/{meeting_id}/votes": {
+                "get": _op("The meeting's votes", 200, {"type": "object", "properties": {
+                    "votes": {"type": "array", "items": _ref("Vote")}}}, 401, 403, 404,
+                    params=[meeting]),
+            },
+            "/api/v1/votes/{vote_id}": {
+                "get": _op("A vote, its progress (counts only) and my ballot", 200,
+                           {"type": "object"}, 401, 403, 404, params=[vote]),
+            },
+            "/api/v1/votes/{vote_id}/open": {"post": _op(
+                "Open (chair, secretariat)", 200, {"type": "object"}, 401, 403, 404, 409,
+                params=[vote])},
+            "/api/v1/votes/{vote_id}/close": {"post": _op(
+                "Close and count (chair, secretariat)", 200, {"type": "object"}, 401, 403, 404,
+                409, params=[vote])},
+            "/api/v1/votes/{vote_id}/announce": {"post": _op(
+                "Announce the result to the hall", 200, {"type": "object"}, 401, 403, 404, 409,
+                params=[vote])},
+            "/api/v1/votes/{vote_id}/cancel": {"post": _op(
+                "Cancel with a reason", 200, {"type": "object"}, 400, 401, 403, 404, 409, 422,
+                params=[vote], request={"type": "object", "required": ["reason"],
+                                        "properties": {"reason": _STR}})},
+            "/api/v1/votes/{vote_id}/revote": {"post": _op(
+                "A new round (biểu quyết lại); the earlier stays on record", 201, _ref("Vote"),
+                401, 403, 404, 409, params=[vote])},
+            "/api/v1/votes/{vote_id}/manual-result": {"post": _op(
+                "Counts from a show of hands or paper ballots", 200, {"type": "object"},
+                400, 401, 403, 404, 409, 422, params=[vote],
+                request={"type": "object", "required": ["counts", "note"], "properties": {
+                    "counts": {"type": "object", "additionalProperties": _INT},
+                    "note": _STR}})},
+            "/api/v1/votes/{vote_id}/ballots": {"post": _op(
+                "Cast my ballot; acknowledged after commit; same key, same acknowledgement",
+                201, _ref("BallotAck"), 400, 401, 403, 404, 409, 422,
+                request=_ref("BallotInput"), params=[vote])},
+            "/api/v1/votes/{vote_id}/result": {"get": _op(
+                "The result (everyone once announced; staff once closed)", 200,
+                {"type": "object"}, 401, 403, 404, 409, params=[vote])},
             "/api/v1/meetings/{meeting_id}/agenda-items": {
                 "post": _op("Add an agenda item (secretariat)", 201, _ref("AgendaItem"),
                             400, 401, 403, 404, 409, 422, request=_ref("AgendaItemInput"),

@@ -21,12 +21,21 @@ from paperless.models.live import (
 )
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
+from paperless.models.vote import (
+    CastReceipt,
+    ManualCount,
+    OpenBallot,
+    SecretBallot,
+    SecretParticipation,
+    Vote,
+)
 
 __all__ = [
     "AgendaItem",
     "ApiToken",
     "Attendance",
     "Base",
+    "CastReceipt",
     "Committee",
     "Council",
     "Delegate",
@@ -41,12 +50,17 @@ __all__ = [
     "LiveState",
     "LoginAttempt",
     "Meeting",
+    "ManualCount",
     "MeetingInvitee",
     "Notice",
+    "OpenBallot",
     "PersonalNote",
     "RoleAssignment",
+    "SecretBallot",
+    "SecretParticipation",
     "Sitting",
     "SpeakerRequest",
     "Term",
     "User",
+    "Vote",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket as net
+import threading
 
 from flask import Flask, request
 from flask import session as conn_session
@@ -60,7 +61,35 @@ def _audience_roles(audience: str) -> set[str] | None:
     return set(document_rules.STAFF)  # "staff", and anything unknown: never everyone
 
 
+# Events sent at most every COALESCE_SECONDS per meeting, the latest winning: 500 ballots
+# in a second must not become 500 broadcasts to every tablet and observer.
+COALESCED = {"vote.progress"}
+COALESCE_SECONDS = 0.25
+_pending: dict[tuple[int, str], events.Announcement] = {}
+_pending_lock = threading.Lock()
+
+
 def _deliver(message: events.Announcement) -> None:
+    if message.name in COALESCED:
+        key = (message.meeting_id, message.name)
+        with _pending_lock:
+            first = key not in _pending
+            _pending[key] = message
+        if first:
+            socketio.start_background_task(_flush_later, key)
+        return
+    _emit(message)
+
+
+def _flush_later(key) -> None:
+    socketio.sleep(COALESCE_SECONDS)
+    with _pending_lock:
+        message = _pending.pop(key, None)
+    if message is not None:
+        _emit(message)
+
+
+def _emit(message: events.Announcement) -> None:
     roles = _audience_roles(message.audience)
     event = {"name": message.name, "payload": message.payload}
     if roles is None:

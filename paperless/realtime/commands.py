@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from paperless.services import live
+from paperless.services import live, votes
 
 
 class PayloadError(ValueError):
@@ -110,6 +110,44 @@ def notice(actor, data):
                             _str(data, "audience", "all", limit=20))
 
 
+def _vote(data) -> tuple[dict, int]:
+    data = _dict(data)
+    return data, _int(data, "vote_id")
+
+
+def vote_cast(actor, data):
+    """The tablet's ballot; acknowledged only once committed, the same again on a retry."""
+    data, vote_id = _vote(data)
+    return votes.cast(actor, vote_id, idempotency_key=data.get("idempotency_key"),
+                      choice=data.get("choice"), selections=data.get("selections"),
+                      ratings=data.get("ratings"))
+
+
+def vote_open(actor, data):
+    _, vote_id = _vote(data)
+    return votes.open_vote(actor, vote_id)
+
+
+def vote_close(actor, data):
+    _, vote_id = _vote(data)
+    return votes.close_vote(actor, vote_id)
+
+
+def vote_announce(actor, data):
+    _, vote_id = _vote(data)
+    return votes.announce(actor, vote_id)
+
+
+def vote_cancel(actor, data):
+    data, vote_id = _vote(data)
+    return votes.cancel(actor, vote_id, _str(data, "reason", limit=500))
+
+
+def vote_state(actor, data):
+    _, vote_id = _vote(data)
+    return votes.state_of(actor, vote_id)
+
+
 COMMANDS: dict[str, Callable] = {
     "live:snapshot": snapshot,
     "live:phase": phase,
@@ -123,4 +161,10 @@ COMMANDS: dict[str, Callable] = {
     "floor:give": give,
     "floor:stop": stop,
     "notice:send": notice,
+    "vote:cast": vote_cast,
+    "vote:open": vote_open,
+    "vote:close": vote_close,
+    "vote:announce": vote_announce,
+    "vote:cancel": vote_cancel,
+    "vote:state": vote_state,
 }

@@ -74,7 +74,7 @@ def _record(meeting: Meeting, name: str, payload: dict, actor: Actor) -> int:
     return seq
 
 
-def _commit_and_announce(meeting: Meeting, name: str, payload: dict, actor: Actor) -> dict:
+def commit_and_announce(meeting: Meeting, name: str, payload: dict, actor: Actor) -> dict:
     _state(meeting)
     seq = _record(meeting, name, payload, actor)
     db.session.commit()
@@ -139,7 +139,7 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
                "sitting": _sitting_json(state)}
     if action == "open":
         payload["attendance"] = attendance_summary(meeting, state)
-    return _commit_and_announce(meeting, "live.phase", payload, actor)
+    return commit_and_announce(meeting, "live.phase", payload, actor)
 
 
 def _new_sitting(meeting: Meeting) -> Sitting:
@@ -161,7 +161,7 @@ def start_new_sitting(actor: Actor, meeting_id: int) -> dict:
     if old and old.ended_at is None:
         old.ended_at = now
     state.sitting_id = _new_sitting(meeting).id
-    return _commit_and_announce(meeting, "live.attendance",
+    return commit_and_announce(meeting, "live.attendance",
                                 {"sitting": _sitting_json(state),
                                  "attendance": attendance_summary(meeting, state),
                                  "changed": None}, actor)
@@ -182,7 +182,7 @@ def go_to_item(actor: Actor, meeting_id: int, *, item_id: int | None = None,
     else:
         raise Invalid("Cần item_id hoặc hướng (trước/tiếp).", code="invalid_action")
     state.current_item_id = target
-    return _commit_and_announce(meeting, "live.item",
+    return commit_and_announce(meeting, "live.item",
                                 {"current_item": _item_json(meeting, target)}, actor)
 
 
@@ -219,7 +219,7 @@ def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status
     row.status, row.reason, row.source = status, reason[:300], source
     row.at, row.marked_by = _now(), actor.user_id
     db.session.flush()
-    return _commit_and_announce(meeting, "live.attendance", {
+    return commit_and_announce(meeting, "live.attendance", {
         "sitting": _sitting_json(state), "attendance": attendance_summary(meeting, state),
         "changed": {"delegate_id": delegate_id, "status": status}}, actor)
 
@@ -322,7 +322,7 @@ def request_floor(actor: Actor, meeting_id: int, kind: str = "speech", topic: st
         kind=kind, topic=" ".join(topic.split()), status="waiting",
         position=(last + 1) if last is not None else 0, limit_seconds=limit))
     db.session.flush()
-    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
 
 
 def _request_of(actor: Actor, meeting: Meeting, request_id: int) -> SpeakerRequest:
@@ -342,7 +342,7 @@ def withdraw_request(actor: Actor, meeting_id: int, request_id: int) -> dict:
         raise Conflict("Lượt này không còn chờ.", code="not_waiting")
     request.status = "withdrawn" if mine else "cancelled"
     request.ended_at = _now()
-    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
 
 
 def reorder_queue(actor: Actor, meeting_id: int, order: list[int]) -> dict:
@@ -358,7 +358,7 @@ def reorder_queue(actor: Actor, meeting_id: int, order: list[int]) -> dict:
                       code="invalid_order") from exc
     for request in waiting:
         request.position = positions[request.id]
-    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
 
 
 def _end_speaker(meeting: Meeting, now: datetime) -> None:
@@ -377,7 +377,7 @@ def give_floor(actor: Actor, meeting_id: int, request_id: int) -> dict:
     now = _now()
     _end_speaker(meeting, now)  # one speaker at a time: giving the floor ends the previous one
     request.status, request.started_at = "speaking", now
-    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
 
 
 def stop_speaker(actor: Actor, meeting_id: int) -> dict:
@@ -387,7 +387,7 @@ def stop_speaker(actor: Actor, meeting_id: int) -> dict:
     if speaking is None:
         raise Conflict("Không có ai đang phát biểu.", code="no_speaker")
     _end_speaker(meeting, _now())
-    return _commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
 
 
 # --- notices ----------------------------------------------------------------
@@ -423,6 +423,8 @@ def _iso(value: datetime | None) -> str | None:
 
 def snapshot(actor: Actor, meeting_id: int) -> dict:
     """Everything a client needs to draw the hall now, as this actor may see it."""
+    from paperless.services import votes  # votes build on this module
+
     meeting = _meeting(actor, meeting_id)
     state = _state(meeting)
     db.session.commit()  # a first look creates the state row
@@ -451,6 +453,8 @@ def snapshot(actor: Actor, meeting_id: int) -> dict:
     }
     if is_staff:
         data["roster"] = roster(meeting, state)
+        data["votes"] = [votes.public(v) for v in votes.list_votes(actor, meeting.id)]
+    data["vote"] = votes.current_for_snapshot(actor, meeting)
     return data
 
 

@@ -11,6 +11,8 @@ function offlineUrls(root) {
 }
 
 async function keepOffline() {
+  // Ask the browser not to evict stored documents when the tablet runs low on space.
+  navigator.storage?.persist?.().catch(() => {});
   const registration = await navigator.serviceWorker?.ready;
   if (!registration?.active || !bag) return;
   const urls = offlineUrls(bag);

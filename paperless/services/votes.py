@@ -1,0 +1,497 @@
+"""Votes: prepare, open, cast (exactly once), close, announce, re-vote, cancel, manual counts.
+
+A ballot is acknowledged only after its transaction commits; a retry with the same
+idempotency key gets the same acknowledgement. Secret ballots are stored in two
+unrelated tables — who took part, and what some ballot said — so nothing links them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from paperless import db
+from paperless.domain import voting as rules
+from paperless.models import (
+    AgendaItem,
+    Attendance,
+    CastReceipt,
+    Delegate,
+    LiveState,
+    ManualCount,
+    Meeting,
+    OpenBallot,
+    SecretBallot,
+    SecretParticipation,
+    Vote,
+)
+from paperless.services import events, live
+from paperless.services.access import STAFF, Actor
+from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from paperless.services.meetings import get_meeting
+
+PREPARERS = STAFF  # the secretariat prepares; the chair may too
+OPERATORS = live.OPERATORS
+
+
+class VoteError(ServiceError):
+    status = 409
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _get(actor: Actor, vote_id: int, allowed=None) -> tuple[Vote, Meeting]:
+    vote = db.session.get(Vote, vote_id)
+    if vote is None:
+        raise NotFound("Không tìm thấy cuộc biểu quyết.")
+    meeting = get_meeting(actor, vote.meeting_id, *([allowed] if allowed else []))
+    return vote, meeting
+
+
+def _options_for(kind: str, labels: list[str] | None) -> list[list]:
+    """open/secret: [[code, label]]; election and confidence: [[id, name]] numbered from 1."""
+    if kind in ("open", "secret"):
+        if not labels:
+            return [list(c) for c in rules.DEFAULT_CHOICES]
+        if kind == "open" and len(labels) != 3:
+            # Open votes keep the three legal choices; councils only rename them.
+            raise Invalid("Biểu quyết công khai có đúng 3 lựa chọn (tán thành, không tán thành, "
+                          "không biểu quyết).", code="invalid_options")
+        codes = [c for c, _ in rules.DEFAULT_CHOICES] if kind == "open" else \
+            [f"c{i}" for i in range(1, len(labels) + 1)]
+        return [[code, label] for code, label in zip(codes, labels, strict=True)]
+    if not labels:
+        raise Invalid("Cần danh sách người (ứng cử viên / người được lấy phiếu).",
+                      code="invalid_options")
+    return [[i, label] for i, label in enumerate(labels, start=1)]
+
+
+def _clean_labels(labels) -> list[str] | None:
+    if labels is None:
+        return None
+    if not isinstance(labels, list) or len(labels) > 100 or not all(
+            isinstance(x, str) for x in labels):
+        raise Invalid("Danh sách lựa chọn không hợp lệ.", code="invalid_options")
+    cleaned = [" ".join(x.split())[:200] for x in labels if x.strip()]
+    if len(set(cleaned)) != len(cleaned):
+        raise Invalid("Danh sách có mục trùng nhau.", code="invalid_options")
+    return cleaned or None
+
+
+def create_vote(actor: Actor, agenda_item_id: int, *, kind: str, title: str,
+                labels: list[str] | None = None, seats: int = 1, exact: bool = False,
+                rule: str = "majority", allow_change: bool = True,
+                require_checked_in: bool = True, countdown_seconds: int | None = None) -> Vote:
+    item = db.session.get(AgendaItem, agenda_item_id)
+    if item is None:
+        raise NotFound("Không tìm thấy mục chương trình.")
+    meeting = get_meeting(actor, item.meeting_id, PREPARERS)
+    if meeting.status == "closed":
+        raise Conflict("Kỳ họp đã bế mạc.", code="meeting_closed")
+    if kind not in rules.KINDS:
+        raise Invalid("Loại biểu quyết không hợp lệ.", details={"kind": sorted(rules.KINDS)})
+    if rule not in rules.RULES:
+        raise Invalid("Quy tắc thông qua không hợp lệ.", details={"rule": sorted(rules.RULES)})
+    title = " ".join((title or "").split())[:500]
+    if not title:
+        raise Invalid("Nội dung biểu quyết không được để trống.", details={"title": "required"})
+    options = _options_for(kind, _clean_labels(labels))
+    if kind == "election" and not 1 <= seats <= len(options):
+        raise Invalid("Số người cần bầu phải từ 1 đến số ứng cử viên.", code="invalid_seats")
+    if countdown_seconds is not None and not 10 <= countdown_seconds <= 3600:
+        raise Invalid("Thời gian biểu quyết phải từ 10 giây đến 60 phút.")
+    vote = Vote(meeting_id=meeting.id, agenda_item_id=item.id, kind=kind, title=title,
+                options=options, seats=seats if kind == "election" else 1,
+                exact=bool(exact), rule=rule,
+                # A secret ballot cannot be changed once cast: there is nothing to link it back.
+                allow_change=bool(allow_change) and kind == "open",
+                require_checked_in=bool(require_checked_in),
+                countdown_seconds=countdown_seconds, created_by=actor.user_id)
+    db.session.add(vote)
+    db.session.commit()
+    return vote
+
+
+def _open_vote_of(meeting: Meeting) -> Vote | None:
+    return db.session.scalar(select(Vote).where(Vote.meeting_id == meeting.id,
+                                                Vote.status == "open"))
+
+
+def _present(meeting: Meeting) -> int:
+    state = db.session.get(LiveState, meeting.id)
+    if state is None or state.sitting_id is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(Attendance).where(
+        Attendance.sitting_id == state.sitting_id, Attendance.status == "present"))
+
+
+def _received(vote: Vote) -> int:
+    model = SecretParticipation if vote.kind in rules.SECRET_KINDS else OpenBallot
+    return db.session.scalar(select(func.count()).select_from(model).where(
+        model.vote_id == vote.id))
+
+
+def progress(vote: Vote, meeting: Meeting) -> dict:
+    """While open, the hall sees how many ballots came in — never what they say."""
+    return {"vote_id": vote.id, "received": _received(vote), "present": _present(meeting),
+            "total": vote.total_delegates or live.attendance_summary(
+                meeting, live._state(meeting))["total"]}
+
+
+def public(vote: Vote) -> dict:
+    data = {"id": vote.id, "agenda_item_id": vote.agenda_item_id, "round": vote.round,
+            "kind": vote.kind, "kind_label": rules.KINDS[vote.kind], "title": vote.title,
+            "options": vote.options, "seats": vote.seats, "exact": vote.exact,
+            "rule": vote.rule, "allow_change": vote.allow_change,
+            "secret": vote.kind in rules.SECRET_KINDS, "status": vote.status,
+            "manual": vote.manual, "opened_at": _iso(vote.opened_at),
+            "closes_at": _iso(vote.closes_at), "closed_at": _iso(vote.closed_at),
+            "total": vote.total_delegates, "cancel_reason": vote.cancel_reason}
+    if vote.kind in ("confidence", "no_confidence"):
+        data["levels"] = [list(level) for level in (
+            rules.CONFIDENCE_LEVELS if vote.kind == "confidence" else rules.NO_CONFIDENCE_LEVELS)]
+    if vote.status == "announced":
+        data["result"] = vote.result
+    return data
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def open_vote(actor: Actor, vote_id: int) -> dict:
+    vote, meeting = _get(actor, vote_id, OPERATORS)
+    if vote.status != "draft":
+        raise VoteError("Chỉ mở được cuộc biểu quyết đang chuẩn bị.", code="vote_not_draft")
+    state = live._state(meeting, lock=True)
+    if state.phase != "running":
+        raise VoteError("Phiên họp phải đang diễn ra (không tạm dừng).", code="session_not_open")
+    if _open_vote_of(meeting) is not None:
+        raise VoteError("Đang có một cuộc biểu quyết khác.", code="another_vote_open")
+    now = _now()
+    vote.status, vote.opened_at = "open", now
+    vote.total_delegates = live.attendance_summary(meeting, state)["total"]
+    if vote.countdown_seconds:
+        vote.closes_at = now + timedelta(seconds=vote.countdown_seconds)
+    return live.commit_and_announce(meeting, "vote.opened",
+                                    {"vote": public(vote), "progress": progress(vote, meeting)},
+                                    actor)
+
+
+def _tally(vote: Vote, present: int) -> dict:
+    total = vote.total_delegates or 0
+    if vote.kind in ("open", "secret"):
+        if vote.kind == "open":
+            rows = db.session.execute(select(OpenBallot.choice, Delegate.full_name).join(
+                Delegate, Delegate.id == OpenBallot.delegate_id).where(
+                OpenBallot.vote_id == vote.id).order_by(Delegate.full_name)).all()
+            choices = [c for c, _ in rows]
+            names: dict[str, list[str]] = {}
+            for choice, name in rows:
+                names.setdefault(choice, []).append(name)
+        else:
+            choices = [b["choice"] for b in _secret_contents(vote)]
+            names = {}
+        return rules.tally_choices(vote.kind, [tuple(o) for o in vote.options], choices,
+                                   total=total, present=present, rule=vote.rule,
+                                   names=names).to_dict()
+    contents = _secret_contents(vote)
+    if vote.kind == "election":
+        return rules.tally_election([tuple(o) for o in vote.options],
+                                    [b["selections"] for b in contents], seats=vote.seats,
+                                    total=total, present=present, rule=vote.rule).to_dict()
+    levels = rules.CONFIDENCE_LEVELS if vote.kind == "confidence" else rules.NO_CONFIDENCE_LEVELS
+    return rules.tally_ratings(vote.kind, [tuple(o) for o in vote.options], levels,
+                               [{int(k): v for k, v in b["ratings"].items()} for b in contents],
+                               total=total, present=present).to_dict()
+
+
+def _secret_contents(vote: Vote) -> list[dict]:
+    return list(db.session.scalars(select(SecretBallot.content).where(
+        SecretBallot.vote_id == vote.id)))
+
+
+def close_vote(actor: Actor, vote_id: int) -> dict:
+    vote, meeting = _get(actor, vote_id, OPERATORS)
+    if vote.status != "open":
+        raise VoteError("Cuộc biểu quyết không ở trạng thái đang mở.", code="vote_not_open")
+    vote.status, vote.closed_at = "closed", _now()
+    vote.present = max(_present(meeting), _received(vote))
+    vote.result = _tally(vote, vote.present)
+    message = live.commit_and_announce(meeting, "vote.closed",
+                                       {"vote": public(vote), "progress": progress(vote, meeting)},
+                                       actor)
+    return {**message, "result": vote.result}
+
+
+def announce(actor: Actor, vote_id: int) -> dict:
+    vote, meeting = _get(actor, vote_id, OPERATORS)
+    if vote.status != "closed":
+        raise VoteError("Chỉ công bố được kết quả của cuộc biểu quyết đã kết thúc.",
+                        code="vote_not_closed")
+    vote.status, vote.announced_at = "announced", _now()
+    return live.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
+
+
+def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
+    vote, meeting = _get(actor, vote_id, OPERATORS)
+    if vote.status not in ("draft", "open"):
+        raise VoteError("Không thể hủy cuộc biểu quyết đã kết thúc.", code="vote_closed")
+    reason = " ".join((reason or "").split()) if isinstance(reason, str) else ""
+    if not reason:
+        raise Invalid("Hủy biểu quyết phải ghi rõ lý do.", code="reason_required")
+    was_open = vote.status == "open"
+    vote.status, vote.cancel_reason, vote.closed_at = "cancelled", reason[:500], _now()
+    if not was_open:
+        db.session.commit()
+        return {"vote": public(vote)}
+    return live.commit_and_announce(meeting, "vote.cancelled", {"vote": public(vote)}, actor)
+
+
+def revote(actor: Actor, vote_id: int) -> Vote:
+    """Biểu quyết lại: a new round with the same question; the earlier round stays on record."""
+    vote, meeting = _get(actor, vote_id, OPERATORS)
+    if vote.status not in ("closed", "announced", "cancelled"):
+        raise VoteError("Chỉ biểu quyết lại sau khi vòng trước đã kết thúc hoặc bị hủy.",
+                        code="vote_not_closed")
+    newer = db.session.scalar(select(Vote.id).where(Vote.previous_vote_id == vote.id))
+    if newer is not None:
+        raise VoteError("Vòng này đã có vòng biểu quyết lại.", code="already_revoted")
+    again = Vote(meeting_id=meeting.id, agenda_item_id=vote.agenda_item_id,
+                 round=vote.round + 1, previous_vote_id=vote.id, kind=vote.kind,
+                 title=vote.title, options=vote.options, seats=vote.seats, exact=vote.exact,
+                 rule=vote.rule, allow_change=vote.allow_change,
+                 require_checked_in=vote.require_checked_in,
+                 countdown_seconds=vote.countdown_seconds, created_by=actor.user_id)
+    db.session.add(again)
+    db.session.commit()
+    return again
+
+
+def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str) -> dict:
+    """When tablets fail: counts from a show of hands or paper ballots, marked as such."""
+    vote, meeting = _get(actor, vote_id, {"secretariat", "chair"})
+    if vote.status not in ("draft", "open"):
+        raise VoteError("Cuộc biểu quyết đã có kết quả.", code="vote_closed")
+    if vote.kind in ("confidence", "no_confidence"):
+        raise Invalid("Phiếu tín nhiệm giấy do Ban kiểm phiếu lập biên bản; chưa hỗ trợ nhập tay.",
+                      code="manual_not_supported")
+    note = " ".join((note or "").split()) if isinstance(note, str) else ""
+    if not note:
+        raise Invalid("Ghi rõ cách kiểm (giơ tay, phiếu giấy…).", code="reason_required")
+    keys = [str(o[0]) for o in vote.options]
+    if (not isinstance(counts, dict) or set(map(str, counts)) - set(keys) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values())):
+        raise Invalid("Số phiếu phải là số nguyên không âm cho từng lựa chọn.",
+                      code="invalid_counts")
+    counts = {k: counts.get(k, 0) for k in keys}  # JSON keys are strings
+    state = live._state(meeting)
+    total = vote.total_delegates or live.attendance_summary(meeting, state)["total"]
+    voted = sum(counts.values()) if vote.kind != "election" else None
+    if voted is not None and voted > total:
+        raise Invalid("Tổng số phiếu vượt quá tổng số đại biểu.", code="invalid_counts")
+    vote.total_delegates = total
+    vote.status, vote.manual, vote.manual_note = "closed", True, note[:500]
+    vote.closed_at = _now()
+    vote.opened_at = vote.opened_at or vote.closed_at
+    vote.present = max(_present(meeting), voted or 0)
+    if vote.kind == "election":
+        ballots: list[list[int]] = []  # per-candidate counts; ballots are not itemised
+        for candidate, n in counts.items():
+            ballots.extend([[int(candidate)]] * n)
+        result = rules.tally_election([tuple(o) for o in vote.options], ballots,
+                                      seats=vote.seats, total=total,
+                                      present=vote.present).to_dict()
+    else:
+        expanded = [code for code, n in counts.items() for _ in range(n)]
+        result = rules.tally_choices(vote.kind, [tuple(o) for o in vote.options], expanded,
+                                     total=total, present=vote.present, rule=vote.rule).to_dict()
+    result["manual"] = True
+    result["statement"].insert(0, f"Kết quả kiểm thủ công ({vote.manual_note}).")
+    vote.result = result
+    db.session.add(ManualCount(vote_id=vote.id, counts=counts, note=note[:500],
+                               entered_by=actor.user_id))
+    message = live.commit_and_announce(meeting, "vote.closed",
+                                       {"vote": public(vote), "progress": progress(vote, meeting)},
+                                       actor)
+    return {**message, "result": vote.result}
+
+
+# --- casting -------------------------------------------------------------------
+
+def _check_key(key) -> str:
+    if not isinstance(key, str) or not 8 <= len(key) <= 100 or not key.isprintable():
+        raise Invalid("Thiếu mã chống gửi trùng (idempotency_key, 8–100 ký tự).",
+                      code="invalid_idempotency_key")
+    return key
+
+
+def _ballot_for(vote: Vote, choice, selections, ratings) -> rules.Ballot:
+    try:
+        if vote.kind in ("open", "secret"):
+            return rules.check_choice(choice, [o[0] for o in vote.options])
+        if vote.kind == "election":
+            return rules.check_selections(selections, [o[0] for o in vote.options], vote.seats,
+                                          vote.exact)
+        levels = rules.CONFIDENCE_LEVELS if vote.kind == "confidence" else \
+            rules.NO_CONFIDENCE_LEVELS
+        return rules.check_ratings(ratings, [o[0] for o in vote.options],
+                                   [c for c, _ in levels])
+    except rules.BallotError as exc:
+        raise Invalid(exc.message, code=exc.code) from exc
+
+
+def cast(actor: Actor, vote_id: int, *, idempotency_key, choice=None, selections=None,
+         ratings=None) -> dict:
+    """Record the actor's ballot; returns the acknowledgement only after the commit."""
+    key = _check_key(idempotency_key)
+    vote, meeting = _get(actor, vote_id)
+    delegate_id = actor.delegate_ids.get(meeting.council_id)
+    if delegate_id is None or "delegate" not in actor.roles_in(meeting.council_id):
+        raise Forbidden("Chỉ đại biểu được bỏ phiếu.", code="not_a_delegate")
+    for attempt in range(3):
+        try:
+            ack = _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings)
+            break
+        except IntegrityError:
+            # Another request of the same delegate committed first (a retry racing the
+            # original): start again and find its receipt.
+            db.session.rollback()
+            db.session.expire_all()
+            if attempt == 2:
+                raise
+    events.announce(meeting.id, "vote.progress", progress(vote, meeting))
+    return ack
+
+
+def _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings) -> dict:
+    db.session.refresh(vote)
+    secret = vote.kind in rules.SECRET_KINDS
+    if secret:
+        taken = db.session.get(SecretParticipation, (vote.id, delegate_id))
+        if taken is not None:
+            if taken.idempotency_key == key:
+                return _secret_ack(vote)
+            raise VoteError("Bạn đã bỏ phiếu kín cho cuộc này; phiếu kín không thể thay đổi.",
+                            code="already_voted")
+    else:
+        receipt = db.session.scalar(select(CastReceipt).where(
+            CastReceipt.vote_id == vote.id, CastReceipt.delegate_id == delegate_id,
+            CastReceipt.idempotency_key == key))
+        if receipt is not None:
+            return receipt.ack
+    if vote.status != "open":
+        raise VoteError("Cuộc biểu quyết không mở.", code="vote_not_open")
+    if vote.closes_at is not None and _now() > vote.closes_at:
+        raise VoteError("Đã hết thời gian biểu quyết.", code="vote_time_over")
+    delegate = db.session.get(Delegate, delegate_id)
+    if delegate is None or delegate.current_status != "active" or \
+            delegate.term_id != meeting.term_id:
+        raise Forbidden("Đại biểu không còn hoạt động trong nhiệm kỳ này.",
+                        code="delegate_inactive")
+    if vote.require_checked_in and not _checked_in(meeting, delegate_id):
+        raise VoteError("Bạn cần điểm danh trước khi biểu quyết.", code="not_checked_in")
+    ballot = _ballot_for(vote, choice, selections, ratings)
+    if secret:
+        db.session.add(SecretParticipation(vote_id=vote.id, delegate_id=delegate_id,
+                                           idempotency_key=key))
+        db.session.add(SecretBallot(id=secrets.token_hex(16), vote_id=vote.id,
+                                    content=_content(vote, ballot)))
+        db.session.commit()
+        return _secret_ack(vote)
+    existing = db.session.scalar(select(OpenBallot).where(
+        OpenBallot.vote_id == vote.id, OpenBallot.delegate_id == delegate_id))
+    now = _now()
+    if existing is None:
+        db.session.add(OpenBallot(vote_id=vote.id, delegate_id=delegate_id,
+                                  choice=ballot.choice, cast_at=now))
+    elif not vote.allow_change:
+        raise VoteError("Bạn đã biểu quyết; cuộc này không cho phép thay đổi.",
+                        code="already_voted")
+    else:
+        existing.choice, existing.cast_at = ballot.choice, now
+        existing.changes += 1
+    ack = {"vote_id": vote.id, "received": True, "choice": ballot.choice,
+           "cast_at": now.isoformat(), "idempotency_key": key}
+    db.session.add(CastReceipt(vote_id=vote.id, delegate_id=delegate_id,
+                               idempotency_key=key, ack=ack))
+    db.session.commit()
+    return ack
+
+
+def _content(vote: Vote, ballot: rules.Ballot) -> dict:
+    if vote.kind == "secret":
+        return {"choice": ballot.choice}
+    if vote.kind == "election":
+        return {"selections": list(ballot.selections)}
+    return {"ratings": {str(p): level for p, level in ballot.ratings}}
+
+
+def _secret_ack(vote: Vote) -> dict:
+    # No choice, no time: the tablet already knows what it sent, and a stored or logged
+    # acknowledgement must not say it.
+    return {"vote_id": vote.id, "received": True, "secret": True}
+
+
+def _checked_in(meeting: Meeting, delegate_id: int) -> bool:
+    state = db.session.get(LiveState, meeting.id)
+    return bool(state and state.sitting_id) and live._is_present(state, delegate_id)
+
+
+# --- reading -------------------------------------------------------------------
+
+def my_ballot(actor: Actor, vote: Vote, meeting: Meeting) -> dict | None:
+    """What a second device of the same delegate shows: the current choice, or for a secret
+    ballot only that the delegate took part."""
+    delegate_id = actor.delegate_ids.get(meeting.council_id)
+    if delegate_id is None:
+        return None
+    if vote.kind in rules.SECRET_KINDS:
+        taken = db.session.get(SecretParticipation, (vote.id, delegate_id)) is not None
+        return {"voted": taken}
+    ballot = db.session.scalar(select(OpenBallot).where(
+        OpenBallot.vote_id == vote.id, OpenBallot.delegate_id == delegate_id))
+    return {"voted": ballot is not None, "choice": ballot.choice if ballot else None}
+
+
+def state_of(actor: Actor, vote_id: int) -> dict:
+    vote, meeting = _get(actor, vote_id)
+    data = {"vote": public(vote), "progress": progress(vote, meeting),
+            "mine": my_ballot(actor, vote, meeting)}
+    if vote.status == "closed" and actor.has(meeting.council_id, STAFF):
+        data["result"] = vote.result
+    return data
+
+
+def result_of(actor: Actor, vote_id: int) -> dict:
+    vote, meeting = _get(actor, vote_id)
+    staff = actor.is_superuser or actor.has(meeting.council_id, STAFF)
+    if vote.status == "announced" or (vote.status == "closed" and staff):
+        return {"vote": public(vote), "result": vote.result}
+    raise VoteError("Kết quả chưa được công bố.", code="result_not_available")
+
+
+def list_votes(actor: Actor, meeting_id: int) -> list[Vote]:
+    meeting = get_meeting(actor, meeting_id)
+    return list(db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id)
+                                   .order_by(Vote.id)))
+
+
+def current_for_snapshot(actor: Actor, meeting: Meeting) -> dict | None:
+    """The vote the hall should see: the open one, else the latest closed or announced."""
+    vote = _open_vote_of(meeting) or db.session.scalar(
+        select(Vote).where(Vote.meeting_id == meeting.id,
+                           Vote.status.in_(("closed", "announced", "cancelled")))
+        .order_by(Vote.closed_at.desc(), Vote.id.desc()).limit(1))
+    if vote is None:
+        return None
+    data = {"vote": public(vote), "progress": progress(vote, meeting),
+            "mine": my_ballot(actor, vote, meeting)}
+    if vote.status == "closed" and (actor.is_superuser or actor.has(meeting.council_id, STAFF)):
+        data["result"] = vote.result
+    return data

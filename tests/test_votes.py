@@ -1,0 +1,313 @@
+"""Voting: roles, exactly-once casting, secret-ballot unlinkability, results, re-votes."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import OperationalError
+
+from paperless import db
+from paperless.models import (
+    AgendaItem,
+    CastReceipt,
+    LiveEvent,
+    Meeting,
+    OpenBallot,
+    User,
+    Vote,
+)
+from paperless.services import councils, delegates, live, users
+from paperless.services.access import SYSTEM, actor_for
+from tests.support import token_for
+
+
+def _actor(username):
+    return actor_for(db.session.scalar(select(User).where(User.username == username)))
+
+
+@pytest.fixture
+def hall(demo):
+    """The demo session opened, with delegates 1..29 checked in (30 is absent)."""
+    meeting_id = db.session.scalar(select(Meeting.id))
+    chair = _actor("chutoa")
+    live.change_phase(chair, meeting_id, "open")
+    for delegate_id in range(1, 30):
+        live.mark_attendance(chair, meeting_id, delegate_id, "present")
+    item = db.session.scalars(select(AgendaItem).where(AgendaItem.kind == "vote")).first()
+    return {"meeting_id": meeting_id, "item_id": item.id}
+
+
+def _make(client, headers, item_id, **body):
+    response = client.post(f"/api/v1/agenda-items/{item_id}/votes", headers=headers,
+                           json={"kind": "open", "title": "Thông qua Nghị quyết dự toán", **body})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def _cast(client, headers, vote_id, key=None, **body):
+    return client.post(f"/api/v1/votes/{vote_id}/ballots", headers=headers,
+                       json={"idempotency_key": key or uuid.uuid4().hex, **body})
+
+
+def test_roles(client, hall):
+    staff = token_for(client, "thuky")
+    vote_id = _make(client, staff, hall["item_id"])
+    delegate = token_for(client, "daibieu03")
+    assert client.post(f"/api/v1/votes/{vote_id}/open", headers=delegate).status_code == 403
+    assert client.post(f"/api/v1/votes/{vote_id}/open", headers=token_for(client, "chutoa")
+                       ).status_code == 200
+    assert client.post(f"/api/v1/votes/{vote_id}/close", headers=delegate).status_code == 403
+    guest = _cast(client, token_for(client, "khach"), vote_id, choice="yes")
+    assert guest.status_code == 403 and guest.get_json()["error"]["code"] == "not_a_delegate"
+    official = _cast(client, token_for(client, "ubnd"), vote_id, choice="yes")
+    assert official.status_code == 403
+    absent = _cast(client, token_for(client, "daibieu30"), vote_id, choice="yes")
+    assert absent.status_code == 409 and absent.get_json()["error"]["code"] == "not_checked_in"
+    # a delegate of another council cannot even see it
+    other = councils.create_council(SYSTEM, name="HĐND xã Khác", level="xa", parent_id=None)
+    term = councils.create_term(SYSTEM, other.id, name="2026–2031",
+                                start_date=date(2026, 3, 15), end_date=None, seats=1)
+    person = delegates.add_delegate(SYSTEM, term.id, full_name="Người ngoài", gender="nam")
+    user = users.create_user(SYSTEM, username="ngoai", full_name="Người ngoài",
+                             password="matkhau1")
+    users.assign_role(SYSTEM, user, other.id, "delegate", person.id)
+    outsider = _cast(client, token_for(client, "ngoai", "matkhau1"), vote_id, choice="yes")
+    assert outsider.status_code == 404
+    assert db.session.scalars(select(OpenBallot)).all() == []
+
+
+def test_open_vote_flow_wording_and_names(client, hall):
+    staff = token_for(client, "thuky")
+    chair = token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    assert _cast(client, token_for(client, "daibieu01"), vote_id, choice="yes"
+                 ).get_json()["error"]["code"] == "vote_not_open"
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    for number in range(1, 28):
+        assert _cast(client, token_for(client, f"daibieu{number:02d}"), vote_id,
+                     choice="yes").status_code == 201
+    _cast(client, token_for(client, "daibieu28"), vote_id, choice="abstain")
+    # a second device of daibieu01 shows the current choice
+    mine = client.get(f"/api/v1/votes/{vote_id}", headers=token_for(client, "daibieu01")
+                      ).get_json()
+    assert mine["mine"] == {"voted": True, "choice": "yes"}
+    assert mine["progress"] == {"vote_id": vote_id, "received": 28, "present": 29, "total": 30}
+    assert "result" not in mine
+    assert client.get(f"/api/v1/votes/{vote_id}/result", headers=token_for(client, "daibieu01")
+                      ).status_code == 409
+    closed = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()
+    statement = closed["result"]["statement"]
+    assert statement[0] == "Có 28/30 đại biểu tham gia biểu quyết (chiếm 93,33% tổng số đại biểu)"
+    assert statement[1] == "Tán thành: 27/30 đại biểu, chiếm 90,00% tổng số đại biểu"
+    assert statement[3] == "Không biểu quyết: 1/30 đại biểu, chiếm 3,33% tổng số đại biểu"
+    assert statement[4] == "Có mặt nhưng không biểu quyết: 1; vắng mặt: 1"
+    assert closed["result"]["passed"] is True
+    assert closed["result"]["names"]["abstain"] == ["Trương Văn Lộc"]  # delegate no. 28
+    client.post(f"/api/v1/votes/{vote_id}/announce", headers=chair)
+    public = client.get(f"/api/v1/votes/{vote_id}/result", headers=token_for(client, "khach"))
+    assert public.status_code == 200 and public.get_json()["result"]["passed"] is True
+    # nothing about a closed vote changes
+    assert _cast(client, token_for(client, "daibieu29"), vote_id, choice="no"
+                 ).get_json()["error"]["code"] == "vote_not_open"
+    assert client.post(f"/api/v1/votes/{vote_id}/open", headers=chair).status_code == 409
+    assert client.post(f"/api/v1/votes/{vote_id}/cancel", headers=chair,
+                       json={"reason": "x"}).status_code == 409
+
+
+def test_change_of_mind_counts_last_and_retries_count_once(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    me = token_for(client, "daibieu05")
+    first = _cast(client, me, vote_id, key="key-first-0001", choice="yes").get_json()
+    again = _cast(client, me, vote_id, key="key-first-0001", choice="yes").get_json()
+    assert first == again
+    _cast(client, me, vote_id, key="key-second-002", choice="no")
+    late_retry = _cast(client, me, vote_id, key="key-first-0001", choice="yes").get_json()
+    assert late_retry == first  # the old acknowledgement, and the ballot stays "no"
+    ballot = db.session.scalar(select(OpenBallot).where(OpenBallot.vote_id == vote_id))
+    db.session.refresh(ballot)
+    assert (ballot.choice, ballot.changes) == ("no", 1)
+    fixed = _make(client, staff, hall["item_id"], allow_change=False)
+    client.post(f"/api/v1/votes/{vote_id}/close", headers=chair)
+    client.post(f"/api/v1/votes/{fixed}/open", headers=chair)
+    _cast(client, me, fixed, choice="yes")
+    refused = _cast(client, me, fixed, choice="no")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "already_voted"
+
+
+@pytest.mark.parametrize("body,code", [
+    ({"choice": "maybe"}, "invalid_choice"), ({"choice": None}, "invalid_choice"),
+    ({"choice": "yes", "idempotency_key": "short"}, "invalid_idempotency_key"),
+    ({"choice": "yes", "idempotency_key": 12345678}, "invalid_idempotency_key"),
+    ({"choice": ["yes"]}, "invalid_choice"),
+])
+def test_malformed_ballots_are_refused(client, hall, body, code):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    payload = {"idempotency_key": uuid.uuid4().hex, **body}
+    response = client.post(f"/api/v1/votes/{vote_id}/ballots",
+                           headers=token_for(client, "daibieu02"), json=payload)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == code
+    assert db.session.scalars(select(OpenBallot)).all() == []
+    assert db.session.scalars(select(CastReceipt)).all() == []
+
+
+def test_exactly_once_under_concurrent_retries(app, client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    tokens = {n: token_for(client, f"daibieu{n:02d}") for n in range(1, 21)}
+    acks: dict[int, list] = {n: [] for n in tokens}
+    errors = []
+
+    def hammer(number: int, key: str):
+        http = app.test_client()
+        for _ in range(3):  # the tablet retries: same key each time
+            response = http.post(f"/api/v1/votes/{vote_id}/ballots", headers=tokens[number],
+                                 json={"idempotency_key": key, "choice": "yes"})
+            if response.status_code == 201:
+                acks[number].append(response.get_json())
+            else:
+                errors.append(response.get_json())
+
+    threads = [threading.Thread(target=hammer, args=(n, f"k-{n:02d}-stable"))
+               for n in tokens for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    for number, received in acks.items():
+        assert len(received) == 9 and all(a == received[0] for a in received), number
+    rows = db.session.scalars(select(OpenBallot).where(OpenBallot.vote_id == vote_id)).all()
+    assert sorted(r.delegate_id for r in rows) == list(range(1, 21))
+    result = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()["result"]
+    assert result["voted"] == 20 and result["choices"][0]["count"] == 20
+
+
+def test_secret_ballot_cannot_be_linked_to_its_delegate(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"], kind="secret")
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    cast_order = []
+    for number in range(1, 26):
+        choice = "yes" if number % 3 else "no"
+        key = f"secret-key-{number:02d}"
+        ack = _cast(client, token_for(client, f"daibieu{number:02d}"), vote_id, key=key,
+                    choice=choice).get_json()
+        assert ack == {"vote_id": vote_id, "received": True, "secret": True}  # no content
+        cast_order.append(number)
+    again = _cast(client, token_for(client, "daibieu01"), vote_id, choice="no")
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_voted"
+    retry = _cast(client, token_for(client, "daibieu01"), vote_id, key="secret-key-01",
+                  choice="yes")
+    assert retry.status_code == 201  # a retry of the same ballot is acknowledged, not re-counted
+
+    engine = db.session.get_bind()
+    columns = {c["name"] for c in inspect(engine).get_columns("secret_ballot")}
+    assert columns == {"id", "vote_id", "content"}  # no delegate, no time
+    assert {c["name"] for c in inspect(engine).get_columns("secret_participation")} == \
+        {"vote_id", "delegate_id", "idempotency_key"}  # no content, no time
+    with engine.connect() as conn:
+        with pytest.raises(OperationalError):  # no hidden insertion-order rowid to join on
+            conn.execute(text("SELECT rowid FROM secret_ballot")).all()
+        with pytest.raises(OperationalError):
+            conn.execute(text("SELECT rowid FROM secret_participation")).all()
+        stored = conn.execute(text("SELECT id, content FROM secret_ballot WHERE vote_id = :v"),
+                              {"v": vote_id}).all()
+        participants = [r[0] for r in conn.execute(text(
+            "SELECT delegate_id FROM secret_participation WHERE vote_id = :v"), {"v": vote_id})]
+    assert len(stored) == 25 and sorted(participants) == cast_order
+    ids = [row[0] for row in stored]
+    assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)  # random 128-bit, not a sequence
+    # the table's natural order follows the random id, not the casting order
+    contents_in_table_order = [row[1] for row in stored]
+    contents_in_cast_order = ['{"choice": "%s"}' % ("yes" if n % 3 else "no") for n in cast_order]
+    assert ids == sorted(ids)
+    assert contents_in_table_order != contents_in_cast_order or len(set(
+        contents_in_cast_order)) == 1
+    # nothing else recorded who chose what
+    assert db.session.scalars(select(CastReceipt).where(CastReceipt.vote_id == vote_id)
+                              ).all() == []
+    for event in db.session.scalars(select(LiveEvent)):
+        assert "choice" not in str(event.payload) or event.name == "vote.opened"
+    result = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()["result"]
+    assert result["voted"] == 25 and result["names"] == {}
+    assert [c["count"] for c in result["choices"]] == [17, 8, 0]
+
+
+def test_election_and_confidence_votes(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    election = _make(client, staff, hall["item_id"], kind="election", title="Bầu Phó Chủ tịch",
+                     candidates=["Trần Thị Lan", "Lê Minh Tuấn", "Phạm Thị Hồng"], seats=1,
+                     exact=True)
+    client.post(f"/api/v1/votes/{election}/open", headers=chair)
+    for number in range(1, 30):
+        pick = [1] if number <= 20 else [2]
+        assert _cast(client, token_for(client, f"daibieu{number:02d}"), election,
+                     selections=pick).status_code == 201
+    wrong = _cast(client, token_for(client, "daibieu29"), election, selections=[1, 2])
+    assert wrong.status_code in (409, 422)
+    result = client.post(f"/api/v1/votes/{election}/close", headers=chair).get_json()["result"]
+    assert result["elected"] == [1]
+    assert "Trần Thị Lan: 20/30 phiếu bầu, chiếm 66,67% tổng số đại biểu — trúng cử" in \
+        result["statement"]
+
+    rating = _make(client, staff, hall["item_id"], kind="confidence",
+                   title="Lấy phiếu tín nhiệm", persons=["Trần Quốc Bảo — Chủ tịch UBND xã",
+                                                          "Lê Thị Mai — Trưởng phòng"])
+    client.post(f"/api/v1/votes/{rating}/open", headers=chair)
+    for number in range(1, 30):
+        low_for_first = "low" if number <= 16 else "high"
+        body = {"ratings": {"1": low_for_first, "2": "medium"}}
+        assert _cast(client, token_for(client, f"daibieu{number:02d}"), rating,
+                     **body).status_code == 201
+    incomplete = _cast(client, token_for(client, "daibieu29"), rating, ratings={"1": "high"})
+    assert incomplete.status_code in (409, 422)
+    persons = client.post(f"/api/v1/votes/{rating}/close", headers=chair
+                          ).get_json()["result"]["persons"]
+    assert persons[0]["consequence"] == "no_confidence_vote"  # 16 of 30: more than half
+    assert persons[1]["consequence"] == "none"
+    assert [lv["count"] for lv in persons[0]["levels"]] == [13, 0, 16]
+
+
+def test_revote_cancel_and_manual_counts(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    no_reason = client.post(f"/api/v1/votes/{vote_id}/cancel", headers=chair, json={"reason": " "})
+    assert no_reason.status_code == 422
+    client.post(f"/api/v1/votes/{vote_id}/cancel", headers=chair,
+                json={"reason": "Hệ thống máy tính bảng gặp sự cố"})
+    again = client.post(f"/api/v1/votes/{vote_id}/revote", headers=chair).get_json()
+    assert again["round"] == 2 and again["status"] == "draft"
+    assert db.session.get(Vote, vote_id).status == "cancelled"  # the earlier round stays
+    manual = client.post(f"/api/v1/votes/{again['id']}/manual-result", headers=staff,
+                         json={"counts": {"yes": 25, "no": 2, "abstain": 1},
+                               "note": "Biểu quyết bằng hình thức giơ tay"})
+    assert manual.status_code == 200, manual.get_json()
+    result = manual.get_json()["result"]
+    assert result["manual"] is True and result["passed"] is True
+    assert result["statement"][0] == "Kết quả kiểm thủ công (Biểu quyết bằng hình thức giơ tay)."
+    too_many = _make(client, staff, hall["item_id"])
+    bad = client.post(f"/api/v1/votes/{too_many}/manual-result", headers=staff,
+                      json={"counts": {"yes": 40}, "note": "giơ tay"})
+    assert bad.status_code == 422 and db.session.get(Vote, too_many).status == "draft"
+
+
+def test_threshold_uses_total_not_present(client, hall):
+    """29 present of 30; 15 in favour of those present is not enough — 16 of 30 is."""
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    for number in range(1, 30):
+        _cast(client, token_for(client, f"daibieu{number:02d}"), vote_id,
+              choice="yes" if number <= 15 else "no")
+    result = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()["result"]
+    assert result["passed"] is False and result["required"] == 16
