@@ -1,81 +1,16 @@
 """Kỳ họp số — paperless sessions for Vietnamese People's Councils.
 
 `create_app()` is the factory used by `flask --app paperless`, the `paperless`
-console script, the production server and the tests.
+console script, the production server and the tests. This module imports nothing
+heavy on purpose: `python -m paperless.serve` must let gevent patch the standard
+library before Flask, SQLAlchemy or sockets are imported, or every greenlet would
+share one thread-local database session.
 """
 
 from __future__ import annotations
 
-import click
-from flask import Flask, g, request, session
 
-from paperless import config as config_module
-from paperless import db
-from paperless.extensions import babel, csrf, socketio
+def create_app(overrides: dict | None = None):
+    from paperless.app import create_app as factory
 
-
-def create_app(overrides: dict | None = None) -> Flask:
-    settings = config_module.load(overrides)
-    app = Flask(
-        __name__,
-        instance_path=settings["INSTANCE_PATH"],
-        template_folder=str(config_module.PROJECT_ROOT / "templates"),
-        static_folder=str(config_module.PROJECT_ROOT / "static"),
-    )
-    app.config.update(settings)
-
-    engine = db.make_engine(app.config["DATABASE_URL"])
-    app.extensions["paperless.engine"] = engine
-    db.session.remove()
-    db.session.configure(bind=engine)
-    # CLI commands (db upgrade among them) must run on an un-migrated database;
-    # every server and test start refuses one.
-    if app.config["SCHEMA_CHECK"] and click.get_current_context(silent=True) is None:
-        db.require_current_schema(engine)
-
-    babel.init_app(app, locale_selector=_select_locale)
-    csrf.init_app(app)
-    socketio.init_app(
-        app,
-        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_QUEUE"],
-        ping_interval=10,
-        ping_timeout=10,
-        cors_allowed_origins=[],
-    )
-
-    from paperless import api, cli, realtime, web
-
-    web.register(app)
-    api.register(app)
-    realtime.register(app)
-    cli.register(app)
-
-    @app.teardown_appcontext
-    def _remove_session(_exc):
-        db.session.remove()
-
-    @app.after_request
-    def _security_headers(response):
-        # 'wasm-unsafe-eval' lets PDF.js run its WebAssembly image decoders (scanned
-        # documents); it allows no eval() of JavaScript.
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
-            "connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; "
-            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
-
-    return app
-
-
-def _select_locale() -> str:
-    lang = request.args.get("lang")
-    if lang in ("vi", "en"):
-        session["lang"] = lang
-    return session.get("lang") or getattr(g, "lang", None) or "vi"
+    return factory(overrides)

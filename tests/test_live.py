@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -205,6 +206,7 @@ def test_presence_shows_dropped_tablets(connect, meeting_id):
     assert rows[15]["online"] is True and rows[16]["online"] is False
     chair.get_received()
     tablet.disconnect()
+    time.sleep(0.6)  # presence is coalesced over a quarter of a second
     presence = [e for e in events_of(chair) if e["name"] == "live.presence"]
     assert presence and 15 not in presence[-1]["payload"]["online_delegate_ids"]
     assert db.session.scalars(select(LiveConnection.delegate_id)).all() == [1]

@@ -63,7 +63,8 @@ def _audience_roles(audience: str) -> set[str] | None:
 
 # Events sent at most every COALESCE_SECONDS per meeting, the latest winning: 500 ballots
 # in a second must not become 500 broadcasts to every tablet and observer.
-COALESCED = {"vote.progress"}
+# Presence too: 500 tablets reconnecting after a Wi-Fi blip make one message, not 500.
+COALESCED = {"vote.progress", "live.presence"}
 COALESCE_SECONDS = 0.25
 _pending: dict[tuple[int, str], events.Announcement] = {}
 _pending_lock = threading.Lock()

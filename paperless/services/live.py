@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
 
 from paperless import db
 from paperless.domain import agenda as agenda_rules
@@ -474,7 +475,8 @@ def roster(meeting: Meeting, state: LiveState) -> list[dict]:
     online = set(db.session.scalars(select(LiveConnection.delegate_id).where(
         LiveConnection.meeting_id == meeting.id, LiveConnection.delegate_id.is_not(None))))
     delegates = db.session.scalars(select(Delegate).where(
-        Delegate.term_id == meeting.term_id).order_by(Delegate.id)).all()
+        Delegate.term_id == meeting.term_id).order_by(Delegate.id)
+        .options(selectinload(Delegate.status_changes))).all()  # one query, not one per row
     return [{"delegate_id": d.id, "name": d.full_name,
              "status": marks[d.id].status if d.id in marks else None,
              "reason": marks[d.id].reason if d.id in marks else "",
