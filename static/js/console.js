@@ -1,6 +1,8 @@
 // The chair's console: phases, agenda moves, the speakers' queue, attendance, notices.
 import { KINDS, LiveSession, show } from "./live-session.js";
+import { api } from "./app.js";
 import { drawCommon, reportError, startCountdown } from "./live-view.js";
+import { progressText, resultView, STATUS } from "./vote-view.js";
 
 const root = document.getElementById("console");
 const session = new LiveSession(Number(root.dataset.meetingId));
@@ -90,6 +92,86 @@ function drawRoster(s) {
     `${online}/${rows.length} máy tính bảng đang kết nối`;
 }
 
+const closeResults = new Map(); // vote id → result from the close acknowledgement
+
+async function voteAction(name, vote, extra = {}) {
+  const ack = await act(name, { vote_id: vote.id, ...extra });
+  if (ack.ok && ack.result?.result) {
+    closeResults.set(vote.id, ack.result.result);
+    session.changed("vote.result"); // the vote.closed event may have been drawn already
+  }
+  return ack;
+}
+
+function drawVotes(s) {
+  const box = root.querySelector('[data-list="votes"]');
+  const itemId = s.current_item?.id;
+  const votes = (s.votes || []).filter((v) => v.agenda_item_id === itemId || v.status === "open");
+  box.replaceChildren(...votes.map((vote) => {
+    const card = document.createElement("div");
+    card.className = `console-vote status-${vote.status}`;
+    const head = document.createElement("div");
+    head.className = "console-vote-head";
+    head.textContent = `${vote.kind_label}${vote.round > 1 ? ` (lần ${vote.round})` : ""}: ${vote.title} — ${STATUS[vote.status]}`;
+    card.append(head);
+    const current = s.vote?.vote.id === vote.id ? s.vote : null;
+    if (vote.status === "open" && current) {
+      const p = document.createElement("p");
+      p.className = "vote-progress";
+      p.textContent = progressText(current.progress);
+      card.append(p);
+    }
+    const tools = document.createElement("div");
+    tools.className = "actions";
+    if (vote.status === "draft") tools.append(button("Mở biểu quyết", "primary", () => voteAction("vote:open", vote)));
+    if (vote.status === "open") tools.append(button("Kết thúc biểu quyết", "primary", () => voteAction("vote:close", vote)));
+    if (vote.status === "closed") tools.append(button("Công bố kết quả", "primary", () => voteAction("vote:announce", vote)));
+    if (["closed", "announced", "cancelled"].includes(vote.status)) {
+      tools.append(button("Biểu quyết lại", "", async () => {
+        try {
+          await api(`/api/v1/votes/${vote.id}/revote`, { method: "POST" });
+          session.resync();
+        } catch (error) {
+          reportError(root, { ok: false, error: { message: error.message } });
+        }
+      }));
+    }
+    if (vote.status === "draft" || vote.status === "open") {
+      const reason = document.createElement("input");
+      reason.placeholder = "Lý do hủy";
+      reason.setAttribute("aria-label", "Lý do hủy");
+      tools.append(reason, button("Hủy", "small danger", () => voteAction("vote:cancel", vote, { reason: reason.value })));
+    }
+    card.append(tools);
+    const result = vote.result || closeResults.get(vote.id) || (current?.result ?? null);
+    if (result && (vote.status === "closed" || vote.status === "announced")) card.append(resultView(result));
+    return card;
+  }));
+}
+
+root.querySelector('[data-form="vote"]').addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const itemId = session.state?.current_item?.id;
+  if (!itemId) return reportError(root, { ok: false, error: { message: "Chưa có mục chương trình hiện tại." } });
+  const labels = form.elements.labels.value.split("\n").map((x) => x.trim()).filter(Boolean);
+  const kind = form.elements.kind.value;
+  const body = { kind, title: form.elements.title.value, rule: form.elements.rule.value,
+                 seats: Number(form.elements.seats.value) || 1 };
+  if (form.elements.countdown.value) body.countdown_seconds = Number(form.elements.countdown.value);
+  if (labels.length) body[kind === "election" ? "candidates" : ["confidence", "no_confidence"].includes(kind) ? "persons" : "choices"] = labels;
+  try {
+    await api(`/api/v1/agenda-items/${itemId}/votes`, { method: "POST", json: body });
+    form.reset();
+    form.elements.title.dataset.edited = "no";
+    form.closest("details").open = false;
+    session.resync();
+    reportError(root, { ok: true });
+  } catch (error) {
+    reportError(root, { ok: false, error: { message: error.message } });
+  }
+});
+
 function draw() {
   drawCommon(root, session);
   const s = session.state;
@@ -102,7 +184,15 @@ function draw() {
   drawAgenda(s);
   drawQueue(s);
   drawRoster(s);
+  drawVotes(s);
+  // The vote's wording starts as the current item's title until the chair edits it.
+  const title = root.querySelector('[data-form="vote"] input[name=title]');
+  if (title.dataset.edited !== "yes" && s.current_item) title.value = s.current_item.title;
 }
+
+root.querySelector('[data-form="vote"] input[name=title]').addEventListener("input", (e) => {
+  e.target.dataset.edited = "yes";
+});
 
 session.addEventListener("change", draw);
 startCountdown(root, session);

@@ -4,7 +4,8 @@
 // fresh snapshot instead of guessing.
 import { joinMeeting, send } from "./live.js";
 
-const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue"];
+const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue",
+                   "vote.opened", "vote.closed", "vote.announced", "vote.cancelled"];
 
 export class LiveSession extends EventTarget {
   constructor(meetingId) {
@@ -24,6 +25,7 @@ export class LiveSession extends EventTarget {
     }
     window.addEventListener("paperless:live.notice", (e) => this.notice(e.detail));
     window.addEventListener("paperless:live.presence", (e) => this.presence(e.detail));
+    window.addEventListener("paperless:vote.progress", (e) => this.voteProgress(e.detail));
     window.addEventListener("paperless:online", () => this.setOnline(true));
     window.addEventListener("paperless:offline", () => this.setOnline(false));
     joinMeeting(meetingId);
@@ -67,6 +69,7 @@ export class LiveSession extends EventTarget {
     if ("attendance" in p) s.attendance = p.attendance;
     if ("queue" in p) s.queue = p.queue;
     if ("speaker" in p) s.speaker = p.speaker;
+    if (name.startsWith("vote.")) this.applyVote(name, p);
     if (name === "live.attendance") {
       const changed = p.changed;
       if (!changed) {
@@ -78,6 +81,32 @@ export class LiveSession extends EventTarget {
         if (row) row.status = changed.status;
       }
     }
+  }
+
+  applyVote(name, p) {
+    const s = this.state;
+    const same = s.vote?.vote.id === p.vote.id;
+    const mine = name === "vote.opened" ? { voted: false } : same ? s.vote.mine : null;
+    s.vote = { vote: p.vote, progress: p.progress || (same ? s.vote.progress : null), mine };
+    if (p.vote.result) s.vote.result = p.vote.result;
+    if (s.votes) {
+      const index = s.votes.findIndex((v) => v.id === p.vote.id);
+      if (index >= 0) s.votes[index] = p.vote;
+      else s.votes.push(p.vote);
+    }
+  }
+
+  voteProgress(p) {
+    if (this.state?.vote?.vote.id !== p.vote_id) return;
+    this.state.vote.progress = p;
+    this.changed("vote.progress");
+  }
+
+  /** Record my own ballot's acknowledgement (this device knows what it sent). */
+  voted(ack) {
+    if (this.state?.vote?.vote.id !== ack.vote_id) return;
+    this.state.vote.mine = { voted: true, choice: ack.choice ?? null };
+    this.changed("vote.mine");
   }
 
   notice(payload) {

@@ -2,6 +2,7 @@
 // elsewhere ("Theo chủ tọa" brings it back), checks in, asks for the floor.
 import { bind, formatSeconds, KINDS, LiveSession, show } from "./live-session.js";
 import { drawCommon, reportError, startCountdown } from "./live-view.js";
+import { progressText, resultView, STATUS } from "./vote-view.js";
 
 const root = document.getElementById("tablet");
 const session = new LiveSession(Number(root.dataset.meetingId));
@@ -60,6 +61,149 @@ function drawQueue(s) {
   }));
 }
 
+// One idempotency key per ballot the delegate submits: a retry after a lost
+// acknowledgement sends the same key, so the server counts it once.
+let pending = null;
+
+async function castBallot(ballot) {
+  const vote = session.state.vote.vote;
+  if (!pending || pending.voteId !== vote.id || JSON.stringify(pending.ballot) !== JSON.stringify(ballot)) {
+    pending = { voteId: vote.id, ballot, key: crypto.randomUUID() };
+  }
+  bind(root, "vote-mine", "Đang gửi phiếu…");
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const ack = await session.command("vote:cast", { vote_id: vote.id, idempotency_key: pending.key, ...ballot });
+    if (ack.ok) {
+      pending = null;
+      session.voted(ack.result);
+      return;
+    }
+    if (ack.error.code !== "timeout") {
+      reportError(root, ack);
+      bind(root, "vote-mine", "");
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
+  bind(root, "vote-mine", "Chưa gửi được phiếu — kiểm tra kết nối và bấm lại.");
+}
+
+function choiceButtons(vote, mine) {
+  const wrap = document.createElement("div");
+  wrap.className = "ballot-choices";
+  for (const [code, label] of vote.options) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = `huge choice choice-${code}${mine?.choice === code ? " chosen" : ""}`;
+    b.textContent = label;
+    b.disabled = Boolean(mine?.voted) && !vote.allow_change;
+    b.addEventListener("click", () => castBallot({ choice: code }));
+    wrap.append(b);
+  }
+  return wrap;
+}
+
+function selectionForm(vote, mine) {
+  const form = document.createElement("form");
+  form.className = "stack";
+  const hint = document.createElement("p");
+  hint.textContent = vote.exact ? `Chọn đúng ${vote.seats} người.` : `Chọn tối đa ${vote.seats} người.`;
+  form.append(hint);
+  for (const [id, name] of vote.options) {
+    const label = document.createElement("label");
+    label.className = "check big-check";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = id;
+    label.append(box, ` ${name}`);
+    form.append(label);
+  }
+  const submit = document.createElement("button");
+  submit.type = "submit";
+  submit.className = "primary huge";
+  submit.textContent = "Gửi phiếu bầu";
+  submit.disabled = Boolean(mine?.voted);
+  form.append(submit);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const selections = [...form.querySelectorAll("input:checked")].map((x) => Number(x.value));
+    castBallot({ selections });
+  });
+  return form;
+}
+
+function ratingForm(vote, mine) {
+  const form = document.createElement("form");
+  form.className = "stack";
+  for (const [id, name] of vote.options) {
+    const fieldset = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = name;
+    fieldset.append(legend);
+    for (const [code, label] of vote.levels) {
+      const option = document.createElement("label");
+      option.className = "check big-check";
+      const radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = `p${id}`;
+      radio.value = code;
+      option.append(radio, ` ${label}`);
+      fieldset.append(option);
+    }
+    form.append(fieldset);
+  }
+  const submit = document.createElement("button");
+  submit.type = "submit";
+  submit.className = "primary huge";
+  submit.textContent = "Gửi phiếu";
+  submit.disabled = Boolean(mine?.voted);
+  form.append(submit);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const ratings = {};
+    for (const [id] of vote.options) {
+      const picked = form.querySelector(`input[name=p${id}]:checked`);
+      if (picked) ratings[id] = picked.value;
+    }
+    castBallot({ ratings });
+  });
+  return form;
+}
+
+function drawVote(s) {
+  const current = s.vote;
+  show(root, "vote", Boolean(current) && current.vote.status !== "cancelled");
+  if (!current) return;
+  const { vote, progress, mine } = current;
+  bind(root, "vote-kind", vote.kind_label);
+  bind(root, "vote-title", vote.title);
+  bind(root, "vote-status", STATUS[vote.status]);
+  bind(root, "vote-progress", vote.status === "open" ? progressText(progress) : "");
+  const ballot = root.querySelector('[data-list="ballot"]');
+  const canCast = isDelegate && vote.status === "open" && !(mine?.voted && !vote.allow_change);
+  // Keep a half-filled election or rating form while counts tick in.
+  if (ballot.dataset.voteId !== String(vote.id) || ballot.dataset.state !== `${canCast}:${mine?.choice}`) {
+    ballot.dataset.voteId = String(vote.id);
+    ballot.dataset.state = `${canCast}:${mine?.choice}`;
+    ballot.replaceChildren();
+    if (canCast || (isDelegate && vote.status === "open" && vote.kind === "open")) {
+      if (vote.kind === "open" || vote.kind === "secret") ballot.append(choiceButtons(vote, mine));
+      else if (vote.kind === "election") ballot.append(selectionForm(vote, mine));
+      else ballot.append(ratingForm(vote, mine));
+    }
+  }
+  let received = "";
+  if (mine?.voted) {
+    const label = vote.options.find(([code]) => code === mine.choice)?.[1];
+    received = label ? `✓ Đã nhận phiếu: ${label}` : "✓ Đã nhận phiếu của bạn";
+    if (vote.allow_change && vote.status === "open") received += " (có thể thay đổi khi còn mở)";
+  }
+  bind(root, "vote-mine", received);
+  const resultBox = root.querySelector('[data-list="vote-result"]');
+  const result = vote.status === "announced" ? vote.result : null;
+  resultBox.replaceChildren(...(result ? [resultView(result)] : []));
+}
+
 function draw() {
   drawCommon(root, session);
   const s = session.state;
@@ -75,6 +219,7 @@ function draw() {
     for (const b of form.querySelectorAll("button")) b.disabled = !open || !s.me.checked_in;
   }
   show(root, "my-turn", Boolean(s.speaker && s.speaker.delegate_id === s.me?.delegate_id));
+  drawVote(s);
 }
 
 session.addEventListener("change", draw);
