@@ -38,7 +38,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         message_queue=app.config["SOCKETIO_QUEUE"],
         ping_interval=10,
         ping_timeout=10,
-        cors_allowed_origins=[],
+        # Same origin only (None), so another site cannot open a socket with our cookie;
+        # an empty list would switch the Origin check off altogether.
+        cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
     )
 
     from paperless import api, cli, realtime, web

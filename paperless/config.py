@@ -40,6 +40,8 @@ def load(overrides: dict | None = None) -> dict:
         ),
         "SOCKETIO_ASYNC_MODE": os.environ.get("PAPERLESS_ASYNC_MODE", "gevent"),
         "SOCKETIO_QUEUE": os.environ.get("PAPERLESS_SOCKETIO_QUEUE") or None,
+        # Extra origins allowed to open sockets (space-separated); default: same origin only.
+        "ALLOWED_ORIGINS": os.environ.get("PAPERLESS_ALLOWED_ORIGINS", "").split() or None,
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=int(os.environ.get("PAPERLESS_SESSION_MINUTES", "720"))
         ),

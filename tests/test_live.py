@@ -235,3 +235,13 @@ def test_malformed_payloads_are_refused_without_change(connect, meeting_id, name
                                            "forbidden"), (name, payload, answer)
     db.session.expire_all()
     assert db.session.get(LiveState, meeting_id).seq == before
+
+
+def test_socket_handshake_from_another_site_is_refused(app, demo):
+    """Cross-site WebSocket hijacking: a page elsewhere must not ride the login cookie."""
+    client = login(app.test_client(), "chutoa")
+    url = "/socket.io/?EIO=4&transport=polling"
+    evil = client.get(url, headers={"Origin": "http://evil.example"})
+    assert evil.status_code == 400
+    same = client.get(url, headers={"Origin": "http://localhost"})
+    assert same.status_code == 200

@@ -46,7 +46,7 @@ def _meeting(actor: Actor, meeting_id: int, allowed=PARTICIPANTS) -> Meeting:
     return get_meeting(actor, meeting_id, allowed)
 
 
-def _state(meeting: Meeting, *, lock: bool = False) -> LiveState:
+def state_for(meeting: Meeting, *, lock: bool = False) -> LiveState:
     query = select(LiveState).where(LiveState.meeting_id == meeting.id)
     if lock:
         query = query.with_for_update()
@@ -76,7 +76,7 @@ def _record(meeting: Meeting, name: str, payload: dict, actor: Actor) -> int:
 
 
 def commit_and_announce(meeting: Meeting, name: str, payload: dict, actor: Actor) -> dict:
-    _state(meeting)
+    state_for(meeting)
     seq = _record(meeting, name, payload, actor)
     db.session.commit()
     message = {**payload, "seq": seq, "server_time": _now().isoformat()}
@@ -112,7 +112,7 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
     if action not in rules.TRANSITIONS:
         raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
     meeting = _meeting(actor, meeting_id, OPERATORS)
-    state = _state(meeting, lock=True)
+    state = state_for(meeting, lock=True)
     if action == "open" and meeting.status not in {"published", "in_progress"}:
         raise Conflict("Hãy công bố kỳ họp trước khi khai mạc.", code="meeting_not_published")
     state.phase = _rule(rules.transition, state.phase, action)
@@ -155,7 +155,7 @@ def _new_sitting(meeting: Meeting) -> Sitting:
 def start_new_sitting(actor: Actor, meeting_id: int) -> dict:
     """A new sitting (e.g. the next morning): everyone checks in again."""
     meeting = _meeting(actor, meeting_id, OPERATORS)
-    state = _state(meeting, lock=True)
+    state = state_for(meeting, lock=True)
     _require_running(state)
     now = _now()
     old = db.session.get(Sitting, state.sitting_id) if state.sitting_id else None
@@ -171,7 +171,7 @@ def start_new_sitting(actor: Actor, meeting_id: int) -> dict:
 def go_to_item(actor: Actor, meeting_id: int, *, item_id: int | None = None,
                offset: int | None = None) -> dict:
     meeting = _meeting(actor, meeting_id, OPERATORS)
-    state = _state(meeting, lock=True)
+    state = state_for(meeting, lock=True)
     _require_running(state)
     order = _agenda_order(meeting)
     if item_id is not None:
@@ -240,7 +240,7 @@ def check_in(actor: Actor, meeting_id: int) -> dict:
     delegate_id = actor.delegate_ids.get(meeting.council_id)
     if delegate_id is None:
         raise Forbidden("Tài khoản không gắn với đại biểu nào.", code="not_a_delegate")
-    state = _state(meeting, lock=True)
+    state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
     existing = db.session.scalar(select(Attendance).where(
@@ -260,13 +260,13 @@ def mark_attendance(actor: Actor, meeting_id: int, delegate_id: int, status: str
                       details={"status": sorted(rules.ATTENDANCE)})
     if not isinstance(reason, str):
         raise Invalid("Lý do phải là chuỗi.")
-    state = _state(meeting, lock=True)
+    state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
     return _set_attendance(meeting, state, delegate_id, status, reason, "secretariat", actor)
 
 
-def _is_present(state: LiveState, delegate_id: int) -> bool:
+def is_present(state: LiveState, delegate_id: int) -> bool:
     return db.session.scalar(select(Attendance.status).where(
         Attendance.sitting_id == state.sitting_id,
         Attendance.delegate_id == delegate_id)) == "present"
@@ -305,9 +305,9 @@ def request_floor(actor: Actor, meeting_id: int, kind: str = "speech", topic: st
         raise Invalid("Loại đăng ký không hợp lệ.", details={"kind": sorted(rules.REQUEST_KINDS)})
     if not isinstance(topic, str) or len(topic) > 300:
         raise Invalid("Nội dung đăng ký tối đa 300 ký tự.")
-    state = _state(meeting, lock=True)
+    state = state_for(meeting, lock=True)
     _require_running(state)
-    if not _is_present(state, delegate_id):
+    if not is_present(state, delegate_id):
         raise Conflict("Bạn cần điểm danh trước khi đăng ký phát biểu.", code="not_checked_in")
     pending = db.session.scalar(select(SpeakerRequest).where(
         SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.delegate_id == delegate_id,
@@ -370,7 +370,7 @@ def _end_speaker(meeting: Meeting, now: datetime) -> None:
 
 def give_floor(actor: Actor, meeting_id: int, request_id: int) -> dict:
     meeting = _meeting(actor, meeting_id, OPERATORS)
-    state = _state(meeting, lock=True)
+    state = state_for(meeting, lock=True)
     _require_running(state)
     request = _request_of(actor, meeting, request_id)
     if request.status != "waiting":
@@ -427,7 +427,7 @@ def snapshot(actor: Actor, meeting_id: int) -> dict:
     from paperless.services import votes  # votes build on this module
 
     meeting = _meeting(actor, meeting_id)
-    state = _state(meeting)
+    state = state_for(meeting)
     db.session.commit()  # a first look creates the state row
     roles = actor.roles_in(meeting.council_id)
     is_staff = actor.is_superuser or bool(roles & STAFF)
@@ -464,7 +464,7 @@ def _me(actor: Actor, meeting: Meeting, state: LiveState) -> dict:
     me = {"user_id": actor.user_id, "roles": sorted(actor.roles_in(meeting.council_id)),
           "delegate_id": delegate_id}
     if delegate_id is not None:
-        me["checked_in"] = bool(state.sitting_id) and _is_present(state, delegate_id)
+        me["checked_in"] = bool(state.sitting_id) and is_present(state, delegate_id)
     return me
 
 

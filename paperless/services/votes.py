@@ -140,7 +140,7 @@ def progress(vote: Vote, meeting: Meeting) -> dict:
     """While open, the hall sees how many ballots came in — never what they say."""
     return {"vote_id": vote.id, "received": _received(vote), "present": _present(meeting),
             "total": vote.total_delegates or live.attendance_summary(
-                meeting, live._state(meeting))["total"]}
+                meeting, live.state_for(meeting))["total"]}
 
 
 def public(vote: Vote) -> dict:
@@ -168,7 +168,7 @@ def open_vote(actor: Actor, vote_id: int) -> dict:
     vote, meeting = _get(actor, vote_id, OPERATORS)
     if vote.status != "draft":
         raise VoteError("Chỉ mở được cuộc biểu quyết đang chuẩn bị.", code="vote_not_draft")
-    state = live._state(meeting, lock=True)
+    state = live.state_for(meeting, lock=True)
     if state.phase != "running":
         raise VoteError("Phiên họp phải đang diễn ra (không tạm dừng).", code="session_not_open")
     if _open_vote_of(meeting) is not None:
@@ -290,7 +290,7 @@ def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str) ->
         raise Invalid("Số phiếu phải là số nguyên không âm cho từng lựa chọn.",
                       code="invalid_counts")
     counts = {k: counts.get(k, 0) for k in keys}  # JSON keys are strings
-    state = live._state(meeting)
+    state = live.state_for(meeting)
     total = vote.total_delegates or live.attendance_summary(meeting, state)["total"]
     voted = sum(counts.values()) if vote.kind != "election" else None
     if voted is not None and voted > total:
@@ -440,7 +440,7 @@ def _secret_ack(vote: Vote) -> dict:
 
 def _checked_in(meeting: Meeting, delegate_id: int) -> bool:
     state = db.session.get(LiveState, meeting.id)
-    return bool(state and state.sitting_id) and live._is_present(state, delegate_id)
+    return bool(state and state.sitting_id) and live.is_present(state, delegate_id)
 
 
 # --- reading -------------------------------------------------------------------
