@@ -59,6 +59,9 @@ def load(overrides: dict | None = None) -> dict:
         # Speaking limits: each council's session rules set them; these are the defaults.
         "SPEECH_SECONDS": int(os.environ.get("PAPERLESS_SPEECH_SECONDS", "300")),
         "DEBATE_SECONDS": int(os.environ.get("PAPERLESS_DEBATE_SECONDS", "120")),
+        "QUESTION_SECONDS": int(os.environ.get("PAPERLESS_QUESTION_SECONDS", "180")),
+        "ANSWER_SECONDS": int(os.environ.get("PAPERLESS_ANSWER_SECONDS", "300")),
+        "FOLLOW_UP_SECONDS": int(os.environ.get("PAPERLESS_FOLLOW_UP_SECONDS", "120")),
         # Whether tablets may keep confidential documents offline (default: no).
         "OFFLINE_CONFIDENTIAL": os.environ.get("PAPERLESS_OFFLINE_CONFIDENTIAL") == "1",
         "BABEL_DEFAULT_LOCALE": "vi",

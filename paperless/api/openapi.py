@@ -145,6 +145,17 @@ SCHEMAS = {
     "BallotAck": {"type": "object", "properties": {
         "vote_id": _INT, "received": {"type": "boolean"}, "choice": _STR,
         "secret": {"type": "boolean"}, "cast_at": _STR, "idempotency_key": _STR}},
+    "QuestionSlip": {"type": "object", "properties": {
+        "id": _INT, "topic": _STR, "text": _STR, "authors": {"type": "array", "items": _STR},
+        "official": {"type": "object"}, "status": _STR, "status_label": _STR,
+        "answer_summary": _STR, "answered_by": _STR,
+        "written_deadline": {"type": ["string", "null"], "format": "date"},
+        "written_answer_url": {"type": ["string", "null"]}, "overdue": {"type": "boolean"}}},
+    "QuestionSlipInput": {"type": "object", "required": ["official_id", "text"], "properties": {
+        "official_id": _INT, "topic": {"type": "string", "maxLength": 200},
+        "text": {"type": "string", "minLength": 1, "maxLength": 5000},
+        "petition": {"type": "string", "maxLength": 2000},
+        "delegate_id": {"type": "integer", "description": "secretariat: a paper slip's author"}}},
     "MeetingInput": {"type": "object",
                      "required": ["term_id", "kind", "title", "start_date", "end_date"],
                      "properties": {
@@ -172,6 +183,18 @@ def document() -> dict:
     meeting = _path_id("meeting_id")
     doc = _path_id("document_id")
     vote = _path_id("vote_id")
+    slip = _path_id("slip_id")
+    written_answer = _op("Upload the written answer (PDF; the official addressed or the "
+                         "secretariat)", 201, _ref("QuestionSlip"), 400, 401, 403, 404, 409,
+                         413, 422, params=[slip])
+    written_answer["requestBody"] = _multipart({"type": "object", "required": ["file"],
+                                                "properties": {"file": {"type": "string",
+                                                                        "format": "binary"}}})
+    report_op = _op("The questioning report (staff) as CSV, XLSX or PDF", 200, None,
+                    400, 401, 403, 404,
+                    params=[meeting, {"name": "format", "in": "query", "required": False,
+                                      "schema": {"type": "string",
+                                                 "enum": ["csv", "xlsx", "pdf"]}}])
     version = {"name": "version", "in": "query", "required": False,
                "schema": {"type": "integer", "minimum": 1}}
     doc_list = {"type": "object", "properties": {
@@ -328,6 +351,26 @@ def document() -> dict:
             "/api/v1/votes/{vote_id}/result": {"get": _op(
                 "The result (everyone once announced; staff once closed)", 200,
                 {"type": "object"}, 401, 403, 404, 409, params=[vote])},
+            "/api/v1/meetings/{meeting_id}/question-slips": {
+                "get": _op("Question slips I may see (staff: all; delegate: mine; official: "
+                           "addressed to me)", 200, {"type": "object", "properties": {
+                               "slips": {"type": "array", "items": _ref("QuestionSlip")}}},
+                           401, 403, 404, params=[meeting]),
+                "post": _op("File a question slip (delegate) or enter a paper one "
+                            "(secretariat)", 201, _ref("QuestionSlip"), 400, 401, 403, 404, 409,
+                            422, request=_ref("QuestionSlipInput"), params=[meeting]),
+            },
+            "/api/v1/question-slips/{slip_id}/answer": {"post": _op(
+                "Record the answer: at the session, or in writing with a deadline", 200,
+                _ref("QuestionSlip"), 400, 401, 403, 404, 409, 422, params=[slip],
+                request={"type": "object", "required": ["mode"], "properties": {
+                    "mode": {"type": "string", "enum": ["session", "written"]},
+                    "answered_by_id": _INT, "summary": _STR, "deadline": _DATE}})},
+            "/api/v1/question-slips/{slip_id}/written-answer": {
+                "post": written_answer,
+                "get": _pdf("The written answer", 401, 403, 404, params=[slip]),
+            },
+            "/api/v1/meetings/{meeting_id}/questioning-report": {"get": report_op},
             "/api/v1/meetings/{meeting_id}/agenda-items": {
                 "post": _op("Add an agenda item (secretariat)", 201, _ref("AgendaItem"),
                             400, 401, 403, 404, 409, 422, request=_ref("AgendaItemInput"),

@@ -26,7 +26,9 @@ ATTENDANCE = {
     "absent": "Vắng",
 }
 
-REQUEST_KINDS = {"speech": "Phát biểu", "debate": "Tranh luận"}
+REQUEST_KINDS = {"speech": "Phát biểu", "debate": "Tranh luận", "question": "Chất vấn",
+                 "follow_up": "Chất vấn lại"}
+QUESTIONING_KINDS = frozenset({"question", "follow_up"})
 
 
 class LiveRuleError(ValueError):

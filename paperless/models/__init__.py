@@ -20,6 +20,7 @@ from paperless.models.live import (
     SpeakerRequest,
 )
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
+from paperless.models.questioning import QuestionGroup, QuestioningState, QuestionSlip
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
 from paperless.models.vote import (
     CastReceipt,
@@ -54,6 +55,9 @@ __all__ = [
     "MeetingInvitee",
     "Notice",
     "OpenBallot",
+    "QuestionGroup",
+    "QuestionSlip",
+    "QuestioningState",
     "PersonalNote",
     "RoleAssignment",
     "SecretBallot",

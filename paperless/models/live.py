@@ -71,6 +71,11 @@ class SpeakerRequest(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     limit_seconds: Mapped[int] = mapped_column(Integer, default=300)
+    # Questioning turns (kind question | follow_up): the group, and the official's answer.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("question_group.id"))
+    answer_official_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_invitee.id"))
+    answer_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer_limit_seconds: Mapped[int | None] = mapped_column(Integer)
 
 
 class Notice(Base):

@@ -14,7 +14,7 @@ import os
 import socket as net
 import threading
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask import session as conn_session
 from flask_socketio import join_room
 from sqlalchemy import select
@@ -77,22 +77,24 @@ def _deliver(message: events.Announcement) -> None:
             first = key not in _pending
             _pending[key] = message
         if first:
-            socketio.start_background_task(_flush_later, key)
+            socketio.start_background_task(_flush_later, current_app._get_current_object(), key)
         return
     _emit(message)
 
 
-def _flush_later(key) -> None:
+def _flush_later(app: Flask, key) -> None:
     socketio.sleep(COALESCE_SECONDS)
     with _pending_lock:
         message = _pending.pop(key, None)
     if message is not None:
-        _emit(message)
+        with app.app_context():  # a lazily built payload reads the database
+            _emit(message)
 
 
 def _emit(message: events.Announcement) -> None:
     roles = _audience_roles(message.audience)
-    event = {"name": message.name, "payload": message.payload}
+    payload = message.payload() if callable(message.payload) else message.payload
+    event = {"name": message.name, "payload": payload}
     if roles is None:
         socketio.emit("event", event, to=room(message.meeting_id))
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from paperless.services import live, votes
+from paperless.services import live, questioning, votes
 
 
 class PayloadError(ValueError):
@@ -148,6 +148,21 @@ def vote_state(actor, data):
     return votes.state_of(actor, vote_id)
 
 
+def open_group(actor, data):
+    data, _meeting_id = _meeting(data)
+    return questioning.open_group(actor, _int(data, "group_id"))
+
+
+def close_group(actor, data):
+    _, meeting_id = _meeting(data)
+    return questioning.close_group(actor, meeting_id)
+
+
+def invite_answer(actor, data):
+    data, meeting_id = _meeting(data)
+    return questioning.invite_answer(actor, meeting_id, _int(data, "official_id"))
+
+
 COMMANDS: dict[str, Callable] = {
     "live:snapshot": snapshot,
     "live:phase": phase,
@@ -167,4 +182,7 @@ COMMANDS: dict[str, Callable] = {
     "vote:announce": vote_announce,
     "vote:cancel": vote_cancel,
     "vote:state": vote_state,
+    "questioning:open_group": open_group,
+    "questioning:close_group": close_group,
+    "questioning:invite_answer": invite_answer,
 }

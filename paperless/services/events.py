@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 class Announcement:
     meeting_id: int
     name: str
-    payload: dict
+    # A dict, or a function that builds it when the message is actually sent (for
+    # coalesced events, most announcements are superseded before they go out).
+    payload: dict | Callable[[], dict]
     # Who may receive it: "all" participants of the meeting, or "staff", "delegates".
     audience: str = "all"
     extra: dict = field(default_factory=dict)
@@ -34,7 +36,8 @@ def unsubscribe(sink: Sink) -> None:
         _sinks.remove(sink)
 
 
-def announce(meeting_id: int, name: str, payload: dict, audience: str = "all") -> None:
+def announce(meeting_id: int, name: str, payload: dict | Callable[[], dict],
+             audience: str = "all") -> None:
     message = Announcement(meeting_id, name, payload, audience)
     for sink in list(_sinks):
         sink(message)

@@ -24,6 +24,7 @@ from paperless.models import (
     LiveEvent,
     LiveState,
     Meeting,
+    MeetingInvitee,
     Notice,
     Sitting,
     SpeakerRequest,
@@ -274,7 +275,7 @@ def is_present(state: LiveState, delegate_id: int) -> bool:
 
 # --- the floor --------------------------------------------------------------
 
-def _queue_json(meeting: Meeting) -> dict:
+def queue_json(meeting: Meeting) -> dict:
     rows = db.session.execute(
         select(SpeakerRequest, Delegate.full_name).join(
             Delegate, Delegate.id == SpeakerRequest.delegate_id)
@@ -293,6 +294,11 @@ def _queue_json(meeting: Meeting) -> dict:
     if speaking is not None:
         speaker = {**one(speaking), "started_at": _iso(speaking.started_at),
                    "limit_seconds": speaking.limit_seconds}
+        if speaking.answer_official_id is not None:
+            official = db.session.get(MeetingInvitee, speaking.answer_official_id)
+            speaker["answer"] = {"official": official.full_name, "title": official.title,
+                                 "started_at": _iso(speaking.answer_started_at),
+                                 "limit_seconds": speaking.answer_limit_seconds}
     return {"queue": [one(r) for r in waiting], "speaker": speaker}
 
 
@@ -317,13 +323,21 @@ def request_floor(actor: Actor, meeting_id: int, kind: str = "speech", topic: st
         raise Conflict("Bạn đã đăng ký và đang chờ đến lượt.", code="already_requested")
     last = db.session.scalar(select(func.max(SpeakerRequest.position)).where(
         SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "waiting"))
-    limit = current_app.config["DEBATE_SECONDS" if kind == "debate" else "SPEECH_SECONDS"]
+    group_id = None
+    if kind in rules.QUESTIONING_KINDS:
+        from paperless.services.questioning import current_group_id
+
+        group_id = current_group_id(meeting.id)
+        if group_id is None:
+            raise Conflict("Chủ tọa chưa mở nhóm vấn đề chất vấn.", code="no_group_open")
+    limit = current_app.config[{"debate": "DEBATE_SECONDS", "question": "QUESTION_SECONDS",
+                                "follow_up": "FOLLOW_UP_SECONDS"}.get(kind, "SPEECH_SECONDS")]
     db.session.add(SpeakerRequest(
         meeting_id=meeting.id, agenda_item_id=state.current_item_id, delegate_id=delegate_id,
-        kind=kind, topic=" ".join(topic.split()), status="waiting",
+        kind=kind, topic=" ".join(topic.split()), status="waiting", group_id=group_id,
         position=(last + 1) if last is not None else 0, limit_seconds=limit))
     db.session.flush()
-    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
 def _request_of(actor: Actor, meeting: Meeting, request_id: int) -> SpeakerRequest:
@@ -343,7 +357,7 @@ def withdraw_request(actor: Actor, meeting_id: int, request_id: int) -> dict:
         raise Conflict("Lượt này không còn chờ.", code="not_waiting")
     request.status = "withdrawn" if mine else "cancelled"
     request.ended_at = _now()
-    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
 def reorder_queue(actor: Actor, meeting_id: int, order: list[int]) -> dict:
@@ -359,7 +373,7 @@ def reorder_queue(actor: Actor, meeting_id: int, order: list[int]) -> dict:
                       code="invalid_order") from exc
     for request in waiting:
         request.position = positions[request.id]
-    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
 def _end_speaker(meeting: Meeting, now: datetime) -> None:
@@ -378,7 +392,7 @@ def give_floor(actor: Actor, meeting_id: int, request_id: int) -> dict:
     now = _now()
     _end_speaker(meeting, now)  # one speaker at a time: giving the floor ends the previous one
     request.status, request.started_at = "speaking", now
-    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
 def stop_speaker(actor: Actor, meeting_id: int) -> dict:
@@ -388,7 +402,7 @@ def stop_speaker(actor: Actor, meeting_id: int) -> dict:
     if speaking is None:
         raise Conflict("Không có ai đang phát biểu.", code="no_speaker")
     _end_speaker(meeting, _now())
-    return commit_and_announce(meeting, "live.queue", _queue_json(meeting), actor)
+    return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
 # --- notices ----------------------------------------------------------------
@@ -424,7 +438,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def snapshot(actor: Actor, meeting_id: int) -> dict:
     """Everything a client needs to draw the hall now, as this actor may see it."""
-    from paperless.services import votes  # votes build on this module
+    from paperless.services import questioning, votes  # both build on this module
 
     meeting = _meeting(actor, meeting_id)
     state = state_for(meeting)
@@ -449,13 +463,19 @@ def snapshot(actor: Actor, meeting_id: int) -> dict:
         "sitting": _sitting_json(state),
         "attendance": attendance_summary(meeting, state),
         "notices": [_notice_json(n) for n in notices],
-        **_queue_json(meeting),
+        **queue_json(meeting),
         "me": _me(actor, meeting, state),
     }
     if is_staff:
         data["roster"] = roster(meeting, state)
         data["votes"] = [votes.public(v) for v in votes.list_votes(actor, meeting.id)]
     data["vote"] = votes.current_for_snapshot(actor, meeting)
+    data["questioning"] = questioning.current_group(meeting.id)
+    data["officials"] = [{"id": i.id, "name": i.full_name, "title": i.title}
+                         for i in questioning.officials_of(meeting)]
+    if is_staff:
+        data["question_groups"] = [{"id": g.id, "title": g.title, "status": g.status}
+                                   for g in questioning.list_groups(actor, meeting.id)]
     return data
 
 

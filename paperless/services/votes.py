@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -365,12 +366,17 @@ def cast(actor: Actor, vote_id: int, *, idempotency_key, choice=None, selections
             db.session.expire_all()
             if attempt == 2:
                 raise
-    events.announce(meeting.id, "vote.progress", progress(vote, meeting))
+    # Built when the coalesced message goes out, not on every one of 500 casts.
+    events.announce(meeting.id, "vote.progress", partial(_progress_of, vote.id))
     return ack
 
 
+def _progress_of(vote_id: int) -> dict:
+    vote = db.session.get(Vote, vote_id)
+    return progress(vote, db.session.get(Meeting, vote.meeting_id))
+
+
 def _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings) -> dict:
-    db.session.refresh(vote)
     secret = vote.kind in rules.SECRET_KINDS
     if secret:
         taken = db.session.get(SecretParticipation, (vote.id, delegate_id))

@@ -6,10 +6,19 @@ from paperless.services.errors import Forbidden, NotFound, ServiceError, Unautho
 
 
 def register(app: Flask) -> None:
-    from paperless.web import auth, councils, delegates, documents, home, live, meetings
+    from paperless.web import (
+        auth,
+        councils,
+        delegates,
+        documents,
+        home,
+        live,
+        meetings,
+        questioning,
+    )
 
     auth.init_app(app)
-    for module in (auth, home, councils, delegates, meetings, documents, live):
+    for module in (auth, home, councils, delegates, meetings, documents, live, questioning):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(ServiceError)

@@ -172,6 +172,24 @@ root.querySelector('[data-form="vote"]').addEventListener("submit", async (event
   }
 });
 
+function drawQuestioning(s) {
+  const groups = root.querySelector('[data-list="question-groups"]');
+  groups.replaceChildren(...(s.question_groups || []).map((g) => {
+    const row = document.createElement("div");
+    row.className = `question-group status-${g.status}`;
+    const label = document.createElement("span");
+    label.textContent = `${g.title} — ${{ planned: "dự kiến", open: "đang chất vấn", done: "đã xong" }[g.status]}`;
+    row.append(label);
+    if (g.status === "open") row.append(button("Kết thúc nhóm", "small", () => act("questioning:close_group")));
+    else row.append(button("Mở nhóm", "small primary", () => act("questioning:open_group", { group_id: g.id })));
+    return row;
+  }));
+  const officials = root.querySelector('[data-list="answer-officials"]');
+  const asking = s.speaker && ["question", "follow_up"].includes(s.speaker.kind);
+  officials.replaceChildren(...(asking ? s.officials : []).map((o) =>
+    button(`Mời ${o.name} trả lời`, "primary", () => act("questioning:invite_answer", { official_id: o.id }))));
+}
+
 function draw() {
   drawCommon(root, session);
   const s = session.state;
@@ -185,6 +203,7 @@ function draw() {
   drawQueue(s);
   drawRoster(s);
   drawVotes(s);
+  drawQuestioning(s);
   // The vote's wording starts as the current item's title until the chair edits it.
   const title = root.querySelector('[data-form="vote"] input[name=title]');
   if (title.dataset.edited !== "yes" && s.current_item) title.value = s.current_item.title;

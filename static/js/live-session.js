@@ -5,7 +5,8 @@
 import { joinMeeting, send } from "./live.js";
 
 const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue",
-                   "vote.opened", "vote.closed", "vote.announced", "vote.cancelled"];
+                   "vote.opened", "vote.closed", "vote.announced", "vote.cancelled",
+                   "questioning.group"];
 
 export class LiveSession extends EventTarget {
   constructor(meetingId) {
@@ -70,6 +71,13 @@ export class LiveSession extends EventTarget {
     if ("queue" in p) s.queue = p.queue;
     if ("speaker" in p) s.speaker = p.speaker;
     if (name.startsWith("vote.")) this.applyVote(name, p);
+    if (name === "questioning.group") {
+      s.questioning = p.group;
+      for (const g of s.question_groups || []) {
+        if (p.group && g.id === p.group.id) g.status = "open";
+        else if (g.status === "open") g.status = "done";
+      }
+    }
     if (name === "live.attendance") {
       const changed = p.changed;
       if (!changed) {
@@ -134,7 +142,15 @@ export class LiveSession extends EventTarget {
   speakerRemaining() {
     const sp = this.state?.speaker;
     if (!sp) return null;
-    return sp.limit_seconds - (this.now() - Date.parse(sp.started_at)) / 1000;
+    // A question's clock stops when the official is invited to answer.
+    const until = sp.answer ? Date.parse(sp.answer.started_at) : this.now();
+    return sp.limit_seconds - (until - Date.parse(sp.started_at)) / 1000;
+  }
+
+  answerRemaining() {
+    const answer = this.state?.speaker?.answer;
+    if (!answer) return null;
+    return answer.limit_seconds - (this.now() - Date.parse(answer.started_at)) / 1000;
   }
 
   command(name, payload = {}) {
@@ -149,7 +165,8 @@ export function formatSeconds(seconds) {
 }
 
 export const PHASES = { not_started: "Chưa khai mạc", running: "Đang họp", paused: "Tạm dừng", closed: "Đã bế mạc" };
-export const KINDS = { speech: "Phát biểu", debate: "Tranh luận" };
+export const KINDS = { speech: "Phát biểu", debate: "Tranh luận", question: "Chất vấn",
+                       follow_up: "Chất vấn lại" };
 
 /** Set the text of every [data-bind=name] element under root. */
 export function bind(root, name, text) {

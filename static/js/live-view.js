@@ -38,6 +38,11 @@ export function drawCommon(root, session) {
     const kind = s.speaker.kind === "debate" ? ` (${KINDS.debate.toLowerCase()})` : "";
     bind(root, "speaker-name", `${s.speaker.name}${kind}`);
   }
+  show(root, "questioning", Boolean(s.questioning));
+  bind(root, "questioning-title", s.questioning?.title || "");
+  const answer = s.speaker?.answer;
+  show(root, "answer", Boolean(answer));
+  if (answer) bind(root, "answer-name", `${answer.official}${answer.title ? ` — ${answer.title}` : ""}`);
   const latest = s.notices?.[0];
   show(root, "notice", Boolean(latest));
   if (latest) bind(root, "notice", latest.text);
@@ -46,6 +51,11 @@ export function drawCommon(root, session) {
 /** Tick the speaker's countdown every quarter second from server timestamps. */
 export function startCountdown(root, session, extra = () => {}) {
   const tick = () => {
+    const answerLeft = session.answerRemaining();
+    for (const el of root.querySelectorAll('[data-bind="answer-countdown"]')) {
+      el.textContent = answerLeft === null ? "" : formatSeconds(answerLeft);
+      el.classList.toggle("overtime", answerLeft !== null && answerLeft < 0);
+    }
     const left = session.speakerRemaining();
     for (const el of root.querySelectorAll('[data-bind="speaker-countdown"]')) {
       el.textContent = left === null ? "" : formatSeconds(left);

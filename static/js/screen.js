@@ -27,9 +27,22 @@ function drawVote() {
   box.replaceChildren(...(vote.status === "announced" && vote.result ? [resultView(vote.result)] : []));
 }
 
+function drawQuestion() {
+  // The question the speaker filed in the open group, else the topic they registered with.
+  const s = session.state;
+  const sp = s?.speaker;
+  let text = "";
+  if (sp && (sp.kind === "question" || sp.kind === "follow_up")) {
+    const slip = s.questioning?.slips.find((q) => q.authors.includes(sp.name));
+    text = slip ? `“${slip.text}” — hỏi ${slip.official.name}` : sp.topic;
+  }
+  bind(root, "question-text", text);
+}
+
 session.addEventListener("change", () => {
   drawCommon(root, session);
   drawVote();
+  drawQuestion();
 });
 startCountdown(root, session, () => {
   if (session.state?.vote?.vote.closes_at) drawVote();
