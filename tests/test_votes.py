@@ -311,3 +311,14 @@ def test_threshold_uses_total_not_present(client, hall):
               choice="yes" if number <= 15 else "no")
     result = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()["result"]
     assert result["passed"] is False and result["required"] == 16
+
+
+def test_late_progress_of_a_vanished_vote_is_dropped_not_raised(app):
+    """Progress is built lazily, after the coalescing delay; by then the vote may be gone."""
+    from paperless import realtime
+    from paperless.services import events
+    from paperless.services.votes import _progress_of
+
+    with app.app_context():
+        assert _progress_of(987654) is None
+        realtime._emit(events.Announcement(1, "vote.progress", lambda: None, "all"))

@@ -371,8 +371,10 @@ def cast(actor: Actor, vote_id: int, *, idempotency_key, choice=None, selections
     return ack
 
 
-def _progress_of(vote_id: int) -> dict:
+def _progress_of(vote_id: int) -> dict | None:
     vote = db.session.get(Vote, vote_id)
+    if vote is None:
+        return None
     return progress(vote, db.session.get(Meeting, vote.meeting_id))
 
 
