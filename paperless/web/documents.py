@@ -14,6 +14,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 
 from paperless.domain import documents as document_rules
 from paperless.domain.agenda import flatten
@@ -66,7 +67,7 @@ def upload(meeting_id: int):
         except ServiceError as exc:
             refused.append(exc.message)
     if stored:
-        flash(f"Đã tải lên {stored} tài liệu.", "success")
+        flash(_("Đã tải lên %(count)d tài liệu.", count=stored), "success")
     for message in refused:
         flash(message, "error")
     return redirect(url_for(".bag", meeting_id=meeting_id))
@@ -76,8 +77,8 @@ def upload(meeting_id: int):
 @login_required
 def publish_all(meeting_id: int):
     published = document_service.publish(g.actor, meeting_id)
-    flash(f"Đã công bố {len(published)} tài liệu." if published
-          else "Không có tài liệu nào chờ công bố.", "success")
+    flash(_("Đã công bố %(count)d tài liệu.", count=len(published)) if published
+          else _("Không có tài liệu nào chờ công bố."), "success")
     return redirect(url_for(".bag", meeting_id=meeting_id))
 
 
@@ -86,7 +87,7 @@ def publish_all(meeting_id: int):
 def publish_one(document_id: int):
     document = document_service.get_document(g.actor, document_id, MANAGERS)
     document_service.publish(g.actor, document.meeting_id, [document.id])
-    flash(f"Đã công bố: {document.title}.", "success")
+    flash(_("Đã công bố: %(title)s.", title=document.title), "success")
     return redirect(forms.back(url_for(".show", document_id=document.id)))
 
 
@@ -98,7 +99,7 @@ def new_version(document_id: int):
         raise Invalid("Hãy chọn tệp.")
     document = document_service.add_version(g.actor, document_id, upload_file.read(),
                                             filename=upload_file.filename)
-    flash(f"Đã thêm phiên bản {document.current.number}.", "success")
+    flash(_("Đã thêm phiên bản %(number)d.", number=document.current.number), "success")
     return redirect(url_for(".show", document_id=document.id))
 
 
