@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, g, request, session
+from werkzeug.routing import IntegerConverter
 
 from paperless import config as config_module
 from paperless import db
@@ -20,6 +21,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(config_module.PROJECT_ROOT / "static"),
     )
     app.config.update(settings)
+    # <int:…> URL parts beyond a database integer answer 404, never an overflow (500).
+    app.url_map.converters["int"] = _DatabaseId
 
     engine = db.make_engine(app.config["DATABASE_URL"])
     app.extensions["paperless.engine"] = engine
@@ -71,6 +74,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         return response
 
     return app
+
+
+class _DatabaseId(IntegerConverter):
+    # At most nine digits (< 2**31): a longer number matches no route, so it is a 404.
+    # (A `max=` check would run after matching and turn into a misleading 405.)
+    regex = r"\d{1,9}"
 
 
 def _select_locale() -> str:

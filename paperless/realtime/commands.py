@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from paperless import db
 from paperless.services import live, questioning, votes
 
 
@@ -35,8 +36,7 @@ def _str(data: dict, name: str, default: str = "", limit: int = 1000) -> str:
 
 def _ints(data: dict, name: str) -> list[int]:
     value = data.get(name)
-    if not isinstance(value, list) or len(value) > 1000 or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or len(value) > 1000 or not all(db.is_id(v) for v in value):
         raise PayloadError(f"Trường “{name}” phải là danh sách số.")
     return value
 
