@@ -54,7 +54,19 @@ def populate(client) -> dict[str, int]:
                        json={"official_id": official, "topic": "Giao thông",
                              "text": "Vì sao đường liên xã chậm?", "delegate_id": 3})
     assert slip.status_code == 201, slip.get_json()
+    # a second slip, answered in writing (its PDF is on file)
+    answered = client.post(f"/api/v1/meetings/{meeting.id}/question-slips", headers=staff,
+                           json={"official_id": official, "topic": "Chợ xã",
+                                 "text": "Khi nào sửa chợ?", "delegate_id": 4}).get_json()["id"]
+    written = client.post(f"/api/v1/question-slips/{answered}/answer", headers=staff,
+                          json={"mode": "written"})
+    assert written.status_code == 200, written.get_json()
+    filed = client.post(f"/api/v1/question-slips/{answered}/written-answer", headers=staff,
+                        data={"file": (io.BytesIO(small_pdf("Tra loi")), "tra-loi.pdf")},
+                        content_type="multipart/form-data")
+    assert filed.status_code == 201, filed.get_json()
     return {"council_id": council.id, "meeting_id": meeting.id, "item_id": items[1],
             "document_id": document_id, "note_id": note.get_json()["id"],
             "vote_id": vote.get_json()["id"], "slip_id": slip.get_json()["id"],
-            "delegate_id": 3}
+            "answered_slip_id": answered, "delegate_id": 3, "term_id": meeting.term_id,
+            "official_id": official}

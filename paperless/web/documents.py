@@ -51,6 +51,7 @@ def bag(meeting_id: int):
 @login_required
 def upload(meeting_id: int):
     """The form without JavaScript: several files at once; each is checked on its own."""
+    meeting_service.get_meeting(g.actor, meeting_id, MANAGERS)  # a refusal is a 403/404 page
     files = [f for f in request.files.getlist("file") if f.filename]
     if not files:
         raise Invalid("Hãy chọn ít nhất một tệp.")
