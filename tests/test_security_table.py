@@ -369,3 +369,100 @@ def test_every_route_against_every_role(app, world):
                 mismatches.append(f"{rule.endpoint:28} {method:6} {url:50} {role:11} "
                                   f"expected {want}, got {outcome}: {detail}")
     assert not mismatches, f"{len(mismatches)} mismatches:\n" + "\n".join(mismatches)
+
+
+# --- socket events ----------------------------------------------------------------------
+# Same shorthands; "operators" = chair, secretariat (and the superuser admin).
+SHORTHANDS["operators"] = {"chair", "secretariat", "admin"}
+EVENTS: dict[str, str] = {
+    "meeting:join": "council",
+    "live:snapshot": "council",
+    "live:phase": "operators",
+    "live:goto": "operators",
+    "live:sitting": "operators",
+    "attendance:check_in": "delegate",
+    "attendance:mark": "operators",
+    "floor:request": "delegate",
+    "floor:withdraw": "delegate operators",  # the requester (daibieu03), or a cancel
+    "floor:reorder": "operators",
+    "floor:give": "operators",
+    "floor:stop": "operators",
+    "notice:send": "operators",
+    "vote:cast": "delegate",
+    "vote:open": "operators",
+    "vote:close": "operators",
+    "vote:announce": "operators",
+    "vote:cancel": "operators",
+    "vote:state": "council",
+    "questioning:open_group": "operators",
+    "questioning:close_group": "operators",
+    "questioning:invite_answer": "operators",
+}
+EVENT_PAYLOADS = {
+    "live:phase": lambda w: {"meeting_id": w["meeting_id"], "action": "pause"},
+    "live:goto": lambda w: {"meeting_id": w["meeting_id"], "offset": 1},
+    "attendance:mark": lambda w: {"meeting_id": w["meeting_id"], "delegate_id": 5,
+                                  "status": "absent_excused", "reason": "Ốm"},
+    "floor:request": lambda w: {"meeting_id": w["meeting_id"], "kind": "debate", "topic": "Thuế"},
+    "floor:withdraw": lambda w: {"meeting_id": w["meeting_id"], "request_id": w["request_id"]},
+    "floor:reorder": lambda w: {"meeting_id": w["meeting_id"], "order": [w["request_id"]]},
+    "floor:give": lambda w: {"meeting_id": w["meeting_id"], "request_id": w["request_id"]},
+    "notice:send": lambda w: {"meeting_id": w["meeting_id"], "text": "Nghỉ giải lao",
+                              "audience": "all"},
+    "vote:cast": lambda w: {"vote_id": w["vote_id"], "idempotency_key": "table-key-0001",
+                            "choice": "yes"},
+    "vote:cancel": lambda w: {"vote_id": w["vote_id"], "reason": "Nhầm nội dung"},
+    "questioning:open_group": lambda w: {"meeting_id": w["meeting_id"],
+                                         "group_id": w["group_id"]},
+    "questioning:invite_answer": lambda w: {"meeting_id": w["meeting_id"],
+                                            "official_id": w["official_id"]},
+}
+DENIALS = {"unauthorized", "forbidden", "not_found", "not_a_delegate"}
+
+
+def test_every_socket_event_is_in_the_table():
+    from paperless.realtime.commands import COMMANDS
+
+    missing = sorted((set(COMMANDS) | {"meeting:join"}) - set(EVENTS))
+    assert not missing, f"Add these socket events to EVENTS in {__file__}: {missing}"
+    for spec in EVENTS.values():
+        expand(spec)
+
+
+def test_every_socket_event_against_every_role(app, client, demo, database_url):
+    from tests.socket_world import connect, session_in_progress
+
+    world_ids = session_in_progress(app, client)
+    other = users.create_user(SYSTEM, username="tinh_thuky", full_name="Thư ký HĐND tỉnh",
+                              password_hash=hash_secret("kyhopso"))
+    users.assign_role(SYSTEM, other, 1, "secretariat")
+    db.session.remove()
+    path = Path(database_url.removeprefix("sqlite:///"))
+    pristine = path.with_name("pristine-sockets.sqlite3")
+    with sqlite3.connect(path) as source, sqlite3.connect(pristine) as copy:
+        source.backup(copy)
+    world = {"db": path, "pristine": pristine}
+
+    assert not connect(app, None).is_connected(), "anonymous sockets must be refused"
+    sockets = {role: connect(app, user) for role, user in ACCOUNTS.items()}
+    mismatches = []
+    for event, spec in EVENTS.items():
+        allowed = expand(spec)
+        maker = EVENT_PAYLOADS.get(event)
+        for role, sock in sockets.items():
+            payload = maker(world_ids) if maker else (
+                {"vote_id": world_ids["vote_id"]} if event.startswith("vote:")
+                else {"meeting_id": world_ids["meeting_id"]})
+            answer = sock.emit(event, payload, callback=True)
+            code = None if answer.get("ok") else answer["error"]["code"]
+            if code is None or code not in DENIALS:
+                _restore(app, world)
+            if code == "server_error":
+                mismatches.append(f"{event} {role}: server_error")
+            elif (role in allowed) == (code in DENIALS):
+                want = "allowed" if role in allowed else "denied"
+                mismatches.append(f"{event:26} {role:11} expected {want}, got "
+                                  f"{'ok' if code is None else code}")
+    for sock in sockets.values():
+        sock.disconnect()
+    assert not mismatches, f"{len(mismatches)} mismatches:\n" + "\n".join(mismatches)

@@ -22,7 +22,7 @@ def _int(data: dict, name: str, *, required: bool = True) -> int | None:
     value = data.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 2**31:
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > db.ID_MAX:
         raise PayloadError(f"Trường “{name}” phải là số nguyên.")
     return value
 
@@ -149,8 +149,8 @@ def vote_state(actor, data):
 
 
 def open_group(actor, data):
-    data, _meeting_id = _meeting(data)
-    return questioning.open_group(actor, _int(data, "group_id"))
+    data, meeting_id = _meeting(data)
+    return questioning.open_group(actor, _int(data, "group_id"), meeting_id=meeting_id)
 
 
 def close_group(actor, data):
