@@ -46,6 +46,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
     )
 
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
     from paperless import api, cli, realtime, web
 
     web.register(app)
