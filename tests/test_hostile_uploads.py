@@ -66,3 +66,83 @@ def test_bomb_refusal_speaks_vietnamese(app, client, demo):
                                                                "bom.pdf")},
                        content_type="multipart/form-data", follow_redirects=True)
     assert "giải nén ra quá lớn" in page.get_data(as_text=True)
+
+
+def test_oversized_form_upload_gets_a_vietnamese_page_and_stores_nothing(database_url, demo):
+    import io
+
+    from paperless.services import documents
+    from tests.support import login, make_app
+
+    small = make_app(database_url, MAX_CONTENT_LENGTH=4096)
+    client = login(small.test_client(), "thuky")
+    response = client.post("/meetings/1/documents",
+                           data={"file": (io.BytesIO(b"%PDF-" + b"x" * 20_000), "to.pdf")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "Tệp tải lên quá lớn" in response.get_data(as_text=True)
+    with small.app_context():
+        assert documents.document_count() == 0
+
+
+def _vm_hwm_mb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_a_chunked_body_beyond_the_limit_is_cut_off_by_the_real_server(instance, monkeypatch):
+    """No Content-Length to refuse up front: the production server must stop reading at the
+    limit (413), not buffer 64 MB."""
+    import http.client
+
+    from paperless import db
+    from tests.support import ServerProcess, make_app
+
+    url = f"sqlite:///{instance / 'paperless.sqlite3'}"
+    db.upgrade(url)
+    app = make_app(url)
+    with app.app_context():
+        from paperless.services.demo import load_demo
+
+        load_demo()
+    db.session.remove()
+    monkeypatch.setenv("PAPERLESS_MAX_DOCUMENT_MB", "1")
+    server = ServerProcess(instance).start()
+    try:
+        token = server.token("thuky")
+        idle = _vm_hwm_mb(server.proc.pid)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        boundary = "xyzzy"
+        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f"filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n")
+
+        def body():
+            yield head.encode()
+            chunk = b"0" * (1 << 20)
+            for _ in range(64):
+                yield chunk
+
+        try:
+            connection.request("POST", "/api/v1/meetings/1/documents", body=body(),
+                               encode_chunked=True,
+                               headers={"Authorization": f"Bearer {token}",
+                                        "Content-Type": f"multipart/form-data; "
+                                                        f"boundary={boundary}"})
+            response = connection.getresponse()
+            status, payload = response.status, response.read()
+        except (BrokenPipeError, ConnectionResetError):
+            status, payload = None, b""  # the server hung up on the rest: also a refusal
+        assert status in (413, None), (status, payload[:300])
+        if status == 413:
+            import json
+
+            assert json.loads(payload)["error"]["code"] == "payload_too_large"
+        assert _vm_hwm_mb(server.proc.pid) - idle < 48, "the body was buffered, not cut off"
+        with make_app(url).app_context():
+            from paperless.services import documents
+
+            assert documents.document_count() == 0
+    finally:
+        server.stop()
