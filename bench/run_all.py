@@ -176,6 +176,9 @@ def markdown(report: dict) -> str:
                  f"{report['machine']['cores']} cores, Python {report['machine']['python']}. "
                  "Each figure is beside its baseline **from the same run**; ratio = value / "
                  "baseline (for times and costs lower is better, for throughput higher).")
+    if mode == "collected":
+        lines += ["", "Collected from the JSON each bench wrote when it last ran (times below); "
+                      "no bench was run for this table."]
     if mode == "quick":
         lines += ["", "**Quick run: small client counts, meant to prove the pipeline, not "
                       "to measure. Run `make bench` for real figures.**"]
@@ -188,7 +191,14 @@ def markdown(report: dict) -> str:
             continue
         lines += [f"Measured {bench['measured_at']} (`{bench['source']}`)."
                   + (f" Run time {bench['seconds']:.0f} s." if bench.get("seconds") else ""),
-                  "", "| figure | value | baseline | baseline value | ratio |",
+                  ""]
+        shown = {k: v for k, v in bench.get("parameters", {}).items()
+                 if isinstance(v, int | float | str) and not isinstance(v, bool)
+                 and len(str(v)) <= 40}
+        if shown:
+            lines += ["Parameters: " + ", ".join(f"{k} {v}" for k, v in
+                                                 list(shown.items())[:10]) + ".", ""]
+        lines += ["| figure | value | baseline | baseline value | ratio |",
                   "|---|---|---|---|---|"]
         for row in bench["figures"]:
             unit = f" {row['unit']}" if row["unit"] and row["value"] is not None else ""
