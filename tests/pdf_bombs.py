@@ -5,6 +5,7 @@ Written by hand (objects + xref) so nothing on the way normalises them.
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 
@@ -29,13 +30,29 @@ def _stream(dictionary: bytes, data: bytes) -> bytes:
         b"\nendstream"
 
 
+@functools.lru_cache(maxsize=8)
 def _zeros_twice_deflated(size: int) -> bytes:
-    """`size` zero bytes, deflated twice: ~1 GB becomes a few kilobytes."""
-    once = zlib.compressobj(9)
+    """`size` zero bytes, deflated twice: 1 GB becomes a few hundred bytes.
+
+    Built in seconds, not by compressing gigabytes: after a full flush, every 16 MiB block
+    of zeros deflates to the same bytes, so one block is repeated and the Adler-32 of the
+    whole computed alongside.
+    """
     chunk = b"\0" * (1 << 24)
-    parts = [once.compress(chunk) for _ in range(size // len(chunk))]
-    parts.append(once.flush())
-    return zlib.compress(b"".join(parts), 9)
+    blocks, rest = divmod(size, len(chunk))
+
+    def flushed(data: bytes) -> bytes:
+        raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+        return raw.compress(data) + raw.flush(zlib.Z_FULL_FLUSH)
+
+    checksum = 1
+    for _ in range(blocks):
+        checksum = zlib.adler32(chunk, checksum)
+    checksum = zlib.adler32(chunk[:rest], checksum)
+    final = zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty last block
+    inner = (b"\x78\xda" + flushed(chunk) * blocks + flushed(chunk[:rest]) + final
+             + checksum.to_bytes(4, "big"))
+    return zlib.compress(inner, 9)
 
 
 def content_bomb(gigabytes: int = 2) -> bytes:
