@@ -194,15 +194,28 @@ def _routes(app):
             yield rule, method
 
 
+def _missing(app) -> list[str]:
+    return sorted({f"{rule.endpoint} ({method} {rule.rule})" for rule, method in _routes(app)
+                   if expected(rule.endpoint, method) is None})
+
+
 def test_every_route_is_in_the_table(app):
-    missing = sorted({f"{rule.endpoint} ({method} {rule.rule})" for rule, method in _routes(app)
-                      if expected(rule.endpoint, method) is None})
+    missing = _missing(app)
     assert not missing, (
         "These routes are not in the security table of tests/test_security_table.py. Add a "
         "row to ROUTES saying which roles may call each (e.g. \"staff\", \"council\", "
         "\"managers\", \"delegate chair\"):\n  " + "\n  ".join(missing))
     stale = sorted(set(ROUTES) - {rule.endpoint for rule in app.url_map.iter_rules()})
     assert not stale, f"Table rows for routes that no longer exist: {stale}"
+
+
+def test_a_new_route_without_a_row_is_caught(database_url):
+    from tests.support import make_app
+
+    extended = make_app(database_url)
+    extended.add_url_rule("/resolutions/<int:resolution_id>/sign", "resolutions.sign",
+                          lambda resolution_id: "", methods=["POST"])
+    assert _missing(extended) == ["resolutions.sign (POST /resolutions/<int:resolution_id>/sign)"]
 
 
 # --- the matrix ---------------------------------------------------------------------------
