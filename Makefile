@@ -52,9 +52,10 @@ test: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# Every bench/bench_*.py, then bench/results.json + bench/RESULTS.md; BENCH_ARGS=--quick for
+# a short pipeline check, BENCH_ARGS="--only live votes" for some of them.
 bench: setup
-	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done; \
-	else echo "No benchmarks yet."; fi
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache tests/artifacts

@@ -56,6 +56,10 @@ def load(overrides: dict | None = None) -> dict:
         # internal location (which maps to instance/blobs/); Apache/lighttpd: X-Sendfile.
         "X_ACCEL_PREFIX": os.environ.get("PAPERLESS_X_ACCEL_PREFIX") or None,
         "USE_X_SENDFILE": os.environ.get("PAPERLESS_X_SENDFILE") == "1",
+        # How many reverse proxies (nginx: 1) set X-Forwarded-For/-Proto/-Host in front of the
+        # app; 0 trusts none. With 1, a TLS-terminating nginx makes requests count as HTTPS
+        # (HSTS, secure redirects) and the client's address is the real one (login records).
+        "PROXIES": int(os.environ.get("PAPERLESS_PROXIES", "0")),
         # Speaking limits: each council's session rules set them; these are the defaults.
         "SPEECH_SECONDS": int(os.environ.get("PAPERLESS_SPEECH_SECONDS", "300")),
         "DEBATE_SECONDS": int(os.environ.get("PAPERLESS_DEBATE_SECONDS", "120")),

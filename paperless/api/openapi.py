@@ -191,7 +191,7 @@ def document() -> dict:
                                                 "properties": {"file": {"type": "string",
                                                                         "format": "binary"}}})
     report_op = _op("The questioning report (staff) as CSV, XLSX or PDF", 200, None,
-                    400, 401, 403, 404,
+                    400, 401, 403, 404, 422,
                     params=[meeting, {"name": "format", "in": "query", "required": False,
                                       "schema": {"type": "string",
                                                  "enum": ["csv", "xlsx", "pdf"]}}])
@@ -207,9 +207,10 @@ def document() -> dict:
     new_version["requestBody"] = _multipart({"type": "object", "required": ["file"],
                                              "properties": {"file": {"type": "string",
                                                                      "format": "binary"}}})
-    thumbnail = _op("First-page thumbnail", 200, None, 401, 403, 404, params=[doc, version])
+    thumbnail = _op("First-page thumbnail", 200, None, 401, 403, 404, 422,
+                    params=[doc, version])
     thumbnail["responses"]["200"] = {"description": "PNG", "content": {"image/png": {}}}
-    export = _pdf("The PDF with my notes as PDF annotations", 401, 403, 404,
+    export = _pdf("The PDF with my notes as PDF annotations", 401, 403, 404, 422,
                   params=[doc, version])
     return {
         "openapi": "3.1.0",
@@ -287,14 +288,14 @@ def document() -> dict:
             },
             "/api/v1/documents/{document_id}/file": {
                 "get": _pdf("The PDF: strong ETag (SHA-256), conditional GET, byte ranges; "
-                            "confidential documents are watermarked per reader", 401, 403, 404,
+                            "confidential documents are watermarked per reader", 401, 403, 404, 422,
                             params=[doc, version]),
             },
             "/api/v1/documents/{document_id}/thumbnail": {"get": thumbnail},
             "/api/v1/documents/{document_id}/export": {"get": export},
             "/api/v1/documents/{document_id}/notes": {
                 "get": _op("My notes on a version", 200, {"type": "object", "properties": {
-                    "notes": {"type": "array", "items": _ref("Note")}}}, 401, 403, 404,
+                    "notes": {"type": "array", "items": _ref("Note")}}}, 401, 403, 404, 422,
                     params=[doc, version]),
                 "post": _op("Add a note (private to me)", 201, _ref("Note"), 400, 401, 403, 404,
                             422, request=_ref("NoteInput"), params=[doc]),

@@ -162,7 +162,7 @@ def on_join(data=None):
     if actor is None:
         return _error("unauthorized", "Cần đăng nhập.")
     meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
-    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
+    if not db.is_id(meeting_id):
         return _error("validation_error", "Thiếu meeting_id (số nguyên).")
     try:
         meeting = get_meeting(actor, meeting_id)

@@ -364,10 +364,10 @@ def _terms(query: str) -> list[str]:
 
 def search(actor: Actor, meeting_id: int, query: str, limit: int = 50) -> list[SearchHit]:
     """Diacritic-insensitive search of the current versions the actor may read."""
+    readable = {d.id: d for d, _unread in list_documents(actor, meeting_id)}  # checks access
     terms = _terms(query or "")
     if not terms:
         return []
-    readable = {d.id: d for d, _unread in list_documents(actor, meeting_id)}
     if not readable:
         return []
     current = {d.current.id: d for d in readable.values()}

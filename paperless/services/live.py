@@ -351,7 +351,7 @@ def withdraw_request(actor: Actor, meeting_id: int, request_id: int) -> dict:
     meeting = _meeting(actor, meeting_id)
     request = _request_of(actor, meeting, request_id)
     mine = actor.delegate_ids.get(meeting.council_id) == request.delegate_id
-    if not mine and not actor.has(meeting.council_id, OPERATORS):
+    if not (mine or actor.is_superuser or actor.has(meeting.council_id, OPERATORS)):
         raise Forbidden("Chỉ người đăng ký hoặc chủ tọa được rút lượt này.")
     if request.status != "waiting":
         raise Conflict("Lượt này không còn chờ.", code="not_waiting")

@@ -239,9 +239,10 @@ def group_public(group: QuestionGroup) -> dict:
             "slips": [_slip_public(s) for s in slips]}
 
 
-def open_group(actor: Actor, group_id: int) -> dict:
+def open_group(actor: Actor, group_id: int, meeting_id: int | None = None) -> dict:
+    """Open a question group; with `meeting_id`, only a group of that meeting."""
     group = db.session.get(QuestionGroup, group_id)
-    if group is None:
+    if group is None or (meeting_id is not None and group.meeting_id != meeting_id):
         raise NotFound("Không tìm thấy nhóm vấn đề.")
     meeting = get_meeting(actor, group.meeting_id, live.OPERATORS)
     state = state_of(meeting.id)

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from paperless import db
 from paperless.domain.delegates import StatusChange, status_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS, POSITIONS
 from paperless.services import councils as council_service
@@ -31,7 +32,7 @@ def _term_for(council, term_id: int | None):
 @login_required
 def index(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS | {"chair"})
-    term = _term_for(council, request.args.get("term_id", type=int))
+    term = _term_for(council, request.args.get("term_id", type=db.id_arg))
     try:
         on = date.fromisoformat(request.args.get("on", "")) if request.args.get("on") else None
     except ValueError:
@@ -62,7 +63,7 @@ def _delegate_form_values() -> dict:
 @login_required
 def new(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS)
-    term = _term_for(council, request.values.get("term_id", type=int))
+    term = _term_for(council, request.values.get("term_id", type=db.id_arg))
     if term is None:
         flash(_("Hãy tạo nhiệm kỳ trước khi thêm đại biểu."), "error")
         return redirect(url_for("councils.show", council_id=council.id))
@@ -105,7 +106,7 @@ def change_status(delegate_id: int):
 @login_required
 def import_csv(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS)
-    term = _term_for(council, request.values.get("term_id", type=int))
+    term = _term_for(council, request.values.get("term_id", type=db.id_arg))
     rows = None
     if request.method == "POST":
         upload = request.files.get("file")

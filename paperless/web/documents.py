@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from paperless import db
 from paperless.domain import documents as document_rules
 from paperless.domain.agenda import flatten
 from paperless.services import documents as document_service
@@ -44,13 +45,14 @@ def bag(meeting_id: int):
         total=len(rows), unread=sum(1 for _d, u in rows if u), can_manage=can_manage,
         access_levels=document_rules.ACCESS_LEVELS,
         offline_confidential=current_app.config["OFFLINE_CONFIDENTIAL"],
-        focus_item=request.args.get("item", type=int))
+        focus_item=request.args.get("item", type=db.id_arg))
 
 
 @bp.post("/meetings/<int:meeting_id>/documents")
 @login_required
 def upload(meeting_id: int):
     """The form without JavaScript: several files at once; each is checked on its own."""
+    meeting_service.get_meeting(g.actor, meeting_id, MANAGERS)  # a refusal is a 403/404 page
     files = [f for f in request.files.getlist("file") if f.filename]
     if not files:
         raise Invalid("Hãy chọn ít nhất một tệp.")
@@ -119,11 +121,11 @@ def show(document_id: int):
 @login_required
 def viewer(document_id: int):
     document = document_service.get_document(g.actor, document_id)
-    version = document_service.version_of(document, request.args.get("version", type=int))
+    version = document_service.version_of(document, request.args.get("version", type=db.id_arg))
     return render_template(
         "documents/viewer.html", document=document, version=version,
         meeting=meeting_service.get_meeting(g.actor, document.meeting_id),
-        start_page=max(1, min(request.args.get("page", 1, type=int), version.page_count)),
+        start_page=max(1, min(request.args.get("page", 1, type=db.id_arg), version.page_count)),
         watermarked=document_rules.must_watermark(document.access))
 
 
