@@ -1,0 +1,144 @@
+"""Where the app finds signing keys, passphrases, trust roots and the timestamp server.
+
+Layout of the signing folder (PAPERLESS_SIGNING_DIR, default <instance>/signing; never in
+git, never in the database):
+
+    ca.pem                        trusted root certificates (PEM, several allowed)
+    council-<id>/chair.p12        the chair's key and certificate (PKCS#12)
+    council-<id>/organisation.p12 the council's organisational certificate
+    council-<id>/ca.pem           optional extra roots for that council
+    TEST-CA-ONLY                  marker written by `flask ca init` (test certificates)
+
+Passphrases come from the environment: PAPERLESS_SIGNING_PASSPHRASE_<id>_CHAIR /
+PAPERLESS_SIGNING_PASSPHRASE_<id>_ORGANISATION, else PAPERLESS_SIGNING_PASSPHRASE. Only
+when the folder holds nothing but the TEST CA (marker present) and PAPERLESS_ENV is not
+production, the test passphrase is the default, so the demo signs out of the box.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app
+
+import signing
+from paperless.services.errors import ServiceError
+
+ROLES = ("chair", "organisation")
+PASSPHRASE_ENV = "PAPERLESS_SIGNING_PASSPHRASE"
+TEST_MARKER = "TEST-CA-ONLY"
+TEST_PASSPHRASE = "kyhopso-test"  # only ever for the clearly labelled TEST CA
+
+
+class SigningFailed(ServiceError):
+    """A key, certificate, token or timestamp problem; nothing was stored or changed."""
+
+    status = 422
+    code = "signing_failed"
+
+
+def from_signing_error(exc: signing.SigningError) -> SigningFailed:
+    return SigningFailed(exc.message_vi, code=exc.code)
+
+
+def folder() -> Path:
+    return Path(current_app.config["SIGNING_DIR"])
+
+
+def key_path(council_id: int, role: str) -> Path:
+    if role not in ROLES:
+        raise ValueError(role)
+    return folder() / f"council-{int(council_id)}" / f"{role}.p12"
+
+
+def is_test_ca() -> bool:
+    return (folder() / TEST_MARKER).is_file()
+
+
+def passphrase_env(council_id: int, role: str) -> str:
+    specific = f"{PASSPHRASE_ENV}_{int(council_id)}_{role.upper()}"
+    if os.environ.get(specific):
+        return specific
+    if not os.environ.get(PASSPHRASE_ENV) and is_test_ca() and \
+            current_app.config.get("ENV_NAME") != "production":
+        os.environ[PASSPHRASE_ENV] = TEST_PASSPHRASE
+    return PASSPHRASE_ENV
+
+
+def trust_roots(council_id: int) -> list:
+    files = [p for p in (folder() / "ca.pem", folder() / f"council-{int(council_id)}" / "ca.pem")
+             if p.is_file()]
+    try:
+        return signing.load_certificates(files)
+    except signing.SigningError as exc:
+        raise from_signing_error(exc) from exc
+
+
+def load_signer(council_id: int, role: str):
+    """The pyHanko signer for the council's chair or organisation; SigningFailed if unusable."""
+    try:
+        return signing.load_pkcs12_signer(key_path(council_id, role),
+                                          passphrase_env(council_id, role),
+                                          extra_certs=trust_roots(council_id))
+    except signing.SigningError as exc:
+        raise from_signing_error(exc) from exc
+    except (ValueError, TypeError) as exc:  # a file that is not PKCS#12 at all
+        raise SigningFailed("Tệp chứng thư số không hợp lệ.", code="key_file_invalid") from exc
+
+
+def timestamper():
+    """RFC 3161 client when PAPERLESS_TSA_URL is set (PAdES B-T), else None (B-B)."""
+    url = current_app.config.get("TSA_URL")
+    if not url:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=10)
+
+
+TEST_LABEL = "KỲ HỌP SỐ — CHỨNG THƯ THỬ NGHIỆM, KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
+
+
+def init_test_ca(councils: list[tuple[int, str, str]], passphrase: str = TEST_PASSPHRASE
+                 ) -> list[str]:
+    """Make (once) a TEST root CA and, per council (id, name, chair's name), TEST
+    certificates for the chair and the organisation. Existing files are kept, so running
+    it again only adds what is missing. Returns what was created."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from signing import testca
+
+    root_dir = folder()
+    ca_dir = root_dir / "test-ca"
+    ca_dir.mkdir(parents=True, exist_ok=True)
+    root_dir.chmod(0o700)
+    secret = passphrase.encode()
+    created = []
+    if not (ca_dir / "root.pem").is_file():
+        testca.make_root(ca_dir, secret)
+        created.append(str(ca_dir / "root.pem"))
+    root = testca.TestIdentity(
+        "root", x509.load_pem_x509_certificate((ca_dir / "root.pem").read_bytes()),
+        serialization.load_pem_private_key((ca_dir / "root.key.pem").read_bytes(), None),
+        ca_dir / "root.pem")
+    if not (root_dir / "ca.pem").is_file():
+        (root_dir / "ca.pem").write_bytes((ca_dir / "root.pem").read_bytes())
+        created.append(str(root_dir / "ca.pem"))
+    (root_dir / TEST_MARKER).write_text(
+        f"{TEST_LABEL}\nEvery key here was made by `flask ca init` for tests and demos.\n"
+        f"Passphrase of the .p12 files: {passphrase}\n", encoding="utf-8")
+    for council_id, council_name, chair_name in councils:
+        target = root_dir / f"council-{int(council_id)}"
+        for role, common_name, title in (
+                ("chair", f"{chair_name or 'Chủ tịch HĐND'} (THỬ NGHIỆM)", "Chủ tịch HĐND"),
+                ("organisation", f"{council_name.upper()} (THỬ NGHIỆM)", None)):
+            if (target / f"{role}.p12").is_file():
+                continue
+            ident = testca.issue(root, target, role, common_name, passphrase=secret,
+                                 organisation=council_name, title=title)
+            if ident.key_pem is not None:
+                ident.key_pem.unlink()  # the .p12 (with passphrase) is the only key copy
+            created.append(str(target / f"{role}.p12"))
+    return created
