@@ -24,11 +24,11 @@ from tests.resolution_support import (
     actor,
     draft_pdf,
     flip_byte_in_signed_range,
+    make_test_ca,
     passed_vote,
     pdfsig,
     pdftotext,
     render,
-    make_test_ca,
 )
 
 BASE = "https://kyhop.example.vn"
