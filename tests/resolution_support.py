@@ -112,3 +112,51 @@ def flip_byte_in_signed_range(pdf: bytes) -> bytes:
     first revision ("2" -> "3"), well inside each /ByteRange."""
     index = pdf.index(b"<pdfaid:part>2") + len(b"<pdfaid:part>")
     return pdf[:index] + b"3" + pdf[index + 1:]
+
+
+FAIL_INSIDE = "[lỗi giữa chừng]"
+
+
+def issue_many(database_url: str, instance: str, jobs: list[tuple[int, str]]
+               ) -> list[tuple[int, int | None, str | None]]:
+    """Issue resolutions concurrently from one app instance (its own engine and connections).
+
+    ``jobs``: (resolution id, mode): "ok"; "broken" sends a damaged PDF (refused before
+    numbering); "fail_inside" gets a title that makes PDF generation fail *after* the
+    number was taken (see the patched maker in the tests). Returns (id, number, error)."""
+    import os
+    import threading
+
+    os.environ["PAPERLESS_INSTANCE_PATH"] = instance
+    from paperless.services import resolutions as service
+    from paperless.services.errors import ServiceError
+    from tests.support import make_app
+
+    app = make_app(database_url)
+    body = draft_pdf(1)
+    results: list = []
+    barrier = threading.Barrier(len(jobs))
+
+    def one(resolution_id: int, mode: str) -> None:
+        with app.app_context():
+            barrier.wait(30)
+            try:
+                res = service.issue(actor("thuky"), resolution_id,
+                                    verify_base_url="https://kyhop.example.vn",
+                                    upload=b"%PDF-1.7 broken" if mode == "broken" else body,
+                                    title=FAIL_INSIDE if mode == "fail_inside" else None,
+                                    filename="nq.pdf")
+                results.append((resolution_id, res.number, None))
+            except ServiceError as exc:
+                results.append((resolution_id, None, exc.code))
+            except RuntimeError as exc:
+                results.append((resolution_id, None, str(exc)))
+            finally:
+                db.session.remove()
+
+    workers = [threading.Thread(target=one, args=job) for job in jobs]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+    return results
