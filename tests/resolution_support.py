@@ -160,3 +160,18 @@ def issue_many(database_url: str, instance: str, jobs: list[tuple[int, str]]
     for w in workers:
         w.join(120)
     return results
+
+
+def overlay_after_signing(pdf: bytes) -> bytes:
+    """Append an incremental update that paints over page 1 (signed bytes stay intact)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    w = IncrementalPdfFileWriter(BytesIO(pdf))
+    paint = b"q 1 1 1 rg 80 560 450 60 re f 1 0 0 rg 90 580 m 500 600 l S Q"
+    w.add_stream_to_page(0, w.add_object(generic.StreamObject(stream_data=paint)))
+    out = BytesIO()
+    w.write(out)
+    return out.getvalue()
