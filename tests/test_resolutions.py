@@ -293,3 +293,30 @@ def test_verify_reports_garbage_cleanly(ready):
     assert refused.value.code == "not_a_pdf"
     unsigned = service.verify(draft_pdf(1))
     assert unsigned["signatures"] == [] and not unsigned["all_valid"]
+
+
+def test_timestamp_server_gives_pades_b_t(ready, monkeypatch, tmp_path):
+    """With a TSA configured (here pyHanko's in-process TSA on a TEST key) both signatures
+    carry an RFC 3161 timestamp: PAdES B-T, still valid for us and for pdfsig."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from signing import testca
+
+    ca_dir = signing_keys.folder() / "test-ca"
+    root = testca.TestIdentity(
+        "root", x509.load_pem_x509_certificate((ca_dir / "root.pem").read_bytes()),
+        serialization.load_pem_private_key((ca_dir / "root.key.pem").read_bytes(), None),
+        ca_dir / "root.pem")
+    tsa = testca.issue(root, tmp_path, "tsa", "TEST TSA", passphrase=b"x", tsa=True)
+    monkeypatch.setattr(signing_keys, "timestamper", lambda: testca.dummy_timestamper(tsa))
+    staff = actor("thuky")
+    res = service.issue(staff, ready["resolution_id"], verify_base_url=BASE)
+    service.sign_as_chair(actor("chutoa"), res.id)
+    service.sign_as_organisation(staff, res.id)
+    assert [s["pades_level"] for s in res.signatures] == ["B-T", "B-T"]
+    _, signed = service.file_of(staff, res.id, "signed")
+    reports = signing.validate_pdf(signed, signing_keys.trust_roots(2))
+    assert [(r.status, r.pades_level) for r in reports] == [(signing.VALID, "B-T")] * 2
+    assert all(r.timestamp_time for r in reports)
+    assert set(pdfsig(signed, tmp_path).values()) == {POPPLER_VALID}
