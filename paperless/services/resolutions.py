@@ -19,7 +19,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 import signing
@@ -444,10 +444,12 @@ def search_archive(actor: Actor, council_id: int, *, q: str = "", number: str = 
         for word in words:
             query = query.where(Resolution.title.ilike(f"%{word}%"))
     if number:
-        digits = number.strip()
-        query = query.where(or_(Resolution.number_text.ilike(f"{digits}%"),
-                                Resolution.number_text.ilike(f"0{digits}/%"),
-                                Resolution.number_text.ilike(f"{digits}/%")))
+        number = number.strip()
+        head = number.split("/")[0]
+        if head.isdigit():  # "1", "01", "01/NQ-HĐND" all mean number 1
+            query = query.where(Resolution.number == int(head))
+        else:
+            query = query.where(Resolution.number_text.ilike(f"%{number}%"))
     if date_from:
         query = query.where(Resolution.issued_on >= date_from)
     if date_to:
