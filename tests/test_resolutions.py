@@ -295,9 +295,13 @@ def test_verify_reports_garbage_cleanly(ready):
     assert unsigned["signatures"] == [] and not unsigned["all_valid"]
 
 
-def test_timestamp_server_gives_pades_b_t(ready, monkeypatch, tmp_path):
+@pytest.mark.parametrize("with_crl", [False, True])
+def test_timestamp_server_gives_b_t_and_with_crls_b_lta(ready, monkeypatch, tmp_path,
+                                                         with_crl):
     """With a TSA configured (here pyHanko's in-process TSA on a TEST key) both signatures
-    carry an RFC 3161 timestamp: PAdES B-T, still valid for us and for pdfsig."""
+    carry an RFC 3161 timestamp: PAdES B-T. With revocation lists in the signing folder
+    the archive copy gets the DSS and a document timestamp: B-LTA. Valid for us and
+    for pdfsig either way."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
@@ -310,13 +314,24 @@ def test_timestamp_server_gives_pades_b_t(ready, monkeypatch, tmp_path):
         ca_dir / "root.pem")
     tsa = testca.issue(root, tmp_path, "tsa", "TEST TSA", passphrase=b"x", tsa=True)
     monkeypatch.setattr(signing_keys, "timestamper", lambda: testca.dummy_timestamper(tsa))
+    if not with_crl:
+        (signing_keys.folder() / "test-root.crl").unlink()
     staff = actor("thuky")
     res = service.issue(staff, ready["resolution_id"], verify_base_url=BASE)
     service.sign_as_chair(actor("chutoa"), res.id)
     service.sign_as_organisation(staff, res.id)
-    assert [s["pades_level"] for s in res.signatures] == ["B-T", "B-T"]
     _, signed = service.file_of(staff, res.id, "signed")
     reports = signing.validate_pdf(signed, signing_keys.trust_roots(2))
-    assert [(r.status, r.pades_level) for r in reports] == [(signing.VALID, "B-T")] * 2
+    if with_crl:
+        assert res.signatures[1]["pades_level"] == "B-LTA"
+        assert [(r.kind, r.status, r.pades_level) for r in reports] == [
+            ("signature", signing.VALID, "B-LTA"), ("signature", signing.VALID, "B-LTA"),
+            ("document_timestamp", signing.VALID, None)]
+    else:
+        assert [s["pades_level"] for s in res.signatures] == ["B-T", "B-T"]
+        assert [(r.status, r.pades_level) for r in reports] == [(signing.VALID, "B-T")] * 2
     assert all(r.timestamp_time for r in reports)
-    assert set(pdfsig(signed, tmp_path).values()) == {POPPLER_VALID}
+    assert all(not r.modified_after_signing for r in reports)
+    verdicts = pdfsig(signed, tmp_path)
+    # (poppler does not verify document timestamps: "not yet been verified" for that one)
+    assert verdicts[signing.SIGNER_FIELD] == verdicts[signing.ORGANISATION_FIELD] == POPPLER_VALID

@@ -265,7 +265,8 @@ def _cert_record(cert, role: str, actor: Actor, method: str, result_level: str,
 def _check_signed(data: bytes, council_id: int, expected: int) -> list[dict]:
     """Validate the new file; every signature must be valid, else nothing is stored."""
     reports = signing.validate_pdf(data, keys.trust_roots(council_id))
-    if len(reports) != expected or any(r.status != signing.VALID for r in reports):
+    signatures = [r for r in reports if r.kind == "signature"]
+    if len(signatures) != expected or any(r.status != signing.VALID for r in reports):
         problems = "; ".join(f"{r.field_name}: {r.status} {r.problems}" for r in reports)
         current_app.logger.warning("signed resolution did not validate: %s", problems)
         raise keys.SigningFailed("Tệp sau khi ký không kiểm tra được là hợp lệ (chứng thư "
@@ -389,12 +390,18 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
     _rule(rules.check_transition, res.state, "signed")
     signer = keys.load_signer(res.council_id, "organisation")
     council = db.session.get(Meeting, res.meeting_id).council
+    timestamper = keys.timestamper()
+    crls = keys.crls(res.council_id)
+    # Archive copy (Decree 30 practice: B-LTA): with a timestamp server and revocation
+    # data, embed chain + CRLs (DSS) and add a document timestamp.
+    long_term = {"embed_validation_info": True, "trust_roots": keys.trust_roots(res.council_id),
+                 "crls": crls, "archival_timestamp": True} if timestamper and crls else {}
     try:
         result = signing.sign_pdf(
             store().read(res.chair_signed_sha256), signer,
             field_name=signing.ORGANISATION_FIELD,
             stamp=signing.organisation_stamp(council.name.upper()),
-            timestamper=keys.timestamper(), reason="Ký số của cơ quan, tổ chức")
+            timestamper=timestamper, reason="Ký số của cơ quan, tổ chức", **long_term)
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
     _check_signed(result.pdf, res.council_id, 2)

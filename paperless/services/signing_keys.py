@@ -4,6 +4,7 @@ Layout of the signing folder (PAPERLESS_SIGNING_DIR, default <instance>/signing;
 git, never in the database):
 
     ca.pem                        trusted root certificates (PEM, several allowed)
+    *.crl                         revocation lists (DER) to embed for PAdES B-LT/B-LTA
     council-<id>/chair.p12        the chair's key and certificate (PKCS#12)
     council-<id>/organisation.p12 the council's organisational certificate
     council-<id>/ca.pem           optional extra roots for that council
@@ -75,6 +76,14 @@ def trust_roots(council_id: int) -> list:
         raise from_signing_error(exc) from exc
 
 
+def crls(council_id: int) -> list[bytes]:
+    """Revocation lists (DER) put in the signing folder (*.crl, or council-<id>/*.crl);
+    with a timestamp server they make the archived signature PAdES B-LT/B-LTA."""
+    files = [*sorted(folder().glob("*.crl")),
+             *sorted((folder() / f"council-{int(council_id)}").glob("*.crl"))]
+    return [f.read_bytes() for f in files]
+
+
 def load_signer(council_id: int, role: str):
     """The pyHanko signer for the council's chair or organisation; SigningFailed if unusable."""
     try:
@@ -123,6 +132,7 @@ def init_test_ca(councils: list[tuple[int, str, str]], passphrase: str = TEST_PA
         "root", x509.load_pem_x509_certificate((ca_dir / "root.pem").read_bytes()),
         serialization.load_pem_private_key((ca_dir / "root.key.pem").read_bytes(), None),
         ca_dir / "root.pem")
+    testca.make_crl(root, root_dir / "test-root.crl")  # fresh (7 days) on every run
     if not (root_dir / "ca.pem").is_file():
         (root_dir / "ca.pem").write_bytes((ca_dir / "root.pem").read_bytes())
         created.append(str(root_dir / "ca.pem"))
