@@ -4,6 +4,7 @@ signatures (checked by our validator and by poppler's pdfsig), archive, errors."
 from __future__ import annotations
 
 import io
+import os
 import re
 from datetime import date
 
@@ -335,3 +336,42 @@ def test_timestamp_server_gives_b_t_and_with_crls_b_lta(ready, monkeypatch, tmp_
     verdicts = pdfsig(signed, tmp_path)
     # (poppler does not verify document timestamps: "not yet been verified" for that one)
     assert verdicts[signing.SIGNER_FIELD] == verdicts[signing.ORGANISATION_FIELD] == POPPLER_VALID
+
+
+SOFTHSM_MODULES = ["/usr/lib/softhsm/libsofthsm2.so",
+                   "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+                   "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so"]
+
+
+@pytest.mark.parametrize("setup, code", [
+    ("token_absent", "token_missing"),
+    ("module_absent", "token_module_missing"),
+    ("bad_config", "token_config_invalid"),
+])
+def test_missing_token_refuses_issuing_without_using_a_number(ready, monkeypatch, tmp_path,
+                                                               setup, code):
+    """The council's key on a PKCS#11 token (SoftHSM2 standing in): a token that is not
+    plugged in, a missing driver or a broken configuration stop issuing before numbering."""
+    import json
+
+    module = next((m for m in SOFTHSM_MODULES if os.path.isfile(m)), None)
+    if module is None:
+        pytest.fail("SoftHSM2 missing: install Debian's softhsm2 (.ci/run does)")
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    monkeypatch.setenv(signing_keys.PIN_ENV, "1234")
+    config = {"module": module, "token_label": "khong-co-token", "key_label": "organisation"}
+    if setup == "module_absent":
+        config["module"] = "/usr/lib/khong-co/libpkcs11.so"
+    if setup == "bad_config":
+        config = {"module": module}
+    path = signing_keys.folder() / "council-2" / "organisation.pkcs11.json"
+    path.write_text(json.dumps(config))
+    blobs = _blob_count()
+    with pytest.raises(ServiceError) as refused:
+        service.issue(actor("thuky"), ready["resolution_id"], verify_base_url=BASE)
+    assert refused.value.code == code and refused.value.message
+    res = db.session.get(Resolution, ready["resolution_id"])
+    assert (res.state, res.number, _counter(), _blob_count()) == ("to_issue", None, None, blobs)

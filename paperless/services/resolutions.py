@@ -204,7 +204,8 @@ def issue(actor: Actor, resolution_id: int, *, verify_base_url: str, kind: str =
     title = _clean_title(title, res.title)
     body, source = _final_text(res, document_id, upload, filename)
     # A key that cannot sign would strand a numbered resolution: check before numbering.
-    keys.load_signer(res.council_id, "organisation")
+    with keys.signer(res.council_id, "organisation"):
+        pass
     meeting = db.session.get(Meeting, res.meeting_id)
     issued_on = issued_on or datetime.now(UTC).date()
     year = rules.numbering_year(issued_on)
@@ -316,18 +317,20 @@ def sign_as_chair(actor: Actor, resolution_id: int) -> Resolution:
     res = get(actor, resolution_id, CHAIRS)
     _require_chair(actor, res)
     _rule(rules.check_transition, res.state, "signed_by_chair")
-    signer = keys.load_signer(res.council_id, "chair")
-    try:
-        result = signing.sign_pdf(
-            store().read(res.official_sha256), signer, field_name=signing.SIGNER_FIELD,
-            stamp=signing.signer_stamp(actor.full_name, "Chủ tịch"),
-            timestamper=keys.timestamper(), reason="Ký ban hành nghị quyết",
-            location=rules.place_name(db.session.get(Meeting, res.meeting_id).council.name))
-    except signing.SigningError as exc:
-        raise keys.from_signing_error(exc) from exc
+    meeting = db.session.get(Meeting, res.meeting_id)
+    with keys.signer(res.council_id, "chair") as signer:
+        try:
+            result = signing.sign_pdf(
+                store().read(res.official_sha256), signer, field_name=signing.SIGNER_FIELD,
+                stamp=signing.signer_stamp(actor.full_name, "Chủ tịch"),
+                timestamper=keys.timestamper(), reason="Ký ban hành nghị quyết",
+                location=rules.place_name(meeting.council.name))
+        except signing.SigningError as exc:
+            raise keys.from_signing_error(exc) from exc
+        cert = signer.signing_cert
     _check_signed(result.pdf, res.council_id, 1)
     _store_signed(res, result.pdf, state="signed_by_chair", record=_cert_record(
-        signer.signing_cert, "chair", actor, "server", result.pades_level, result.signing_time))
+        cert, "chair", actor, "server", result.pades_level, result.signing_time))
     return res
 
 
@@ -388,7 +391,6 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
     """The council's organisational certificate signs; the result goes to the archive."""
     res = get(actor, resolution_id, ISSUERS)
     _rule(rules.check_transition, res.state, "signed")
-    signer = keys.load_signer(res.council_id, "organisation")
     council = db.session.get(Meeting, res.meeting_id).council
     timestamper = keys.timestamper()
     crls = keys.crls(res.council_id)
@@ -396,18 +398,19 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
     # data, embed chain + CRLs (DSS) and add a document timestamp.
     long_term = {"embed_validation_info": True, "trust_roots": keys.trust_roots(res.council_id),
                  "crls": crls, "archival_timestamp": True} if timestamper and crls else {}
-    try:
-        result = signing.sign_pdf(
-            store().read(res.chair_signed_sha256), signer,
-            field_name=signing.ORGANISATION_FIELD,
-            stamp=signing.organisation_stamp(council.name.upper()),
-            timestamper=timestamper, reason="Ký số của cơ quan, tổ chức", **long_term)
-    except signing.SigningError as exc:
-        raise keys.from_signing_error(exc) from exc
+    with keys.signer(res.council_id, "organisation") as signer:
+        try:
+            result = signing.sign_pdf(
+                store().read(res.chair_signed_sha256), signer,
+                field_name=signing.ORGANISATION_FIELD,
+                stamp=signing.organisation_stamp(council.name.upper()),
+                timestamper=timestamper, reason="Ký số của cơ quan, tổ chức", **long_term)
+        except signing.SigningError as exc:
+            raise keys.from_signing_error(exc) from exc
+        cert = signer.signing_cert
     _check_signed(result.pdf, res.council_id, 2)
     _store_signed(res, result.pdf, state="signed", record=_cert_record(
-        signer.signing_cert, "organisation", actor, "server", result.pades_level,
-        result.signing_time))
+        cert, "organisation", actor, "server", result.pades_level, result.signing_time))
     return res
 
 

@@ -8,6 +8,10 @@ git, never in the database):
     council-<id>/chair.p12        the chair's key and certificate (PKCS#12)
     council-<id>/organisation.p12 the council's organisational certificate
     council-<id>/ca.pem           optional extra roots for that council
+    council-<id>/<role>.pkcs11.json  instead of the .p12: a PKCS#11 token or HSM,
+                                  {"module": "/usr/lib/…/libX.so", "token_label": "…",
+                                   "key_label": "…", "cert_label": "…" (optional),
+                                   "pin_env": "PAPERLESS_SIGNING_PIN" (optional)}
     TEST-CA-ONLY                  marker written by `flask ca init` (test certificates)
 
 Passphrases come from the environment: PAPERLESS_SIGNING_PASSPHRASE_<id>_CHAIR /
@@ -18,7 +22,10 @@ production, the test passphrase is the default, so the demo signs out of the box
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -94,6 +101,50 @@ def load_signer(council_id: int, role: str):
         raise from_signing_error(exc) from exc
     except (ValueError, TypeError) as exc:  # a file that is not PKCS#12 at all
         raise SigningFailed("Tệp chứng thư số không hợp lệ.", code="key_file_invalid") from exc
+
+
+PIN_ENV = "PAPERLESS_SIGNING_PIN"
+
+
+def token_config(council_id: int, role: str) -> dict | None:
+    path = folder() / f"council-{int(council_id)}" / f"{role}.pkcs11.json"
+    if not path.is_file():
+        return None
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+        if not all(isinstance(config.get(k), str) and config[k]
+                   for k in ("module", "token_label", "key_label")):
+            raise ValueError("module, token_label and key_label are required")
+    except (OSError, ValueError) as exc:
+        raise SigningFailed("Cấu hình thiết bị ký số (PKCS#11) không hợp lệ.",
+                            code="token_config_invalid") from exc
+    return config
+
+
+@contextmanager
+def signer(council_id: int, role: str) -> Iterator:
+    """The signer for the council's chair or organisation: a PKCS#11 token when
+    ``<role>.pkcs11.json`` exists (the session stays open inside the ``with``), else the
+    ``.p12``. Any key, PIN, token or certificate problem is a SigningFailed."""
+    config = token_config(council_id, role)
+    if config is None:
+        yield load_signer(council_id, role)
+        return
+    opened = signing.open_pkcs11_signer(
+        config["module"], config["token_label"], config["key_label"],
+        config.get("pin_env") or PIN_ENV, cert_label=config.get("cert_label"),
+        extra_certs=trust_roots(council_id))
+    try:
+        token_signer = opened.__enter__()
+    except signing.SigningError as exc:
+        raise from_signing_error(exc) from exc
+    try:
+        yield token_signer
+    except BaseException as exc:
+        if not opened.__exit__(type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        opened.__exit__(None, None, None)
 
 
 def timestamper():
