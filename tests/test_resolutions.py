@@ -121,6 +121,10 @@ def test_issue_sign_archive_verified_by_us_and_by_pdfsig(ready, tmp_path):
     xmp = root["/Metadata"].get_object().get_data().decode()
     # (pyHanko's incremental update rewrites the XMP keeping the fields, as attributes)
     assert re.search(r'pdfaid:part(>|=")2', xmp) and re.search(r'pdfaid:conformance(>|=")B', xmp)
+    assert official.startswith(b"%PDF-1.7\n%") and len(reader.trailer["/ID"]) == 2
+    from paperless.pdf.official import _unembedded_fonts
+
+    assert _unembedded_fonts(reader, 0) == []  # every font of every page is embedded
     intent = root["/OutputIntents"][0].get_object()
     assert intent["/S"] == "/GTS_PDFA1" and len(intent["/DestOutputProfile"].get_data()) > 300
     assert sorted(signing.signature_field_names(official)) == sorted(
@@ -375,3 +379,24 @@ def test_missing_token_refuses_issuing_without_using_a_number(ready, monkeypatch
     assert refused.value.code == code and refused.value.message
     res = db.session.get(Resolution, ready["resolution_id"])
     assert (res.state, res.number, _counter(), _blob_count()) == ("to_issue", None, None, blobs)
+
+
+def test_official_pdf_names_what_keeps_an_upload_from_pdfa():
+    """A final text whose fonts are not embedded (reportlab's default Helvetica) is still
+    issued, and the gap is reported instead of being hidden."""
+    from reportlab.pdfgen import canvas
+
+    from paperless.pdf.official import OfficialText, make_official_pdf
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, "Dieu 1. Helvetica, not embedded")
+    c.showPage()
+    c.save()
+    text = OfficialText("Hội đồng nhân dân xã Tân Phú", "Số: 03/NQ-HĐND",
+                        "Tân Phú, ngày 01 tháng 01 năm 2027", "Nghị quyết thử", "Kỳ họp thứ 1",
+                        [], "Nguyễn Văn Hùng", f"{BASE}/r/x", date(2027, 1, 1))
+    made = make_official_pdf(text, buf.getvalue())
+    assert made.page_count == 2
+    assert made.pdfa_findings and "Helvetica" in made.pdfa_findings[0]
+    assert make_official_pdf(text, draft_pdf(1)).pdfa_findings == []

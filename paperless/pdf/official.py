@@ -312,8 +312,9 @@ def make_official_pdf(text: OfficialText, body: bytes | None) -> OfficialPdf:
     })
     root[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
     root[NameObject("/Lang")] = TextStringObject("vi-VN")
+    writer.pdf_header = b"%PDF-1.7"  # PDF/A-2 builds on ISO 32000-1 (PDF 1.7)
+    writer.generate_file_identifiers()  # the trailer /ID PDF/A requires
     out = io.BytesIO()
     writer.write(out)
-    data = out.getvalue()
-    # pypdf writes "%PDF-1.x" + a binary comment line; PDF/A wants the comment, which it has.
-    return OfficialPdf(data, len(writer.pages), findings)
+    # pypdf writes the binary comment line after the header and a file /ID, as PDF/A asks.
+    return OfficialPdf(out.getvalue(), len(writer.pages), findings)

@@ -247,6 +247,11 @@ def issue(actor: Actor, resolution_id: int, *, verify_base_url: str, kind: str =
         for sha in written:
             blobs.discard(sha)
         raise
+    # what keeps the file from full PDF/A (fonts of the uploaded text not embedded)
+    res.pdfa_findings = official.pdfa_findings
+    if official.pdfa_findings:
+        current_app.logger.warning("resolution %s: PDF/A findings %s", res.id,
+                                   official.pdfa_findings)
     return res
 
 

@@ -80,6 +80,10 @@ def issue(resolution_id: int):
                         filename=upload.filename if content is not None else "",
                         issued_on=forms.optional_date("issued_on", "Ngày ban hành"))
     flash(f"Đã ban hành Nghị quyết số {res.number_text}; chờ Chủ tịch ký.", "success")
+    if getattr(res, "pdfa_findings", None):
+        flash("Lưu ý: văn bản tải lên dùng phông chữ không được nhúng nên bản lưu trữ chưa "
+              "hoàn toàn đạt PDF/A (" + "; ".join(res.pdfa_findings) + "). Nên xuất lại PDF "
+              "với phông chữ nhúng.", "error")
     return redirect(url_for(".show", resolution_id=res.id))
 
 
