@@ -5,7 +5,7 @@ both signature fields added) and for RSA-2048 and ECDSA P-256 TEST keys, measure
 same run and on the same input bytes:
 
 * project: ``signing.sign_pdf`` with the Decree 30 signer stamp (visible block, Noto Sans
-  subset) plus the post-signing validation the app does before storing
+  reduced to Latin + Vietnamese once, as the app does) plus the post-signing validation the app does before storing
   (``signing.validate_pdf``) — what one "Ký số" click costs the server;
 * project (sign only): ``signing.sign_pdf`` with the stamp, without validation;
 * pyHanko direct: pyHanko's ``PdfSigner`` (what ``signers.sign_pdf`` wraps) with a
@@ -119,7 +119,9 @@ def main() -> None:
     for key_name, ident in identities.items():
         project_signer = signing.load_pkcs12_signer(ident.p12, PASS_ENV)
         direct_signer = signers.SimpleSigner.load_pkcs12(str(ident.p12), passphrase=secret)
-        stamp = signing.signer_stamp("Nguyễn Văn Hùng", "Chủ tịch")
+        # the app's stamp: Noto Sans reduced once to Latin + Vietnamese (see signing.stamp)
+        stamp = signing.signer_stamp("Nguyễn Văn Hùng", "Chủ tịch",
+                                     fonts=signing.vietnamese_fonts(folder / "fonts"))
         for pages, pdf in documents.items():
             def project_full(pdf=pdf, project_signer=project_signer, stamp=stamp):
                 out = signing.sign_pdf(pdf, project_signer, field_name=signing.SIGNER_FIELD,

@@ -353,7 +353,7 @@ SOFTHSM_MODULES = ["/usr/lib/softhsm/libsofthsm2.so",
     ("bad_config", "token_config_invalid"),
 ])
 def test_missing_token_refuses_issuing_without_using_a_number(ready, monkeypatch, tmp_path,
-                                                               setup, code):
+                                                               request, setup, code):
     """The council's key on a PKCS#11 token (SoftHSM2 standing in): a token that is not
     plugged in, a missing driver or a broken configuration stop issuing before numbering."""
     import json
@@ -365,6 +365,13 @@ def test_missing_token_refuses_issuing_without_using_a_number(ready, monkeypatch
     conf = tmp_path / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\n")
     monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    import pkcs11
+
+    # the PKCS#11 library is loaded once per process and reads its configuration when
+    # initialised: start from ours, and finalise afterwards so the next user starts anew
+    library = pkcs11.lib(module)
+    library.reinitialize()
+    request.addfinalizer(library.finalize)
     monkeypatch.setenv(signing_keys.PIN_ENV, "1234")
     config = {"module": module, "token_label": "khong-co-token", "key_label": "organisation"}
     if setup == "module_absent":

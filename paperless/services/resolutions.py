@@ -327,7 +327,8 @@ def sign_as_chair(actor: Actor, resolution_id: int) -> Resolution:
         try:
             result = signing.sign_pdf(
                 store().read(res.official_sha256), signer, field_name=signing.SIGNER_FIELD,
-                stamp=signing.signer_stamp(actor.full_name, "Chủ tịch"),
+                stamp=signing.signer_stamp(actor.full_name, "Chủ tịch",
+                                           fonts=keys.stamp_fonts()),
                 timestamper=keys.timestamper(), reason="Ký ban hành nghị quyết",
                 location=rules.place_name(meeting.council.name))
         except signing.SigningError as exc:
@@ -348,7 +349,8 @@ def prepare_chair_two_step(actor: Actor, resolution_id: int, certificate: bytes,
     try:
         prepared = signing.prepare_signature(
             store().read(res.official_sha256), certificate, field_name=signing.SIGNER_FIELD,
-            chain=chain or [], stamp=signing.signer_stamp(actor.full_name, "Chủ tịch"),
+            chain=chain or [],
+            stamp=signing.signer_stamp(actor.full_name, "Chủ tịch", fonts=keys.stamp_fonts()),
             reason="Ký ban hành nghị quyết")
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
@@ -408,7 +410,8 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
             result = signing.sign_pdf(
                 store().read(res.chair_signed_sha256), signer,
                 field_name=signing.ORGANISATION_FIELD,
-                stamp=signing.organisation_stamp(council.name.upper()),
+                stamp=signing.organisation_stamp(council.name.upper(),
+                                                 fonts=keys.stamp_fonts()),
                 timestamper=timestamper, reason="Ký số của cơ quan, tổ chức", **long_term)
         except signing.SigningError as exc:
             raise keys.from_signing_error(exc) from exc

@@ -26,6 +26,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -145,6 +146,17 @@ def signer(council_id: int, role: str) -> Iterator:
             raise
     else:
         opened.__exit__(None, None, None)
+
+
+def stamp_fonts() -> signing.FontConfig:
+    """Vietnamese subsets of the stamp fonts, made once per instance (halves signing time)."""
+    cache = Path(current_app.config["INSTANCE_PATH"]) / "cache" / "fonts"
+    return _stamp_fonts(str(cache), signing.FontConfig())
+
+
+@lru_cache(maxsize=4)
+def _stamp_fonts(cache: str, fonts: signing.FontConfig) -> signing.FontConfig:
+    return signing.vietnamese_fonts(cache, fonts)
 
 
 def timestamper():
