@@ -43,6 +43,7 @@ db: setup
 
 run: db
 	$(BIN)/flask --app paperless demo --if-empty
+	$(BIN)/flask --app paperless ca init
 	$(BIN)/python -m paperless.serve
 
 test: setup

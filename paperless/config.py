@@ -68,6 +68,12 @@ def load(overrides: dict | None = None) -> dict:
         "FOLLOW_UP_SECONDS": int(os.environ.get("PAPERLESS_FOLLOW_UP_SECONDS", "120")),
         # Whether tablets may keep confidential documents offline (default: no).
         "OFFLINE_CONFIDENTIAL": os.environ.get("PAPERLESS_OFFLINE_CONFIDENTIAL") == "1",
+        # Signing keys and trust roots (never in git or the database); see README.
+        "SIGNING_DIR": os.environ.get("PAPERLESS_SIGNING_DIR") or str(folder / "signing"),
+        "TSA_URL": os.environ.get("PAPERLESS_TSA_URL") or None,
+        # Public address printed in the QR code of resolutions (default: this request's host).
+        "PUBLIC_URL": os.environ.get("PAPERLESS_PUBLIC_URL") or None,
+        "MAX_VERIFY_BYTES": int(os.environ.get("PAPERLESS_MAX_VERIFY_MB", "30")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_SUPPORTED_LOCALES": ["vi", "en"],
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

@@ -156,6 +156,27 @@ SCHEMAS = {
         "text": {"type": "string", "minLength": 1, "maxLength": 5000},
         "petition": {"type": "string", "maxLength": 2000},
         "delegate_id": {"type": "integer", "description": "secretariat: a paper slip's author"}}},
+    "Resolution": {"type": "object", "properties": {
+        "id": _INT, "public_id": _STR, "number": _STR, "kind": _STR, "kind_label": _STR,
+        "title": _STR, "state": {"type": "string", "enum": [
+            "to_issue", "issued", "signed_by_chair", "signed", "archived"]},
+        "state_label": _STR, "issued_on": {"type": ["string", "null"], "format": "date"},
+        "meeting_id": _INT, "vote_id": _NULL_INT, "corrects_id": _NULL_INT,
+        "draft_sha256": {"type": ["string", "null"]},
+        "official_sha256": {"type": ["string", "null"]},
+        "signed_sha256": {"type": ["string", "null"]},
+        "signatures": {"type": "array", "items": {"type": "object"}},
+        "vote_statement": {"type": "array", "items": _STR}}},
+    "VerifyReport": {"type": "object", "properties": {
+        "sha256": _STR, "size": _INT, "all_valid": {"type": "boolean"},
+        "signatures": {"type": "array", "items": {"type": "object", "properties": {
+            "field_name": _STR, "status": {"type": "string", "enum": [
+                "valid", "untrusted", "modified", "invalid"]},
+            "signer_common_name": _STR, "signing_time": _STR, "timestamp_time": _STR,
+            "certificate_chain": {"type": "array", "items": _STR},
+            "trusted": {"type": "boolean"}, "intact": {"type": "boolean"},
+            "modified_after_signing": {"type": "boolean"}, "pades_level": _STR,
+            "problems": {"type": "array", "items": _STR}}}}}},
     "MeetingInput": {"type": "object",
                      "required": ["term_id", "kind", "title", "start_date", "end_date"],
                      "properties": {
@@ -207,6 +228,41 @@ def document() -> dict:
     new_version["requestBody"] = _multipart({"type": "object", "required": ["file"],
                                              "properties": {"file": {"type": "string",
                                                                      "format": "binary"}}})
+    resolution = _path_id("resolution_id")
+    file_upload = _multipart({"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary"}}})
+    verify = _op("Verify every signature of any PDF (no login)", 200, _ref("VerifyReport"),
+                 400, 413, 422, public=True)
+    verify["requestBody"] = file_upload
+    public_check = _op("Is this file exactly the archived resolution? (no login)", 200,
+                       {"type": "object", "properties": {
+                           "matches": {"type": "boolean"}, "sha256": _STR,
+                           "archived_sha256": _STR, "resolution": _ref("Resolution"),
+                           "report": _ref("VerifyReport")}}, 400, 404, 413, 422,
+                       params=[{"name": "public_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}], public=True)
+    public_check["requestBody"] = file_upload
+    issue = _op("Issue (secretariat): number + official PDF/A with signature fields", 200,
+                _ref("Resolution"), 400, 401, 403, 404, 409, 413, 422, params=[resolution])
+    issue["requestBody"] = {"required": False, "content": {
+        "application/json": {"schema": {"type": "object", "properties": {
+            "kind": {"type": "string", "enum": ["individual", "normative"]},
+            "title": _STR, "document_id": _INT, "issued_on": _DATE}}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "kind": _STR, "title": _STR, "document_id": _INT, "issued_on": _DATE,
+            "file": {"type": "string", "format": "binary",
+                     "description": "the final text (PDF) instead of the agenda draft"}}}}}}
+    resolution_file = _pdf("A file of the resolution: draft, official, chair_signed, signed",
+                           401, 403, 404, params=[resolution, {
+                               "name": "which", "in": "path", "required": True,
+                               "schema": {"type": "string", "enum": [
+                                   "draft", "official", "chair_signed", "signed"]}}])
+    archive_zip = _op("The meeting's archive as ZIP with manifest.json (SHA-256)", 200, None,
+                      401, 403, 404, 409, params=[meeting])
+    archive_zip["responses"]["200"] = {"description": "ZIP",
+                                       "content": {"application/zip": {}}}
+    search = [{"name": n, "in": "query", "required": False, "schema": sch} for n, sch in (
+        ("q", _STR), ("number", _STR), ("from", _DATE), ("to", _DATE), ("meeting_id", _INT))]
     thumbnail = _op("First-page thumbnail", 200, None, 401, 403, 404, 422,
                     params=[doc, version])
     thumbnail["responses"]["200"] = {"description": "PNG", "content": {"image/png": {}}}
@@ -372,6 +428,49 @@ def document() -> dict:
                 "get": _pdf("The written answer", 401, 403, 404, params=[slip]),
             },
             "/api/v1/meetings/{meeting_id}/questioning-report": {"get": report_op},
+            "/api/v1/meetings/{meeting_id}/resolutions": {"get": _op(
+                "Resolutions of the meeting (staff); passed votes appear as \"to issue\"", 200,
+                {"type": "object", "properties": {"resolutions": {
+                    "type": "array", "items": _ref("Resolution")}}}, 401, 403, 404,
+                params=[meeting])},
+            "/api/v1/resolutions/{resolution_id}": {"get": _op(
+                "One resolution (staff)", 200, _ref("Resolution"), 401, 403, 404,
+                params=[resolution])},
+            "/api/v1/resolutions/{resolution_id}/issue": {"post": issue},
+            "/api/v1/resolutions/{resolution_id}/chair-signature": {"post": _op(
+                "The chair signs in the app with the chair's key", 200, _ref("Resolution"),
+                401, 403, 404, 409, 422, params=[resolution])},
+            "/api/v1/resolutions/{resolution_id}/chair-signature/prepare": {"post": _op(
+                "Two-step signing, step 1 (chair): returns the digest to sign", 200,
+                {"type": "object", "properties": {
+                    "digest_to_sign": _STR, "document_digest": _STR,
+                    "digest_algorithm": _STR, "field_name": _STR}},
+                400, 401, 403, 404, 409, 422, params=[resolution],
+                request={"type": "object", "required": ["certificate"], "properties": {
+                    "certificate": {"type": "string", "description": "PEM, or DER in base64"},
+                    "chain": {"type": "array", "items": _STR}}})},
+            "/api/v1/resolutions/{resolution_id}/chair-signature/finish": {"post": _op(
+                "Two-step signing, step 2: the raw signature over digest_to_sign, or a CMS",
+                200, _ref("Resolution"), 400, 401, 403, 404, 409, 422, params=[resolution],
+                request={"type": "object", "properties": {
+                    "signature": {"type": "string", "description": "base64"},
+                    "cms": {"type": "string", "description": "base64 DER SignedData"}}})},
+            "/api/v1/resolutions/{resolution_id}/organisation-signature": {"post": _op(
+                "The council's certificate signs (secretariat); the result is archived", 200,
+                _ref("Resolution"), 401, 403, 404, 409, 422, params=[resolution])},
+            "/api/v1/resolutions/{resolution_id}/corrections": {"post": _op(
+                "A correction: a new resolution to issue pointing to the archived one", 201,
+                _ref("Resolution"), 401, 403, 404, 409, 422, params=[resolution],
+                request={"type": "object", "properties": {"title": _STR}})},
+            "/api/v1/resolutions/{resolution_id}/files/{which}": {"get": resolution_file},
+            "/api/v1/councils/{council_id}/resolutions": {"get": _op(
+                "The archive (staff): search by title words, number, date, meeting", 200,
+                {"type": "object", "properties": {"resolutions": {
+                    "type": "array", "items": _ref("Resolution")}}}, 401, 403, 404, 422,
+                params=[council, *search])},
+            "/api/v1/meetings/{meeting_id}/resolutions/archive.zip": {"get": archive_zip},
+            "/api/v1/verify": {"post": verify},
+            "/api/v1/public/resolutions/{public_id}/check": {"post": public_check},
             "/api/v1/meetings/{meeting_id}/agenda-items": {
                 "post": _op("Add an agenda item (secretariat)", 201, _ref("AgendaItem"),
                             400, 401, 403, 404, 409, 422, request=_ref("AgendaItemInput"),

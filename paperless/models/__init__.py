@@ -21,6 +21,7 @@ from paperless.models.live import (
 )
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
 from paperless.models.questioning import QuestionGroup, QuestioningState, QuestionSlip
+from paperless.models.resolution import Resolution, ResolutionCounter
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
 from paperless.models.vote import (
     CastReceipt,
@@ -59,6 +60,8 @@ __all__ = [
     "QuestionSlip",
     "QuestioningState",
     "PersonalNote",
+    "Resolution",
+    "ResolutionCounter",
     "RoleAssignment",
     "SecretBallot",
     "SecretParticipation",

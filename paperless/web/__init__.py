@@ -15,10 +15,12 @@ def register(app: Flask) -> None:
         live,
         meetings,
         questioning,
+        resolutions,
     )
 
     auth.init_app(app)
-    for module in (auth, home, councils, delegates, meetings, documents, live, questioning):
+    for module in (auth, home, councils, delegates, meetings, documents, live, questioning,
+                   resolutions):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(ServiceError)
