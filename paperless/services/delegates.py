@@ -12,6 +12,7 @@ from paperless.domain import delegate_import
 from paperless.domain.delegates import StatusChange, total_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS
 from paperless.models import Committee, Delegate, DelegateGroup, DelegateStatusChange, Term
+from paperless.services import audit
 from paperless.services.access import MANAGERS, PARTICIPANTS, Actor, require
 from paperless.services.councils import get_term
 from paperless.services.errors import Invalid, NotFound
@@ -106,6 +107,9 @@ def change_status(actor: Actor, delegate_id: int, *, status: str, effective_date
     delegate.status_changes.append(
         DelegateStatusChange(status=status, effective_date=effective_date, note=note[:300])
     )
+    audit.record(actor, "delegate.status", council_id=delegate.council_id,
+                 subject=("delegate", delegate.id),
+                 details={"status": status, "effective_date": effective_date, "note": note[:300]})
     db.session.commit()
     return delegate
 
