@@ -97,7 +97,7 @@ def _run_year(council_id: int) -> dict:
             plans = [vote_plan[sitting]] if sitting_count > 1 else vote_plan
             for vote_kind, counted in plans:
                 voters = rng.sample(present, rng.randint(len(present) - 6, len(present)))
-                choices = {d: rng.choice(["yes", "yes", "yes", "no", "abstain"]) for d in voters}
+                choices = {d: rng.choice(["yes"] * 7 + ["no", "abstain"]) for d in voters}
                 if counted:
                     made = script.vote(meeting, item.id, choices, kind=vote_kind)
                     facts["votes"].append((meeting.id, vote_kind,
@@ -249,6 +249,9 @@ def test_figures_of_the_next_year_and_of_the_term(year):
         stats_term = statistics.council_statistics(actor, council_id, term_id=term.id,
                                                    today=TODAY)
         _check(stats_term, _expected(facts, {m for m, _k, _d in facts["meetings"]}))
+        # the script exercises both verdicts, and every fate of a question
+        assert 0 < stats_term["votes"]["passed"] < stats_term["votes"]["total"]
+        assert all(stats_term["questions"][k] for k in rules.OUTCOMES)
         # a question overdue today was within its deadline earlier
         earlier = statistics.council_statistics(actor, council_id, term_id=term.id,
                                                 today=TODAY - timedelta(days=10))
@@ -274,6 +277,12 @@ def test_only_the_councils_staff_see_statistics(year):
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "validation_error"
     page = login(app.test_client(), "daibieu05").get(f"/councils/{council_id}/statistics")
     assert page.status_code == 403
+    staff = login(app.test_client(), "thuky").get(f"/councils/{council_id}/statistics?year=2026")
+    assert staff.status_code == 200
+    html = staff.get_data(as_text=True)
+    assert "Nguyễn Văn Hùng" in html and 'id="statistics-data"' in html
+    assert login(app.test_client(), "chutoa").get(
+        f"/councils/{council_id}/statistics?year=x").status_code == 422
 
 
 def test_exports_carry_the_same_figures(year):

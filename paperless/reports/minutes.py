@@ -124,7 +124,7 @@ def council_upper(name: str) -> str:
 
 def to_pdf(data: MinutesData) -> tuple[bytes, tuple[int, tuple[float, float, float, float]]]:
     """The PDF, and where the signer's signature goes: (page index, (x1, y1, x2, y2))."""
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -150,7 +150,8 @@ def to_pdf(data: MinutesData) -> tuple[bytes, tuple[int, tuple[float, float, flo
     sub = ParagraphStyle("sub", parent=base, fontName=bold, fontSize=10.5, spaceBefore=4)
     small = ParagraphStyle("small", parent=base, fontSize=9.5, leading=12.5)
     bullet = ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=4)
-    seal_style = ParagraphStyle("seal", parent=small, textColor="#333333", spaceBefore=10)
+    seal_style = ParagraphStyle("seal", parent=small, textColor="#333333", spaceBefore=10,
+                                alignment=TA_LEFT)
 
     def p(text: str, style=base) -> Paragraph:
         return Paragraph(markup(text), style)
