@@ -166,6 +166,12 @@ def test_an_entry_lives_and_dies_with_its_transaction(meeting):
     audit.record(script.actor("thuky"), "meeting.status", council_id=meeting.council_id,
                  meeting_id=meeting.id, details={"from": "published", "to": "draft"})
     db.session.rollback()  # the change was refused: neither it nor its entry stays
+    db.session.commit()
+    assert audit.head() == before and _count() == before[0]
+    audit.record(script.actor("thuky"), "meeting.status", council_id=meeting.council_id,
+                 meeting_id=meeting.id, details={"from": "published", "to": "draft"})
+    db.session.remove()  # a request that failed midway: its session is closed, not committed
+    db.session.commit()
     assert audit.head() == before and _count() == before[0]
     script.open_session(meeting)
     assert audit.head()[0] == before[0] + 1

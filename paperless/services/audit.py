@@ -79,29 +79,56 @@ def _plain(value):
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+_PENDING = "paperless.audit.pending"
+
+
 def record(actor, action: str, *, council_id: int | None = None, meeting_id: int | None = None,
            subject: tuple[str, int | None] | None = None, details: dict | None = None,
-           actor_user_id: int | None = None, actor_name: str | None = None) -> AuditEntry:
-    """Append one entry inside the caller's transaction (the caller commits).
+           actor_user_id: int | None = None, actor_name: str | None = None) -> None:
+    """Append one entry in the caller's transaction (the caller commits; a rollback drops it).
 
-    `actor` is an access.Actor (or None for the anonymous side of a login)."""
+    `actor` is an access.Actor (or None for the anonymous side of a login). The entry is
+    chained when the transaction commits (`_append_pending`), so taking the chain head is
+    always the last lock a transaction acquires: no lock-order cycle with the rows the
+    action itself locked (live state, votes), and the chain is held only for the commit."""
     user_id = actor_user_id if actor_user_id is not None else getattr(actor, "user_id", None)
     name = actor_name if actor_name is not None else (
         getattr(actor, "full_name", None) or getattr(actor, "username", "") or "")
-    db.session.flush()  # the change being recorded goes first, so its ids exist
+    subject_type, subject_id = subject or ("", None)
+    db.session.info.setdefault(_PENDING, []).append({
+        "council_id": council_id, "meeting_id": meeting_id, "actor_user_id": user_id,
+        "actor_name": name[:120], "action": action[:60], "subject_type": subject_type[:40],
+        "subject_id": subject_id, "details": _plain(details or {})})
+
+
+def _append(session, fields: dict) -> AuditEntry:
     # Take the chain: the row lock (PostgreSQL) / write lock (SQLite) is held to the commit.
-    seq, prev = db.session.execute(
+    seq, prev = session.execute(
         update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq + 1)
         .returning(AuditHead.seq, AuditHead.hash)).one()
-    subject_type, subject_id = subject or ("", None)
-    entry = AuditEntry(id=seq, at=_now(), council_id=council_id, meeting_id=meeting_id,
-                       actor_user_id=user_id, actor_name=name[:120], action=action[:60],
-                       subject_type=subject_type[:40], subject_id=subject_id,
-                       details=_plain(details or {}), prev_hash=prev)
+    entry = AuditEntry(id=seq, at=_now(), prev_hash=prev, **fields)
     entry.hash = entry_hash(entry)
-    db.session.add(entry)
-    db.session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(hash=entry.hash))
+    session.add(entry)
+    session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(hash=entry.hash))
     return entry
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # the recorded changes first, then the chain
+    for fields in pending:
+        _append(session, fields)
+    session.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_pending(session, transaction) -> None:
+    """A transaction that ended without committing (rollback, close) takes its entries along."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def head() -> tuple[int, str]:
