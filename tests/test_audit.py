@@ -4,6 +4,7 @@ checks; any changed, deleted or reordered row is found and named."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -219,3 +220,31 @@ def test_concurrent_writers_in_several_processes_never_fork_the_chain(app, datab
     assert verdict.count == start + 120
     names = db.session.scalars(select(AuditEntry.actor_name).where(AuditEntry.id > start)).all()
     assert sorted(set(names)) == ["p0", "p1", "p2"] and len(names) == 120
+
+
+@pytest.mark.skipif(not os.environ.get("PAPERLESS_TEST_POSTGRES_URL"),
+                    reason="set PAPERLESS_TEST_POSTGRES_URL to an empty PostgreSQL database")
+def test_concurrent_writers_on_postgresql(instance):
+    """The same on PostgreSQL, where appends serialise on the head row's lock and triggers
+    refuse UPDATE, DELETE and TRUNCATE."""
+    from sqlalchemy.exc import DatabaseError
+
+    from tests.support import make_app
+
+    url = os.environ["PAPERLESS_TEST_POSTGRES_URL"]
+    db.upgrade(url)
+    application = make_app(url)
+    with application.app_context():
+        start = audit.head()[0]
+        db.session.remove()
+        procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, f"pg{n}", "50"],
+                                  cwd=str(ROOT)) for n in range(4)]
+        assert [p.wait(120) for p in procs] == [0, 0, 0, 0]
+        verdict = audit.verify()
+        assert verdict.ok and verdict.count == start + 200, verdict.message
+        for statement in ("UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry",
+                          "TRUNCATE audit_entry"):
+            with pytest.raises(DatabaseError, match="append-only"):
+                db.session.execute(text(statement))
+            db.session.rollback()
+    db.session.remove()
