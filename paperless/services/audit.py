@@ -9,7 +9,8 @@ reordering any row breaks the chain at that row, which `verify()` names.
 Action codes (stable; `details` never holds a secret ballot's content, nor who cast one):
 
     auth.login, auth.login_failed, auth.login_locked
-    user.created, role.assigned
+    user.created, role.assigned, council.created, term.created, delegate_group.created,
+    committee.created, delegate.added, delegate.updated, delegate.status
     meeting.created, meeting.updated, meeting.status, meeting.invitee_added
     agenda.added, agenda.updated, agenda.deleted, agenda.moved, agenda.reordered, agenda.nested
     documents.uploaded, documents.version_added, documents.published
@@ -20,6 +21,7 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     vote.created, vote.opened, vote.closed, vote.announced, vote.cancelled, vote.revote,
     vote.manual_result   (counts and the legal wording only)
     question.filed, question.withdrawn, question.merged, question.grouped,
+    questioning.filing, questioning.group_created,
     questioning.group_opened, questioning.group_closed, questioning.answer_invited,
     question.answered, question.written_pending, question.written_answered
     minutes.edited, minutes.finalized, minutes.signed

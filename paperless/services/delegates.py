@@ -78,6 +78,11 @@ def add_delegate(actor: Actor, term_id: int, *, full_name: str, gender: str = "k
         DelegateStatusChange(status="active", effective_date=serving_from or term.start_date)
     )
     db.session.add(delegate)
+    db.session.flush()
+    audit.record(actor, "delegate.added", council_id=term.council_id,
+                 subject=("delegate", delegate.id),
+                 details={"full_name": full_name, "term_id": term.id,
+                          "serving_from": serving_from or term.start_date})
     if commit:
         db.session.commit()
     return delegate
@@ -92,6 +97,11 @@ def update_delegate(actor: Actor, delegate_id: int, *, full_name: str, gender: s
     delegate.gender, delegate.birth_date = gender, birth_date
     delegate.group_id, delegate.committee_id = group_id, committee_id
     delegate.positions = [p[:120] for p in positions if p.strip()]
+    audit.record(actor, "delegate.updated", council_id=delegate.council_id,
+                 subject=("delegate", delegate.id),
+                 details={"full_name": delegate.full_name, "gender": gender,
+                          "group_id": group_id, "committee_id": committee_id,
+                          "positions": delegate.positions})
     db.session.commit()
     return delegate
 

@@ -163,6 +163,8 @@ def withdraw_slip(actor: Actor, slip_id: int) -> QuestionSlip:
 def set_filing(actor: Actor, meeting_id: int, closed: bool) -> None:
     meeting = get_meeting(actor, meeting_id, KEEPERS)
     state_of(meeting.id).filing_closed = bool(closed)
+    live.record(actor, meeting, "questioning.filing", ("meeting", meeting.id),
+                {"closed": bool(closed)})
     db.session.commit()
 
 
@@ -202,6 +204,9 @@ def create_group(actor: Actor, meeting_id: int, title: str) -> QuestionGroup:
     group = QuestionGroup(meeting_id=meeting.id, title=_clean(title, 300, "Tên nhóm vấn đề"),
                           position=count)
     db.session.add(group)
+    db.session.flush()
+    live.record(actor, meeting, "questioning.group_created", ("question_group", group.id),
+                {"title": group.title})
     db.session.commit()
     return group
 
