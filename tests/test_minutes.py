@@ -175,3 +175,19 @@ def test_minutes_page_for_the_secretariat(app, meeting, session):
     assert "Tóm tắt ý kiến thảo luận" in html and "textarea" in html
     assert login(app.test_client(), "daibieu03").get(
         f"/meetings/{meeting.id}/minutes").status_code == 403
+
+
+def test_hostile_section_text_is_printed_as_text(client, meeting, session):
+    headers = token_for(client, "thuky")
+    url = f"/api/v1/meetings/{meeting.id}/minutes"
+    hostile = '<font name="Nope">x</font> </para><b>&amp; =HYPERLINK("http://x")'
+    assert client.put(url, headers=headers,
+                      json={"sections": {"discussion": hostile + "\x00"}}).status_code == 200
+    text = _text(client.get(url + "/pdf", headers=headers).get_data())
+    assert '<font name="Nope">x</font> </para><b>&amp; =HYPERLINK("http://x")' in text
+    for body in ({"sections": {"discussion": 5}}, {"sections": "x"}, {"nothing": 1}, [1, 2]):
+        refused = client.put(url, headers=headers, json=body)
+        assert refused.status_code == 422, body
+    too_long = client.put(url, headers=headers, json={"sections": {"opening": "a" * 20001}})
+    assert too_long.status_code == 422
+    assert client.get(url, headers=headers).get_json()["sections"]["discussion"] == hostile
