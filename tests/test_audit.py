@@ -16,7 +16,7 @@ from paperless.models import AuditEntry, AuditHead, Meeting
 from paperless.services import audit
 from tests import session_script as script
 from tests.conftest import ROOT
-from tests.support import login
+from tests.support import login, token_for
 
 
 @pytest.fixture
@@ -248,3 +248,22 @@ def test_concurrent_writers_on_postgresql(instance):
                 db.session.execute(text(statement))
             db.session.rollback()
     db.session.remove()
+
+
+def test_the_staff_read_a_meetings_record(app, client, meeting, recorded):
+    url = f"/api/v1/meetings/{meeting.id}/audit"
+    data = client.get(url, headers=token_for(client, "chutoa")).get_json()
+    assert [e["id"] for e in data["entries"]] == [e.id for e in audit.entries_for(meeting.id)]
+    assert all(e["intact"] for e in data["entries"]) and data["head_seq"] == _count()
+    for username in ("daibieu03", "ubnd", "khach"):
+        assert client.get(url, headers=token_for(client, username)).status_code == 403
+    page = login(app.test_client(), "thuky").get(f"/meetings/{meeting.id}/record")
+    assert page.status_code == 200 and "vote.announced" in page.get_data(as_text=True)
+    # a changed row shows as such
+    victim = data["entries"][3]["id"]
+    _unguard()
+    db.session.execute(text("UPDATE audit_entry SET actor_name = 'X' WHERE id = :id"),
+                       {"id": victim})
+    db.session.commit()
+    again = client.get(url, headers=token_for(client, "chutoa")).get_json()
+    assert [e["id"] for e in again["entries"] if not e["intact"]] == [victim]

@@ -1,4 +1,4 @@
-"""API v1: the minutes of a meeting (biên bản kỳ họp)."""
+"""API v1: the minutes of a meeting (biên bản kỳ họp) and its audit record."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import g, jsonify, send_file
 
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
+from paperless.services import audit
 from paperless.services import minutes as service
 from paperless.services.errors import Invalid
 
@@ -45,3 +46,9 @@ def minutes_finalize(meeting_id: int):
 @authenticated
 def minutes_sign(meeting_id: int):
     return jsonify(service.sign(g.api_actor, meeting_id))
+
+
+@bp.get("/meetings/<int:meeting_id>/audit")
+@authenticated
+def meeting_audit(meeting_id: int):
+    return jsonify(audit.meeting_record(g.api_actor, meeting_id))

@@ -418,6 +418,12 @@ def records_paths(council: dict, meeting: dict) -> dict:
         "/api/v1/meetings/{meeting_id}/minutes/finalize": {"post": _op(
             "Finalise: seal with the audit chain's head; no edits afterwards (secretariat)",
             200, minutes, 401, 403, 404, 409, params=[meeting])},
+        "/api/v1/meetings/{meeting_id}/audit": {"get": _op(
+            "The meeting's entries of the tamper-evident record, each checked against its "
+            "hash (staff)", 200, {"type": "object", "properties": {
+                "head_seq": _INT, "head_hash": _STR,
+                "entries": {"type": "array", "items": {"type": "object"}}}},
+            401, 403, 404, params=[meeting])},
         "/api/v1/meetings/{meeting_id}/minutes/sign": {"post": _op(
             "Sign the final minutes with the council's keys (chair)", 200, minutes,
             401, 403, 404, 409, params=[meeting])},

@@ -190,6 +190,22 @@ def entries_for(meeting_id: int) -> list[AuditEntry]:
                                    .order_by(AuditEntry.id)))
 
 
+def meeting_record(actor, meeting_id: int) -> dict:
+    """The council's staff read a meeting's entries, each checked against its own hash."""
+    from paperless.services.access import STAFF
+    from paperless.services.meetings import get_meeting
+
+    meeting = get_meeting(actor, meeting_id, STAFF)
+    seq, head_hash = head()
+    return {"meeting_id": meeting.id, "head_seq": seq, "head_hash": head_hash,
+            "entries": [{"id": e.id, "at": _iso(e.at), "actor": e.actor_name,
+                         "actor_user_id": e.actor_user_id, "action": e.action,
+                         "subject_type": e.subject_type, "subject_id": e.subject_id,
+                         "details": e.details, "hash": e.hash, "prev_hash": e.prev_hash,
+                         "intact": entry_hash(e) == e.hash}
+                        for e in entries_for(meeting.id)]}
+
+
 class AppendOnly(RuntimeError):
     pass
 

@@ -66,6 +66,18 @@ def minutes_pdf(meeting_id: int):
                      download_name=f"bien-ban-ky-hop-{meeting_id}-{state}.pdf")
 
 
+@bp.get("/meetings/<int:meeting_id>/record")
+@login_required
+def record(meeting_id: int):
+    from paperless.services import audit
+
+    meeting = meeting_service.get_meeting(g.actor, meeting_id)
+    if not (g.actor.is_superuser or g.actor.has(meeting.council_id, minutes_service.READERS)):
+        abort(403)
+    return render_template("records/record.html", meeting=meeting,
+                           record=audit.meeting_record(g.actor, meeting.id))
+
+
 @bp.get("/councils/<int:council_id>/statistics")
 @login_required
 def statistics(council_id: int):
