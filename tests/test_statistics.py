@@ -153,6 +153,7 @@ def year(tmp_path_factory):
     from tests.support import make_app
 
     folder = tmp_path_factory.mktemp("stats")
+    previous = os.environ.get("PAPERLESS_INSTANCE_PATH")
     os.environ["PAPERLESS_INSTANCE_PATH"] = str(folder)
     url = f"sqlite:///{folder / 'stats.sqlite3'}"
     db.upgrade(url)
@@ -163,7 +164,10 @@ def year(tmp_path_factory):
         facts["council_id"] = council.id
         yield application, facts
     db.session.remove()
-    os.environ.pop("PAPERLESS_INSTANCE_PATH", None)
+    if previous is None:
+        os.environ.pop("PAPERLESS_INSTANCE_PATH", None)
+    else:
+        os.environ["PAPERLESS_INSTANCE_PATH"] = previous
 
 
 def _expected(facts, meeting_ids) -> dict:
