@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# PDF.js and socket.io-client come from npm and are copied into a git-ignored folder.
+# PDF.js, socket.io-client and Chart.js come from npm and are copied into a git-ignored folder.
 # `npm install --no-save` from the lock file: `npm ci` trips over pdfjs-dist's optional
 # native canvas packages (for Node only, which the browser build never needs).
 static/vendor/.installed: package.json package-lock.json
@@ -31,6 +31,8 @@ static/vendor/.installed: package.json package-lock.json
 	# QuickJS runs PDF JavaScript; the viewer never does, so it is not shipped at all.
 	rm -f static/vendor/pdfjs/wasm/quickjs-eval.*
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 	touch $@
 
 vendor: static/vendor/.installed

@@ -18,7 +18,7 @@ from paperless.services.errors import ServiceError
 
 
 def register(app: Flask) -> None:
-    for command in (db_group, user_group, delegates_group, demo, ca_group):
+    for command in (db_group, user_group, delegates_group, demo, ca_group, audit_group):
         app.cli.add_command(command)
 
 
@@ -160,6 +160,28 @@ def ca_init(council_ids):
     click.echo(f"Signing folder: {signing_keys.folder()} ({len(created)} files created).")
     for path in created:
         click.echo(f"  {path}")
+
+
+@click.group("audit", help="Nhật ký không thể sửa (the tamper-evident record).")
+def audit_group():
+    pass
+
+
+@audit_group.command("verify", help="Check the whole hash chain; name the first broken entry.")
+@with_appcontext
+def audit_verify():
+    from paperless.services import audit
+
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    verdict = audit.verify()
+    db.session.rollback()
+    if verdict.ok:
+        click.echo(f"Chuỗi nhật ký toàn vẹn: {verdict.count} mục, mã băm đầu chuỗi "
+                   f"{verdict.head_hash}. ({verdict.message})")
+        return
+    click.echo(f"Nhật ký bị thay đổi tại mục số {verdict.broken_id}: {verdict.problem}. "
+               f"({verdict.message})", err=True)
+    sys.exit(1)
 
 
 def main() -> None:

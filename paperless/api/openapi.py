@@ -476,5 +476,55 @@ def document() -> dict:
                             400, 401, 403, 404, 409, 422, request=_ref("AgendaItemInput"),
                             params=[meeting]),
             },
+            **records_paths(council, meeting),
         },
+    }
+
+
+def records_paths(council: dict, meeting: dict) -> dict:
+    """Minutes and statistics (issue #8)."""
+    period = [council, {"name": "year", "in": "query", "required": False,
+                        "schema": {"type": "integer"}}, _query_int("term_id")]
+    minutes = {"type": "object", "properties": {
+        "meeting_id": _INT, "status": {"type": "string", "enum": ["draft", "final", "signed"]},
+        "sections": {"type": "object", "additionalProperties": _STR},
+        "head_seq": _NULL_INT, "head_hash": {"type": ["string", "null"]},
+        "pdf_sha256": {"type": ["string", "null"]},
+        "signed_pdf_sha256": {"type": ["string", "null"]}}}
+    return {
+        "/api/v1/councils/{council_id}/statistics": {"get": _op(
+            "Activity statistics by year (?year=) or term (?term_id=): meetings, resolutions, "
+            "votes, questions by official, per delegate (admin, secretariat, chair)", 200,
+            {"type": "object"}, 401, 403, 404, 422, params=period)},
+        "/api/v1/councils/{council_id}/statistics/export": {"get": _op(
+            "The statistics as CSV or XLSX", 200, None, 401, 403, 404, 422,
+            params=[*period, {"name": "format", "in": "query", "required": False,
+                              "schema": {"type": "string", "enum": ["csv", "xlsx"]}}])},
+        "/api/v1/meetings/{meeting_id}/minutes": {
+            "get": _op("The minutes' state and edited sections (staff)", 200, minutes,
+                       401, 403, 404, params=[meeting]),
+            "put": _op("Edit sections of the draft minutes (secretariat)", 200, minutes,
+                       400, 401, 403, 404, 409, 422, params=[meeting],
+                       request={"type": "object", "required": ["sections"], "properties": {
+                           "sections": {"type": "object", "properties": {
+                               "opening": _STR, "discussion": _STR, "conclusion": _STR},
+                               "additionalProperties": False}}}),
+        },
+        "/api/v1/meetings/{meeting_id}/minutes/pdf": {"get": {
+            "summary": "The minutes as PDF: signed, else final, else a draft preview",
+            "parameters": [meeting], "responses": {
+                "200": {"description": "The PDF", "content": {"application/pdf": {}}},
+                **_errors(401, 403, 404)}}},
+        "/api/v1/meetings/{meeting_id}/minutes/finalize": {"post": _op(
+            "Finalise: seal with the audit chain's head; no edits afterwards (secretariat)",
+            200, minutes, 401, 403, 404, 409, params=[meeting])},
+        "/api/v1/meetings/{meeting_id}/audit": {"get": _op(
+            "The meeting's entries of the tamper-evident record, each checked against its "
+            "hash (staff)", 200, {"type": "object", "properties": {
+                "head_seq": _INT, "head_hash": _STR,
+                "entries": {"type": "array", "items": {"type": "object"}}}},
+            401, 403, 404, params=[meeting])},
+        "/api/v1/meetings/{meeting_id}/minutes/sign": {"post": _op(
+            "Sign the final minutes with the council's keys (chair)", 200, minutes,
+            401, 403, 404, 409, params=[meeting])},
     }

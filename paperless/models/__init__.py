@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models. Import from here; Alembic reads `Base.metadata`."""
 
 from paperless.db import Base
+from paperless.models.audit import AuditEntry, AuditHead, Minutes
 from paperless.models.council import Committee, Council, DelegateGroup, Term
 from paperless.models.delegate import Delegate, DelegateStatusChange
 from paperless.models.document import (
@@ -35,6 +36,8 @@ from paperless.models.vote import (
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "AuditEntry",
+    "AuditHead",
     "Attendance",
     "Base",
     "CastReceipt",
@@ -54,6 +57,7 @@ __all__ = [
     "Meeting",
     "ManualCount",
     "MeetingInvitee",
+    "Minutes",
     "Notice",
     "OpenBallot",
     "QuestionGroup",

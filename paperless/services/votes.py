@@ -114,8 +114,22 @@ def create_vote(actor: Actor, agenda_item_id: int, *, kind: str, title: str,
                 require_checked_in=bool(require_checked_in),
                 countdown_seconds=countdown_seconds, created_by=actor.user_id)
     db.session.add(vote)
+    db.session.flush()
+    live.record(actor, meeting, "vote.created", ("vote", vote.id),
+                {"kind": kind, "title": title, "rule": rule, "agenda_item_id": item.id})
     db.session.commit()
     return vote
+
+
+def _counts(vote: Vote) -> dict:
+    """What the record keeps of a result: counts and the legal wording, never a ballot."""
+    result = vote.result or {}
+    return {"kind": vote.kind, "title": vote.title, "round": vote.round,
+            "total": result.get("total"), "present": result.get("present"),
+            "voted": result.get("voted"), "passed": result.get("passed"),
+            "choices": {c["code"]: c["count"] for c in result.get("choices", [])},
+            "candidates": {str(c["id"]): c["count"] for c in result.get("candidates", [])},
+            "statement": result.get("statement", [])}
 
 
 def _open_vote_of(meeting: Meeting) -> Vote | None:
@@ -179,6 +193,8 @@ def open_vote(actor: Actor, vote_id: int) -> dict:
     vote.total_delegates = live.attendance_summary(meeting, state)["total"]
     if vote.countdown_seconds:
         vote.closes_at = now + timedelta(seconds=vote.countdown_seconds)
+    live.record(actor, meeting, "vote.opened", ("vote", vote.id),
+                {"kind": vote.kind, "title": vote.title, "total": vote.total_delegates})
     return live.commit_and_announce(meeting, "vote.opened",
                                     {"vote": public(vote), "progress": progress(vote, meeting)},
                                     actor)
@@ -224,6 +240,7 @@ def close_vote(actor: Actor, vote_id: int) -> dict:
     vote.status, vote.closed_at = "closed", _now()
     vote.present = max(_present(meeting), _received(vote))
     vote.result = _tally(vote, vote.present)
+    live.record(actor, meeting, "vote.closed", ("vote", vote.id), _counts(vote))
     message = live.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
@@ -236,6 +253,7 @@ def announce(actor: Actor, vote_id: int) -> dict:
         raise VoteError("Chỉ công bố được kết quả của cuộc biểu quyết đã kết thúc.",
                         code="vote_not_closed")
     vote.status, vote.announced_at = "announced", _now()
+    live.record(actor, meeting, "vote.announced", ("vote", vote.id), _counts(vote))
     return live.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
 
 
@@ -248,6 +266,8 @@ def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
         raise Invalid("Hủy biểu quyết phải ghi rõ lý do.", code="reason_required")
     was_open = vote.status == "open"
     vote.status, vote.cancel_reason, vote.closed_at = "cancelled", reason[:500], _now()
+    live.record(actor, meeting, "vote.cancelled", ("vote", vote.id),
+                {"title": vote.title, "reason": vote.cancel_reason, "was_open": was_open})
     if not was_open:
         db.session.commit()
         return {"vote": public(vote)}
@@ -270,6 +290,9 @@ def revote(actor: Actor, vote_id: int) -> Vote:
                  require_checked_in=vote.require_checked_in,
                  countdown_seconds=vote.countdown_seconds, created_by=actor.user_id)
     db.session.add(again)
+    db.session.flush()
+    live.record(actor, meeting, "vote.revote", ("vote", again.id),
+                {"previous_vote_id": vote.id, "round": again.round})
     db.session.commit()
     return again
 
@@ -317,6 +340,8 @@ def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str) ->
     vote.result = result
     db.session.add(ManualCount(vote_id=vote.id, counts=counts, note=note[:500],
                                entered_by=actor.user_id))
+    live.record(actor, meeting, "vote.manual_result", ("vote", vote.id),
+                {**_counts(vote), "note": vote.manual_note})
     message = live.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
