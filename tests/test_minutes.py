@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from paperless import db
 from paperless.models import AuditEntry, Meeting, Minutes
-from paperless.services import audit, minutes
+from paperless.services import audit, minutes, signing_keys
 from paperless.services.errors import ServiceError
 from tests import session_script as script
 from tests.support import login, token_for
@@ -109,8 +109,8 @@ def keys(app, meeting, tmp_path, monkeypatch):
 
     pki = testca.make_test_pki(tmp_path / "pki", chair_name="Nguyễn Văn Hùng",
                                organisation_name="HỘI ĐỒNG NHÂN DÂN XÃ TÂN PHÚ")
-    folder = minutes.signing_dir() / f"council-{meeting.council_id}"
-    folder.mkdir(parents=True)
+    folder = signing_keys.folder() / f"council-{meeting.council_id}"
+    folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(pki.chair.p12, folder / "chair.p12")
     shutil.copy(pki.organisation.p12, folder / "organisation.p12")
     shutil.copy(pki.root.cert_pem, folder.parent / "ca.pem")
@@ -191,3 +191,21 @@ def test_hostile_section_text_is_printed_as_text(client, meeting, session):
     too_long = client.put(url, headers=headers, json={"sections": {"opening": "a" * 20001}})
     assert too_long.status_code == 422
     assert client.get(url, headers=headers).get_json()["sections"]["discussion"] == hostile
+
+
+def test_minutes_list_the_resolutions_issued_at_the_meeting(meeting, session):
+    from datetime import date
+
+    from paperless.models import Resolution
+
+    for number, state in ((1, "archived"), (None, "to_issue")):
+        db.session.add(Resolution(
+            council_id=meeting.council_id, meeting_id=meeting.id, title=f"Nghị quyết {state}",
+            public_id=f"pub-{state}", signatures=[], state=state, year=2026 if number else None,
+            number=number, number_text=f"{number:02d}/NQ-HĐND" if number else "",
+            issued_on=date(2026, 12, 5) if number else None))
+    db.session.commit()
+    text = _text(minutes.preview_pdf(script.actor("thuky"), meeting.id))
+    assert ("Nghị quyết số 01/NQ-HĐND ngày 05/12/2026: Nghị quyết archived (đã ký số, lưu trữ)"
+            in text)
+    assert "Nghị quyết to_issue" not in text  # not issued: no number, not in the minutes

@@ -141,7 +141,34 @@ def _run_year(council_id: int) -> dict:
     meetings.set_status(thuky, never.id, "published")
     facts["sittings"] = {m: s for (m, _k, _d), (_k2, _d2, s, _v) in zip(facts["meetings"], PLAN,
                                                                          strict=True)}
+    facts["resolutions"] = _issue_resolutions(facts["meetings"])
     return facts
+
+
+# (index of the meeting in PLAN, issue date or None for one still to issue)
+RESOLUTIONS = [(0, date(2026, 6, 12)), (0, date(2026, 6, 12)), (2, date(2026, 10, 3)),
+               (2, date(2027, 1, 4)), (3, date(2027, 1, 14)), (3, None)]
+
+
+def _issue_resolutions(meeting_facts) -> list[date]:
+    """Register rows as the resolutions service leaves them: numbered per year once issued."""
+    import secrets
+
+    from paperless.models import Meeting, Resolution
+
+    numbers = Counter()
+    for index, issued_on in RESOLUTIONS:
+        meeting = db.session.get(Meeting, meeting_facts[index][0])
+        row = Resolution(council_id=meeting.council_id, meeting_id=meeting.id,
+                         title=f"Nghị quyết {index}", public_id=secrets.token_urlsafe(12),
+                         signatures=[], state="to_issue")
+        if issued_on is not None:
+            numbers[issued_on.year] += 1
+            row.state, row.year, row.number = "issued", issued_on.year, numbers[issued_on.year]
+            row.number_text, row.issued_on = f"{row.number:02d}/NQ-HĐND", issued_on
+        db.session.add(row)
+    db.session.commit()
+    return [d for _i, d in RESOLUTIONS if d is not None]
 
 
 @pytest.fixture(scope="module")
@@ -170,8 +197,8 @@ def year(tmp_path_factory):
         os.environ["PAPERLESS_INSTANCE_PATH"] = previous
 
 
-def _expected(facts, meeting_ids) -> dict:
-    """The figures, by hand."""
+def _expected(facts, meeting_ids, year: int | None = None) -> dict:
+    """The figures, by hand (resolutions by their issue year, or all of them for the term)."""
     kinds = Counter(k for m, k, _d in facts["meetings"] if m in meeting_ids)
     sittings = sum(facts["sittings"][m] for m in meeting_ids)
     votes_here = [(m, k, yes) for m, k, yes in facts["votes"] if m in meeting_ids]
@@ -200,7 +227,9 @@ def _expected(facts, meeting_ids) -> dict:
     for m, d, _official, fate in facts["slips"]:
         if m in meeting_ids and fate != "withdrawn":
             delegates[d]["questions"] += 1
-    return {"kinds": kinds, "meetings": sum(kinds.values()), "sittings": sittings,
+    resolutions = sum(1 for d in facts["resolutions"] if year is None or d.year == year)
+    return {"resolutions": resolutions,
+            "kinds": kinds, "meetings": sum(kinds.values()), "sittings": sittings,
             "votes": len(votes_here), "vote_kinds": Counter(k for _m, k, _y in votes_here),
             "passed": sum(1 for _m, _k, yes in votes_here if yes >= N // 2 + 1),
             "outcomes": outcomes, "per_official": per_official, "delegates": delegates}
@@ -213,7 +242,7 @@ def _check(stats, expected) -> None:
     assert stats["votes"]["total"] == expected["votes"]
     assert {k: v for k, v in stats["votes"]["by_kind"].items() if v} == expected["vote_kinds"]
     assert stats["votes"]["passed"] == expected["passed"]
-    assert stats["resolutions"]["issued"] == 0  # the resolutions table is not on this branch
+    assert stats["resolutions"]["issued"] == expected["resolutions"]
     questions = stats["questions"]
     assert questions["total"] == sum(expected["outcomes"].values())
     for outcome in rules.OUTCOMES:
@@ -237,7 +266,8 @@ def test_figures_of_the_year_equal_the_script(year):
         stats = statistics.council_statistics(script.actor("thuky"), facts["council_id"],
                                               year=2026, today=TODAY)
         ids = {m for m, _k, d in facts["meetings"] if d.year == 2026}
-        _check(stats, _expected(facts, ids))
+        _check(stats, _expected(facts, ids, 2026))
+        assert stats["resolutions"]["issued"] == 3
         assert stats["meetings"]["total"] == 3  # the 2027 one and the never-opened one left out
 
 
@@ -248,7 +278,7 @@ def test_figures_of_the_next_year_and_of_the_term(year):
         actor = script.actor("chutoa")
         stats_2027 = statistics.council_statistics(actor, council_id, year=2027, today=TODAY)
         _check(stats_2027, _expected(facts, {m for m, _k, d in facts["meetings"]
-                                             if d.year == 2027}))
+                                             if d.year == 2027}, 2027))
         term = db.session.scalar(select(Term).where(Term.council_id == council_id))
         stats_term = statistics.council_statistics(actor, council_id, term_id=term.id,
                                                    today=TODAY)

@@ -25,9 +25,8 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     questioning.group_opened, questioning.group_closed, questioning.answer_invited,
     question.answered, question.written_pending, question.written_answered
     minutes.edited, minutes.finalized, minutes.signed
-    resolution.issued, resolution.signed   (for the resolutions service: call `record`
-                                            with subject ("resolution", id) and details
-                                            {"number": "12/NQ-HĐND", "title": …, "sha256": …})
+    resolution.issued, resolution.signed (chair, then organisation),
+    resolution.correction_opened
 """
 
 from __future__ import annotations

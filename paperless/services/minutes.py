@@ -1,22 +1,15 @@
 """Biên bản kỳ họp: built from the record and the live tables, edited by the secretariat
 while a draft, finalised (sealed with the audit chain's head), then signed.
 
-Signing keys follow the application's signing layout (shared with resolutions):
-PAPERLESS_SIGNING_DIR (default <instance>/signing) holds council-<id>/chair.p12,
-council-<id>/organisation.p12 and ca.pem; the PKCS#12 passphrase is read from the
-environment variable PAPERLESS_SIGNING_PASSPHRASE. `signing_keys` is the one place that
-knows this, so it can be pointed at the resolutions' key loader.
+Signing uses the council's keys exactly as resolutions do (`services.signing_keys`:
+PAPERLESS_SIGNING_DIR, PKCS#12 or a PKCS#11 token, passphrases from the environment).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +22,7 @@ from paperless.models import (
     Attendance,
     Delegate,
     Minutes,
+    Resolution,
     Sitting,
     SpeakerRequest,
     Term,
@@ -36,7 +30,7 @@ from paperless.models import (
     Vote,
 )
 from paperless.reports import minutes as writer
-from paperless.services import audit
+from paperless.services import audit, signing_keys
 from paperless.services.access import STAFF, Actor
 from paperless.services.documents import store
 from paperless.services.errors import Conflict, Invalid, ServiceError
@@ -46,7 +40,6 @@ READERS = STAFF
 EDITORS = frozenset({"secretariat", "admin"})
 SIGNERS = frozenset({"chair"})
 SECTIONS = writer.SECTION_TITLES
-PASSPHRASE_ENV = "PAPERLESS_SIGNING_PASSPHRASE"
 
 SPEAKER_KINDS = {"speech": "phát biểu", "debate": "tranh luận", "question": "chất vấn",
                  "follow_up": "chất vấn lại"}
@@ -68,10 +61,14 @@ def _now() -> datetime:
 
 
 def resolutions_of(meeting_id: int) -> list[str]:
-    """HOOK for the resolutions issue (#7): one line per resolution passed at this meeting,
-    e.g. "Nghị quyết số 12/NQ-HĐND ngày 05/12/2026 về dự toán ngân sách…". Empty until the
-    resolutions table is merged."""
-    return []
+    """One line per resolution of this meeting that has a number, e.g. "Nghị quyết số
+    12/NQ-HĐND ngày 05/12/2026: Dự toán ngân sách… (đã ký số)"."""
+    rows = db.session.scalars(select(Resolution).where(
+        Resolution.meeting_id == meeting_id, Resolution.number.is_not(None))
+        .order_by(Resolution.year, Resolution.number)).all()
+    signed = {"archived": " (đã ký số, lưu trữ)", "signed_by_chair": " (Chủ tịch đã ký)"}
+    return [f"Nghị quyết số {r.number_text} ngày {r.issued_on:%d/%m/%Y}: {r.title}"
+            + signed.get(r.state, "") for r in rows]
 
 
 def _minutes(meeting_id: int, *, create: bool = True) -> Minutes | None:
@@ -244,33 +241,6 @@ def finalize(actor: Actor, meeting_id: int) -> dict:
     return status(actor, meeting.id)
 
 
-@dataclass(frozen=True)
-class SigningKeys:
-    chair_p12: Path
-    organisation_p12: Path
-    ca_pem: Path
-    passphrase_env: str = PASSPHRASE_ENV
-
-
-def signing_dir() -> Path:
-    configured = current_app.config.get("SIGNING_DIR") or os.environ.get("PAPERLESS_SIGNING_DIR")
-    return Path(configured) if configured else Path(current_app.config["INSTANCE_PATH"]) / "signing"
-
-
-def signing_keys(council_id: int) -> SigningKeys:
-    """The council's keys in the application's signing folder (see the module docstring)."""
-    folder = signing_dir()
-    keys = SigningKeys(folder / f"council-{council_id}" / "chair.p12",
-                       folder / f"council-{council_id}" / "organisation.p12",
-                       folder / "ca.pem")
-    missing = [p.name for p in (keys.chair_p12, keys.organisation_p12, keys.ca_pem)
-               if not p.is_file()]
-    if missing:
-        raise SigningUnavailable("Chưa cấu hình khóa ký số của Hội đồng (thiếu "
-                                 + ", ".join(missing) + ").")
-    return keys
-
-
 def sign(actor: Actor, meeting_id: int) -> dict:
     """The chair's signature, then the council's (organisation) signature, on the final PDF;
     checked against the CA before it is stored."""
@@ -280,19 +250,25 @@ def sign(actor: Actor, meeting_id: int) -> dict:
     row = _minutes(meeting.id, create=False)
     if row is None or row.status != "final":
         raise Conflict("Chỉ ký biên bản đã hoàn tất và chưa ký.", code="minutes_not_final")
-    keys = signing_keys(meeting.council_id)
+    council_id = meeting.council_id
     try:
-        chair = signing.load_pkcs12_signer(keys.chair_p12, keys.passphrase_env)
-        organisation = signing.load_pkcs12_signer(keys.organisation_p12, keys.passphrase_env)
-        chair_name = chair.signing_cert.subject.native.get("common_name", actor.full_name)
-        pdf = signing.sign_pdf(store().read(row.pdf_sha256), chair,
-                               field_name=signing.SIGNER_FIELD,
-                               stamp=signing.signer_stamp(chair_name, "Chủ tọa kỳ họp"),
-                               certify=True, reason="Ký biên bản kỳ họp").pdf
-        pdf = signing.sign_pdf(pdf, organisation, field_name=signing.ORGANISATION_FIELD,
-                               stamp=signing.organisation_stamp(meeting.council.name.upper())).pdf
-        roots = signing.load_certificates([keys.ca_pem])
+        roots = signing_keys.trust_roots(council_id)
+        if not roots:
+            raise SigningUnavailable("Chưa cấu hình khóa ký số của Hội đồng (thiếu ca.pem).")
+        with signing_keys.signer(council_id, "chair") as chair:
+            chair_name = chair.signing_cert.subject.native.get("common_name", actor.full_name)
+            pdf = signing.sign_pdf(store().read(row.pdf_sha256), chair,
+                                   field_name=signing.SIGNER_FIELD,
+                                   stamp=signing.signer_stamp(chair_name, "Chủ tọa kỳ họp"),
+                                   certify=True, reason="Ký biên bản kỳ họp").pdf
+        with signing_keys.signer(council_id, "organisation") as organisation:
+            pdf = signing.sign_pdf(pdf, organisation, field_name=signing.ORGANISATION_FIELD,
+                                   stamp=signing.organisation_stamp(
+                                       meeting.council.name.upper())).pdf
         reports = [r for r in signing.validate_pdf(pdf, roots) if r.kind == "signature"]
+    except signing_keys.SigningFailed as exc:
+        raise SigningUnavailable(f"Không ký được biên bản: {exc.message}",
+                                 code=exc.code) from exc
     except signing.SigningError as exc:
         raise SigningUnavailable(f"Không ký được biên bản: {exc.message_vi}",
                                  code=exc.code) from exc

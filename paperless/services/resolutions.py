@@ -28,6 +28,7 @@ from paperless import pdf as pdfcheck
 from paperless.domain import resolutions as rules
 from paperless.models import AgendaItem, Document, Meeting, Resolution, ResolutionCounter, Vote
 from paperless.pdf.official import ORGANISATION_BOX, SIGNER_BOX, OfficialText, make_official_pdf
+from paperless.services import audit
 from paperless.services import signing_keys as keys
 from paperless.services.access import STAFF, Actor, require
 from paperless.services.documents import Rejected, store
@@ -241,6 +242,10 @@ def issue(actor: Actor, resolution_id: int, *, verify_base_url: str, kind: str =
         res.official_sha256 = hashlib.sha256(with_fields).hexdigest()
         res.vote_result = vote.result if vote else None
         res.state, res.issued_at, res.issued_by = "issued", _now(), actor.user_id
+        audit.record(actor, "resolution.issued", council_id=res.council_id,
+                     meeting_id=res.meeting_id, subject=("resolution", res.id),
+                     details={"number": number_text, "title": title,
+                              "official_sha256": res.official_sha256})
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -281,7 +286,8 @@ def _check_signed(data: bytes, council_id: int, expected: int) -> list[dict]:
     return [r.to_dict() for r in reports]
 
 
-def _store_signed(res: Resolution, data: bytes, *, state: str, record: dict) -> None:
+def _store_signed(actor: Actor, res: Resolution, data: bytes, *, state: str,
+                  record: dict) -> None:
     blobs = store()
     sha, new = blobs.put(data)
     try:
@@ -302,6 +308,11 @@ def _store_signed(res: Resolution, data: bytes, *, state: str, record: dict) -> 
         res.state = state
         if state == "signed":
             res.state, res.archived_at = "archived", _now()  # the signed PDF goes to the archive
+        audit.record(actor, "resolution.signed", council_id=res.council_id,
+                     meeting_id=res.meeting_id, subject=("resolution", res.id),
+                     details={"number": res.number_text, "role": record["role"],
+                              "method": record["method"], "subject": record["subject"],
+                              "sha256": sha, "state": res.state})
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -335,7 +346,7 @@ def sign_as_chair(actor: Actor, resolution_id: int) -> Resolution:
             raise keys.from_signing_error(exc) from exc
         cert = signer.signing_cert
     _check_signed(result.pdf, res.council_id, 1)
-    _store_signed(res, result.pdf, state="signed_by_chair", record=_cert_record(
+    _store_signed(actor, res, result.pdf, state="signed_by_chair", record=_cert_record(
         cert, "chair", actor, "server", result.pades_level, result.signing_time))
     return res
 
@@ -389,7 +400,7 @@ def finish_chair_two_step(actor: Actor, resolution_id: int, *, signature: bytes 
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
     _check_signed(data, res.council_id, 1)
-    _store_signed(res, data, state="signed_by_chair", record=_cert_record(
+    _store_signed(actor, res, data, state="signed_by_chair", record=_cert_record(
         prepared.signer_cert, "chair", actor, "two_step", level, signed_at))
     return res
 
@@ -417,7 +428,7 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
             raise keys.from_signing_error(exc) from exc
         cert = signer.signing_cert
     _check_signed(result.pdf, res.council_id, 2)
-    _store_signed(res, result.pdf, state="signed", record=_cert_record(
+    _store_signed(actor, res, result.pdf, state="signed", record=_cert_record(
         cert, "organisation", actor, "server", result.pades_level, result.signing_time))
     return res
 
@@ -433,6 +444,10 @@ def correct(actor: Actor, resolution_id: int, title: str | None = None) -> Resol
                      state="to_issue", public_id=secrets.token_urlsafe(12), signatures=[],
                      corrects_id=old.id)
     db.session.add(new)
+    db.session.flush()
+    audit.record(actor, "resolution.correction_opened", council_id=old.council_id,
+                 meeting_id=old.meeting_id, subject=("resolution", new.id),
+                 details={"corrects": old.number_text})
     db.session.commit()
     return new
 

@@ -22,6 +22,7 @@ from paperless.models import (
     MeetingInvitee,
     OpenBallot,
     QuestionSlip,
+    Resolution,
     SecretParticipation,
     Sitting,
     SpeakerRequest,
@@ -34,12 +35,16 @@ from paperless.services.errors import Invalid, NotFound
 VIEWERS = STAFF  # admin, secretariat, chair
 
 
-def resolutions_issued(council_id: int, meeting_ids: list[int], start: date | None,
-                       end: date | None) -> int:
-    """Nghị quyết issued in the period. HOOK for the resolutions issue (#7): count its
-    issued resolutions of `council_id` dated between `start` and `end` (or of the term's
-    meetings). Without the resolutions table on this branch the figure is 0."""
-    return 0
+def resolutions_issued(council_id: int, start: date, end: date | None) -> int:
+    """Nghị quyết issued (numbered) by the council between `start` and `end` (open for a
+    running term), by their issue date: a December meeting's resolution numbered in
+    January counts in January's year, as its number does (numbers restart each year)."""
+    query = select(func.count(Resolution.id)).where(
+        Resolution.council_id == council_id, Resolution.number.is_not(None),
+        Resolution.issued_on >= start)
+    if end is not None:
+        query = query.where(Resolution.issued_on <= end)
+    return db.session.scalar(query) or 0
 
 
 def periods(actor: Actor, council_id: int) -> dict:
@@ -109,7 +114,7 @@ def council_statistics(actor: Actor, council_id: int, *, year: int | None = None
                      "sittings": len(sittings),
                      "list": [{"id": m.id, "title": m.title, "kind": m.kind,
                                "start_date": m.start_date.isoformat()} for m in meetings]},
-        "resolutions": {"issued": resolutions_issued(council_id, ids, start, end)},
+        "resolutions": {"issued": resolutions_issued(council_id, start, end)},
         "votes": {"total": len(votes),
                   "by_kind": rules.count_by((v.kind for v in votes), VOTE_KINDS),
                   "passed": sum(1 for v in votes if (v.result or {}).get("passed") is True),
