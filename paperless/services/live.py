@@ -251,9 +251,10 @@ def _serving_delegate(meeting: Meeting, delegate_id: int) -> Delegate:
 
 
 def check_in(actor: Actor, meeting_id: int) -> dict:
-    """A delegate checks in on the tablet, once per sitting (a repeat changes nothing)."""
-    meeting = _meeting(actor, meeting_id, {"delegate"})
-    delegate_id = actor.delegate_ids.get(meeting.council_id)
+    """A delegate (or the chair, a delegate too) checks in on the tablet, once per sitting
+    (a repeat changes nothing)."""
+    meeting = _meeting(actor, meeting_id, {"delegate", "chair"})
+    delegate_id = actor.votes_in(meeting.council_id)
     if delegate_id is None:
         raise Forbidden("Tài khoản không gắn với đại biểu nào.", code="not_a_delegate")
     state = state_for(meeting, lock=True)

@@ -377,8 +377,8 @@ def cast(actor: Actor, vote_id: int, *, idempotency_key, choice=None, selections
     """Record the actor's ballot; returns the acknowledgement only after the commit."""
     key = _check_key(idempotency_key)
     vote, meeting = _get(actor, vote_id)
-    delegate_id = actor.delegate_ids.get(meeting.council_id)
-    if delegate_id is None or "delegate" not in actor.roles_in(meeting.council_id):
+    delegate_id = actor.votes_in(meeting.council_id)
+    if delegate_id is None:
         raise Forbidden("Chỉ đại biểu được bỏ phiếu.", code="not_a_delegate")
     for attempt in range(3):
         try:
