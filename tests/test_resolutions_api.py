@@ -184,3 +184,18 @@ def test_pages_issue_and_sign(client, ready):
     archive = client.get("/archive?q=dự+toán").get_data(as_text=True)
     assert "01/NQ-HĐND" in archive
     assert "01/NQ-HĐND" not in client.get("/archive?number=9").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["number=²", "meeting_id=²", "meeting_id=99999999999",
+                                   "number=12345678901"])
+def test_archive_search_refuses_odd_numbers_without_a_server_error(client, demo, query):
+    response = client.get(f"/api/v1/councils/2/resolutions?{query}",
+                          headers=token_for(client, "thuky"))
+    assert response.status_code in (200, 422), response.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("query", ["year=²", "term_id=99999999999", "year=12345678901"])
+def test_statistics_refuse_odd_numbers_without_a_server_error(client, demo, query):
+    response = client.get(f"/api/v1/councils/2/statistics?{query}",
+                          headers=token_for(client, "thuky"))
+    assert response.status_code in (404, 422), response.get_data(as_text=True)[:300]

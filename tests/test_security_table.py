@@ -117,6 +117,27 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "questioning.withdraw": "delegate",
     "questioning.answer": "staff",
     "questioning.written_answer": "official staff",
+    # --- pages: resolutions (issue = secretariat, chair's signature = the chair only: a
+    # personal signature, like a ballot, that not even the superuser may apply) ---
+    "resolutions.meeting": "staff",
+    "resolutions.show": "staff",
+    "resolutions.issue": "secretariat admin",  # the to-issue resolution
+    "resolutions.sign_chair": "chair",  # the issued one
+    "resolutions.sign_organisation": "secretariat admin",  # the one the chair signed
+    "resolutions.correct": "secretariat admin",  # the archived one
+    "resolutions.download": "staff",
+    "resolutions.archive": "staff other",  # the archive of the signed-in council (other: its own)
+    "resolutions.archive_zip": "staff",
+    "resolutions.verify": "public",
+    "resolutions.public": "public",  # an archived resolution's public page, and its check
+    # --- pages: the record (minutes, audit record, statistics) ---
+    "records.minutes": "staff",
+    "records.save_minutes": "managers",
+    "records.finalize_minutes": "managers",  # on a closed meeting
+    "records.sign_minutes": "chair",  # on final minutes; the chair's own signature
+    "records.minutes_pdf": "staff",
+    "records.record": "staff",
+    "records.statistics": "staff",
     # --- API ---
     "api.openapi": "public",
     "api.token": "public",
@@ -151,7 +172,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.cancel_vote": "staff",
     "api.revote": "staff",
     "api.manual_result": "staff",
-    "api.cast_ballot": "delegate",
+    "api.cast_ballot": "delegate chair",  # the chair votes as the delegate they are
     "api.vote_result": "council",  # then the vote's state decides (409)
     "api.list_slips": "council",
     "api.file_slip": "staff",  # with delegate_id: a paper slip
@@ -159,6 +180,27 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.upload_written_answer": "official staff",
     "api.written_answer": "staff official",  # and its author
     "api.questioning_report": "staff",
+    "api.meeting_resolutions": "staff",
+    "api.resolution": "staff",
+    "api.issue": "secretariat admin",
+    "api.chair_sign": "chair",
+    "api.chair_prepare": "chair",
+    "api.chair_finish": "chair",  # then 409: nothing was prepared
+    "api.organisation_sign": "secretariat admin",
+    "api.correction": "secretariat admin",
+    "api.resolution_file": "staff",
+    "api.archive": "staff",
+    "api.archive_zip": "staff",
+    "api.verify": "public",
+    "api.public_check": "public",
+    "api.minutes_status": "staff",
+    "api.minutes_edit": "managers",
+    "api.minutes_pdf": "staff",
+    "api.minutes_finalize": "managers",
+    "api.minutes_sign": "chair",
+    "api.meeting_audit": "staff",
+    "api.council_statistics": "staff",
+    "api.statistics_export": "staff",
 }
 
 
@@ -252,15 +294,35 @@ def _restore(app, world) -> None:
         source.backup(live)
 
 
-PATH_VALUES = {"filename": "js/live.js"}
-# The written answer exists only on the second, answered slip.
-PATH_OVERRIDES = {"api.written_answer": {"slip_id": "answered_slip_id"}}
+PATH_VALUES = {"filename": "js/live.js", "which": "signed"}
+# The written answer exists only on the second, answered slip. Each step of a resolution is
+# tried on the resolution waiting for it (the plain resolution_id is the archived one).
+_TO_ISSUE = {"resolution_id": "to_issue_resolution_id"}
+_ISSUED = {"resolution_id": "issued_resolution_id"}
+_CHAIR_SIGNED = {"resolution_id": "chair_signed_resolution_id"}
+PATH_OVERRIDES = {"api.written_answer": {"slip_id": "answered_slip_id"},
+                  "resolutions.issue": _TO_ISSUE, "api.issue": _TO_ISSUE,
+                  "resolutions.sign_chair": _ISSUED, "api.chair_sign": _ISSUED,
+                  "api.chair_prepare": _ISSUED, "api.chair_finish": _ISSUED,
+                  "resolutions.sign_organisation": _CHAIR_SIGNED,
+                  "api.organisation_sign": _CHAIR_SIGNED,
+                  # minutes are finalised once the meeting closed, and signed once final
+                  "records.finalize_minutes": {"meeting_id": "closed_meeting_id"},
+                  "api.minutes_finalize": {"meeting_id": "closed_meeting_id"},
+                  "records.sign_minutes": {"meeting_id": "final_minutes_meeting_id"},
+                  "api.minutes_sign": {"meeting_id": "final_minutes_meeting_id"}}
 
 
 def _pdf_file(name="tai-lieu.pdf"):
     from tests.world import small_pdf
 
     return (io.BytesIO(small_pdf()), name)
+
+
+def _first_section() -> str:
+    from paperless.services.minutes import SECTIONS
+
+    return next(iter(SECTIONS))
 
 
 # Bodies that an allowed role could send successfully, so a role is judged by its rights and
@@ -319,6 +381,18 @@ BODIES = {
                                       "keep_id": str(ids["slip_id"])},
     "questioning.answer": lambda ids: {"mode": "session", "summary": "Đã trả lời"},
     "questioning.written_answer": lambda ids: {"file": _pdf_file("tra-loi.pdf")},
+    "resolutions.issue": lambda ids: {"source": str(ids["draft_document_id"]),
+                                      "kind": "individual"},
+    "resolutions.correct": lambda ids: {"title": "Đính chính Nghị quyết"},
+    "resolutions.verify": lambda ids: {"file": _pdf_file()},
+    "resolutions.public": lambda ids: {"file": _pdf_file()},
+    "records.save_minutes": lambda ids: {_first_section(): "Khai mạc lúc 8 giờ."},
+    "api.issue": lambda ids: {"document_id": ids["draft_document_id"], "kind": "individual"},
+    "api.chair_prepare": lambda ids: {"certificate": ids["chair_certificate"]},
+    "api.correction": lambda ids: {"title": "Đính chính Nghị quyết"},
+    "api.verify": lambda ids: {"file": _pdf_file()},
+    "api.public_check": lambda ids: {"file": _pdf_file()},
+    "api.minutes_edit": lambda ids: {"sections": {_first_section(): "Khai mạc lúc 8 giờ."}},
 }
 
 
@@ -397,7 +471,7 @@ EVENTS: dict[str, str] = {
     "live:phase": "operators",
     "live:goto": "operators",
     "live:sitting": "operators",
-    "attendance:check_in": "delegate",
+    "attendance:check_in": "delegate chair",  # the chair is a delegate too
     "attendance:mark": "operators",
     "floor:request": "delegate",
     "floor:withdraw": "delegate operators",  # the requester (daibieu03), or a cancel
@@ -405,7 +479,7 @@ EVENTS: dict[str, str] = {
     "floor:give": "operators",
     "floor:stop": "operators",
     "notice:send": "operators",
-    "vote:cast": "delegate",
+    "vote:cast": "delegate chair",
     "vote:open": "operators",
     "vote:close": "operators",
     "vote:announce": "operators",

@@ -1,7 +1,8 @@
 """A demo database with one of everything the API addresses by id (for the hostile tests).
 
 The demo has a council, a meeting and its agenda; this adds a published document with a
-note, a draft vote and a question slip, so generated requests can reach real objects.
+note, a draft vote, question slips and resolutions in each state (to issue, issued, signed
+by the chair, archived), so generated requests can reach real objects.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ def small_pdf(text: str = "Tài liệu kỳ họp") -> bytes:
     return buffer.getvalue()
 
 
-def populate(client) -> dict[str, int]:
-    """Ids of one object of each kind, created through the API as the secretariat."""
+def populate(client, *, records: bool = True) -> dict[str, int | str]:
+    """Ids of one object of each kind, created through the API as the secretariat; with
+    `records`, also a resolution in each state and two closed meetings whose minutes wait to
+    be finalised and signed (see resolutions_in_every_state and closed_meetings)."""
     staff = token_for(client, "thuky")
     meeting = db.session.scalar(select(Meeting).order_by(Meeting.id))
     council = db.session.get(Council, meeting.council_id)
@@ -65,8 +68,69 @@ def populate(client) -> dict[str, int]:
                         data={"file": (io.BytesIO(small_pdf("Tra loi")), "tra-loi.pdf")},
                         content_type="multipart/form-data")
     assert filed.status_code == 201, filed.get_json()
-    return {"council_id": council.id, "meeting_id": meeting.id, "item_id": items[1],
-            "document_id": document_id, "note_id": note.get_json()["id"],
-            "vote_id": vote.get_json()["id"], "slip_id": slip.get_json()["id"],
-            "answered_slip_id": answered, "delegate_id": 3, "term_id": meeting.term_id,
-            "official_id": official}
+    ids = {"council_id": council.id, "meeting_id": meeting.id, "item_id": items[1],
+           "document_id": document_id, "note_id": note.get_json()["id"],
+           "vote_id": vote.get_json()["id"], "slip_id": slip.get_json()["id"],
+           "answered_slip_id": answered, "delegate_id": 3, "term_id": meeting.term_id,
+           "official_id": official}
+    if records:
+        ids.update(resolutions_in_every_state(meeting.id, council.id))
+        ids.update(closed_meetings(meeting.term_id))
+    return ids
+
+
+def resolutions_in_every_state(meeting_id: int, council_id: int) -> dict[str, int | str]:
+    """Four resolutions of the demo meeting, one per step, made through the services (with
+    the TEST CA): to issue, issued (awaiting the chair), signed by the chair (awaiting the
+    organisation) and archived (its four files on record, a real public id)."""
+    import base64
+
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+
+    from paperless.services import resolutions, signing_keys
+    from tests.resolution_support import actor, make_test_ca, passed_vote
+
+    make_test_ca(council_id)
+    draft = passed_vote()["document_id"]
+    for _ in range(3):
+        passed_vote(with_draft=False)
+    staff, chair = actor("thuky"), actor("chutoa")
+    fresh = [r.id for r in resolutions.list_for_meeting(staff, meeting_id)
+             if r.state == "to_issue"]
+    assert len(fresh) >= 4, fresh
+    to_issue, issued, chair_signed, archived = fresh[-4:]
+    for rid in (issued, chair_signed, archived):
+        resolutions.issue(staff, rid, verify_base_url="https://kyhop.example.vn")
+    for rid in (chair_signed, archived):
+        resolutions.sign_as_chair(chair, rid)
+    done = resolutions.sign_as_organisation(staff, archived)
+    assert done.state == "archived", done.state
+    _key, cert, _chain = pkcs12.load_key_and_certificates(
+        signing_keys.key_path(council_id, "chair").read_bytes(),
+        signing_keys.TEST_PASSPHRASE.encode())
+    return {"resolution_id": archived, "to_issue_resolution_id": to_issue,
+            "issued_resolution_id": issued, "chair_signed_resolution_id": chair_signed,
+            "public_id": done.public_id, "draft_document_id": draft,
+            "chair_certificate": base64.b64encode(cert.public_bytes(Encoding.DER)).decode()}
+
+
+def closed_meetings(term_id: int) -> dict[str, int]:
+    """Two past meetings, closed: one with minutes still a draft (to finalise), one with final
+    minutes (for the chair to sign; the keys are resolutions_in_every_state's TEST CA)."""
+    from datetime import date
+
+    from paperless.services import meetings, minutes
+    from tests.resolution_support import actor
+
+    staff = actor("thuky")
+    ids = {}
+    for name, day in (("closed_meeting_id", 1), ("final_minutes_meeting_id", 2)):
+        meeting = meetings.create_meeting(
+            staff, term_id=term_id, kind="chuyen_de", title=f"Kỳ họp chuyên đề {day}",
+            number=None, place="Hội trường xã", start_date=date(2026, 7, day),
+            end_date=date(2026, 7, day))
+        for status in ("published", "in_progress", "closed"):
+            meetings.set_status(staff, meeting.id, status)
+        ids[name] = meeting.id
+    minutes.finalize(staff, ids["final_minutes_meeting_id"])
+    return ids

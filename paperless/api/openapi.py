@@ -438,7 +438,8 @@ def document() -> dict:
                 params=[resolution])},
             "/api/v1/resolutions/{resolution_id}/issue": {"post": issue},
             "/api/v1/resolutions/{resolution_id}/chair-signature": {"post": _op(
-                "The chair signs in the app with the chair's key", 200, _ref("Resolution"),
+                "The chair signs in the app with the chair's key (the chair only, not even the "
+                "superuser)", 200, _ref("Resolution"),
                 401, 403, 404, 409, 422, params=[resolution])},
             "/api/v1/resolutions/{resolution_id}/chair-signature/prepare": {"post": _op(
                 "Two-step signing, step 1 (chair): returns the digest to sign", 200,
@@ -525,6 +526,6 @@ def records_paths(council: dict, meeting: dict) -> dict:
                 "entries": {"type": "array", "items": {"type": "object"}}}},
             401, 403, 404, params=[meeting])},
         "/api/v1/meetings/{meeting_id}/minutes/sign": {"post": _op(
-            "Sign the final minutes with the council's keys (chair)", 200, minutes,
+            "Sign the final minutes with the council's keys (the chair only)", 200, minutes,
             401, 403, 404, 409, params=[meeting])},
     }

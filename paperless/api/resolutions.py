@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import re
 from datetime import date
 
 from flask import current_app, g, jsonify, request, send_file
@@ -143,7 +144,8 @@ def archive(council_id: int):
     rows = service.search_archive(
         g.api_actor, council_id, q=request.args.get("q", "")[:200],
         number=request.args.get("number", "")[:20], date_from=_date_arg("from"),
-        date_to=_date_arg("to"), meeting_id=int(meeting) if meeting.isdigit() else None)
+        date_to=_date_arg("to"),
+        meeting_id=int(meeting) if re.fullmatch(r"[0-9]{1,9}", meeting) else None)
     return jsonify({"resolutions": [service.view(r) for r in rows]})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from flask import g, jsonify, request, send_file
 
@@ -19,7 +20,7 @@ def period_args(args) -> dict:
     for name in ("year", "term_id"):
         raw = args.get(name, "").strip()
         if raw:
-            if not raw.isdigit() or len(raw) > 9:
+            if not re.fullmatch(r"[0-9]{1,9}", raw):  # "²".isdigit(), but int("²") fails
                 raise Invalid(f"Tham số “{name}” phải là số nguyên dương.", details={name: "type"})
             chosen[name] = int(raw)
     if len(chosen) > 1:

@@ -33,7 +33,7 @@ from paperless.reports import minutes as writer
 from paperless.services import audit, signing_keys
 from paperless.services.access import STAFF, Actor
 from paperless.services.documents import store
-from paperless.services.errors import Conflict, Invalid, ServiceError
+from paperless.services.errors import Conflict, Forbidden, Invalid, ServiceError
 from paperless.services.meetings import get_meeting
 
 READERS = STAFF
@@ -247,6 +247,9 @@ def sign(actor: Actor, meeting_id: int) -> dict:
     import signing
 
     meeting = get_meeting(actor, meeting_id, SIGNERS)
+    if not actor.has(meeting.council_id, SIGNERS):  # the chair's own signature: not the
+        raise Forbidden("Chỉ chủ tọa kỳ họp được ký biên bản.",  # superuser's either
+                        code="not_the_chair")
     row = _minutes(meeting.id, create=False)
     if row is None or row.status != "final":
         raise Conflict("Chỉ ký biên bản đã hoàn tất và chưa ký.", code="minutes_not_final")

@@ -322,7 +322,9 @@ def _store_signed(actor: Actor, res: Resolution, data: bytes, *, state: str,
 
 
 def _require_chair(actor: Actor, res: Resolution) -> None:
-    if not actor.is_superuser and "chair" not in actor.roles_in(res.council_id):
+    # The chair's own signature (their key, their name on the stamp): never applied by anyone
+    # else, not even the superuser — as a ballot is only ever cast by its delegate.
+    if "chair" not in actor.roles_in(res.council_id):
         from paperless.services.errors import Forbidden
 
         raise Forbidden("Chỉ Chủ tịch (chủ tọa) được ký nghị quyết.", code="not_the_chair")
@@ -479,7 +481,9 @@ def search_archive(actor: Actor, council_id: int, *, q: str = "", number: str = 
     if number:
         number = number.strip()
         head = number.split("/")[0]
-        if head.isdigit():  # "1", "01", "01/NQ-HĐND" all mean number 1
+        # "1", "01", "01/NQ-HĐND" all mean number 1 (ASCII digits, and few enough for the
+        # database: "²" or twenty nines used to be a server error)
+        if re.fullmatch(r"[0-9]{1,9}", head):
             query = query.where(Resolution.number == int(head))
         else:
             query = query.where(Resolution.number_text.ilike(f"%{number}%"))

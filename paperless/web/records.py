@@ -29,7 +29,7 @@ def minutes(meeting_id: int):
         "records/minutes.html", meeting=meeting,
         minutes=minutes_service.status(g.actor, meeting.id),
         can_edit=g.actor.is_superuser or bool(roles & minutes_service.EDITORS),
-        can_sign=g.actor.is_superuser or bool(roles & minutes_service.SIGNERS))
+        can_sign=bool(roles & minutes_service.SIGNERS))
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes")

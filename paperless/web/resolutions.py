@@ -4,6 +4,7 @@ verification pages (/verify and /r/<public id>, no login)."""
 from __future__ import annotations
 
 import io
+import re
 
 from flask import (
     Blueprint,
@@ -47,7 +48,7 @@ def meeting(meeting_id: int):
         "resolutions/meeting.html", meeting=meeting, rows=rows, rules=rules,
         drafts={r.id: service.draft_documents(r) for r in rows if r.state == "to_issue"},
         is_issuer="secretariat" in roles or g.actor.is_superuser,
-        is_chair="chair" in roles or g.actor.is_superuser)
+        is_chair="chair" in roles)
 
 
 @bp.get("/resolutions/<int:resolution_id>")
@@ -59,7 +60,7 @@ def show(resolution_id: int):
         "resolutions/show.html", res=res, view=service.view(res), rules=rules,
         meeting=meeting_service.get_meeting(g.actor, res.meeting_id),
         is_issuer="secretariat" in roles or g.actor.is_superuser,
-        is_chair="chair" in roles or g.actor.is_superuser,
+        is_chair="chair" in roles,
         public_url=f"{_base_url().rstrip('/')}{url_for('.public', public_id=res.public_id)}")
 
 
@@ -126,7 +127,7 @@ def archive():
     if council is None or not (g.actor.is_superuser or g.actor.has(council.id, STAFF)):
         abort(403)
     meeting_arg = request.args.get("meeting_id", "")
-    meeting_id = int(meeting_arg) if meeting_arg.isdigit() else None
+    meeting_id = int(meeting_arg) if re.fullmatch(r"[0-9]{1,9}", meeting_arg) else None
     try:
         date_from = _date_arg("from")
         date_to = _date_arg("to")
