@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: setup run test lint bench vendor translations db clean
+.PHONY: setup run prod test lint bench vendor translations db clean
 
 setup: $(VENV)/.installed static/vendor/.installed translations
 
@@ -44,6 +44,12 @@ db: setup
 run: db
 	$(BIN)/flask --app paperless demo --if-empty
 	$(BIN)/python -m paperless.serve
+
+# Production: migrations, then PAPERLESS_PROCESSES gunicorn/gevent processes from
+# PAPERLESS_BASE_PORT on, behind nginx (docs/deploy.md lists the settings).
+prod: setup
+	$(BIN)/flask --app paperless db upgrade
+	$(BIN)/python -m paperless.prod
 
 test: setup
 	$(BIN)/ruff check .

@@ -15,10 +15,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from paperless.prod import gunicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -174,14 +175,9 @@ class Redis:
                 self.proc.wait(10)
 
 
-def prod_command(port: int) -> list[str]:
-    """The production server of one process: what `make prod` starts, once per port."""
-    return [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
-            "--bind", f"127.0.0.1:{port}", "paperless.wsgi:app"]
-
-
 class AppProcess:
-    """One production app process (gunicorn, one gevent worker) on PostgreSQL + Redis."""
+    """One production app process on PostgreSQL + Redis: the very command `make prod`
+    (paperless/prod.py) starts once per port — gunicorn with one gevent worker."""
 
     def __init__(self, folder: Path, database_url: str, queue_url: str, port: int | None = None,
                  env: dict | None = None):
@@ -200,7 +196,7 @@ class AppProcess:
 
     def start(self, timeout: float = 60.0) -> AppProcess:
         log = open(self.log_path, "ab")  # noqa: SIM115
-        self.proc = subprocess.Popen(prod_command(self.port), env=self.env, cwd=ROOT,
+        self.proc = subprocess.Popen(gunicorn_command(self.port), env=self.env, cwd=ROOT,
                                      stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         log.close()
