@@ -46,7 +46,7 @@ def make_engine(url: str) -> Engine:
     # pre_ping: a connection that died with a database restart is replaced on checkout,
     # so the app recovers by itself once PostgreSQL is back.
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         pool_timeout=10, connect_args=_connect_args(url))
+                         connect_args=_connect_args(url))
 
 
 def _connect_args(url: str) -> dict:
