@@ -2,9 +2,9 @@
 
 Everything runs from a temporary folder on free ports; nothing touches a system-wide
 cluster or service. PostgreSQL refuses to run as root, so when the tests run as root
-(CI) its data folder belongs to the `postgres` user and its programs run through
-`setpriv` as the `postgres` user. Missing programs raise `MissingServer` with the Debian package
-to install (.ci/run installs them), so the tests fail loudly rather than skip.
+(CI) its data folder belongs to the `postgres` user and its programs run as that user
+through `setpriv`. Missing programs raise `MissingServer` naming the Debian package to
+install (.ci/run installs them), so the tests fail loudly rather than skip.
 """
 
 from __future__ import annotations
