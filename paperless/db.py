@@ -71,7 +71,10 @@ UNAVAILABLE_MESSAGE = "Cơ sở dữ liệu tạm thời không truy cập đư�
 
 
 def include_name(name, type_, _parent_names) -> bool:
-    """Autogenerate ignores the search index that migrations create by hand (FTS5 tables)."""
+    """Autogenerate ignores the search index that migrations create by hand: FTS5 tables
+    on SQLite, the GIN index on PostgreSQL."""
+    if type_ == "index" and name == "ix_document_page_folded_fts":
+        return False
     return not (type_ == "table" and name and name.startswith("document_page_fts"))
 
 
