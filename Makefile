@@ -51,9 +51,13 @@ prod: setup
 	$(BIN)/flask --app paperless db upgrade
 	$(BIN)/python -m paperless.prod
 
+# Then the database-heavy tests once more on a throw-away PostgreSQL (tests/integration/
+# always use PostgreSQL and Redis).
+PG_TESTS ?= tests/test_foundation.py tests/test_votes.py tests/test_live.py tests/test_documents.py tests/test_questioning.py tests/test_api.py
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	$(BIN)/pytest --postgres -q $(PG_TESTS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
