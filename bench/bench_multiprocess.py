@@ -219,6 +219,16 @@ FIGURES = [
 ]
 
 
+def package_versions() -> dict:
+    found = {}
+    for name in ("python-socketio", "gunicorn", "gevent", "psycopg", "redis"):
+        try:
+            found[name.replace("-", "_")] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name.replace("-", "_")] = "unknown"
+    return found
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--observers", type=int, default=5000)
@@ -240,6 +250,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    versions = package_versions()  # now: a venv being reinstalled later must not lose the run
     live.start_watchdog(args.max_seconds)
     fd_limit = live.raise_fd_limit()
     scratch = Path(tempfile.mkdtemp(prefix="bench-multiprocess-"))
@@ -306,8 +317,7 @@ def main(argv=None) -> dict:
             "queue": "Redis", "database": f"PostgreSQL ({postgres_bin().parent.name})",
             "transport": "websocket", "machine_cores": os.cpu_count(), "fd_limit": fd_limit,
             "python": platform.python_version(),
-            "python_socketio": metadata.version("python-socketio"),
-            "gunicorn": metadata.version("gunicorn"), "gevent": metadata.version("gevent"),
+            **versions,
             "tokens": "observers share the guest and hall-screen tokens (half each)",
         },
         "figures": rows,
