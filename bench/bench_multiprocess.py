@@ -239,7 +239,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="moves not counted")
     parser.add_argument("--spacing-ms", type=int, default=300, help="pause between moves")
     parser.add_argument("--move-timeout", type=float, default=20.0)
-    parser.add_argument("--batch", type=int, default=10, help="handshakes at once per process")
+    parser.add_argument("--batch", type=int, default=5, help="handshakes at once per process")
     parser.add_argument("--connect-timeout", type=float, default=400.0,
                         help="connect phase bound per run")
     parser.add_argument("--max-seconds", type=float, default=1500.0, help="whole run bound")
