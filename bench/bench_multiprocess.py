@@ -67,8 +67,10 @@ def prepare_database(instance: Path, database_url: str, items: int) -> dict:
         subprocess.run(flask + command, env=env, cwd=ROOT, check=True, timeout=180,
                        stdout=subprocess.DEVNULL)
     out = subprocess.run([PYTHON, str(BENCH / "_live_setup.py"), "--delegates", "30",
-                          "--items", str(items)], env=env, cwd=ROOT, check=True, timeout=300,
+                          "--items", str(items)], env=env, cwd=ROOT, timeout=300,
                          capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"_live_setup.py failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout)
 
 
