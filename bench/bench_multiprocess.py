@@ -60,8 +60,9 @@ PYTHON = sys.executable
 
 
 def prepare_database(instance: Path, database_url: str, items: int) -> dict:
+    # PYTHONPATH: this checkout's code, whatever the venv's editable install points at
     env = {**os.environ, "PAPERLESS_INSTANCE_PATH": str(instance),
-           "PAPERLESS_DATABASE_URL": database_url}
+           "PAPERLESS_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     flask = [PYTHON, "-m", "flask", "--app", "paperless"]
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run(flask + command, env=env, cwd=ROOT, check=True, timeout=180,
