@@ -37,11 +37,16 @@ def check_settings(processes: int, env: dict) -> list[str]:
     if processes > 1 and not env.get("PAPERLESS_DATABASE_URL", "").startswith("postgresql"):
         problems.append("PAPERLESS_DATABASE_URL phải là PostgreSQL (postgresql+psycopg://…) "
                         "khi chạy nhiều tiến trình / must be PostgreSQL with several processes.")
-    if not env.get("PAPERLESS_SECRET_KEY") and not env.get("PAPERLESS_INSTANCE_PATH"):
-        problems.append("Đặt PAPERLESS_SECRET_KEY hoặc PAPERLESS_INSTANCE_PATH dùng chung / set "
-                        "a shared PAPERLESS_SECRET_KEY or PAPERLESS_INSTANCE_PATH, so every "
-                        "process signs sessions with the same key.")
     return problems
+
+
+def ensure_secret_key(env: dict) -> None:
+    """Every process must sign sessions with the same key: create the instance's key file
+    once here, before N processes start and could each race to write their own."""
+    if not env.get("PAPERLESS_SECRET_KEY"):
+        from paperless import config
+
+        config._secret_key(config.instance_path())
 
 
 def main() -> None:
@@ -51,6 +56,7 @@ def main() -> None:
     problems = check_settings(processes, os.environ)
     if problems:
         sys.exit("\n".join(problems))
+    ensure_secret_key(os.environ)
     env = {**os.environ, "PAPERLESS_ASYNC_MODE": "gevent"}
     env.setdefault("PAPERLESS_ENV", "production")
     ports = [base_port + n for n in range(processes)]

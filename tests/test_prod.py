@@ -26,8 +26,6 @@ def test_launcher_runs_one_gevent_worker_per_port():
          "PAPERLESS_INSTANCE_PATH": "/srv/i"}, ["PAPERLESS_SOCKETIO_QUEUE"]),
     (4, {"PAPERLESS_SOCKETIO_QUEUE": "redis://h", "PAPERLESS_INSTANCE_PATH": "/srv/i"},
      ["PAPERLESS_DATABASE_URL"]),
-    (2, {"PAPERLESS_SOCKETIO_QUEUE": "redis://h", "PAPERLESS_DATABASE_URL":
-         "postgresql+psycopg://a@h/d"}, ["PAPERLESS_SECRET_KEY"]),
     (4, {"PAPERLESS_SOCKETIO_QUEUE": "redis://h", "PAPERLESS_DATABASE_URL":
          "postgresql+psycopg://a@h/d", "PAPERLESS_SECRET_KEY": "k"}, []),
     (1, {"PAPERLESS_INSTANCE_PATH": "/srv/i"}, []),  # one process: SQLite, no queue is fine
@@ -37,6 +35,14 @@ def test_launcher_refuses_settings_that_split_the_hall(processes, env, missing):
     assert len(problems) == len(missing)
     for problem, name in zip(problems, missing, strict=True):
         assert name in problem
+
+
+def test_launcher_writes_the_shared_secret_key_before_the_processes_start(instance):
+    assert not (instance / "secret_key").exists()
+    prod.ensure_secret_key({})
+    key = (instance / "secret_key").read_text()
+    prod.ensure_secret_key({})  # the next start keeps it
+    assert (instance / "secret_key").read_text() == key and len(key) == 64
 
 
 @pytest.fixture
