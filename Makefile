@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# PDF.js and socket.io-client come from npm and are copied into a git-ignored folder.
+# PDF.js, socket.io-client and Chart.js come from npm and are copied into a git-ignored folder.
 # `npm install --no-save` from the lock file: `npm ci` trips over pdfjs-dist's optional
 # native canvas packages (for Node only, which the browser build never needs).
 static/vendor/.installed: package.json package-lock.json
@@ -31,6 +31,8 @@ static/vendor/.installed: package.json package-lock.json
 	# QuickJS runs PDF JavaScript; the viewer never does, so it is not shipped at all.
 	rm -f static/vendor/pdfjs/wasm/quickjs-eval.*
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.min.js static/vendor/socket.io/
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 	touch $@
 
 vendor: static/vendor/.installed
@@ -43,6 +45,7 @@ db: setup
 
 run: db
 	$(BIN)/flask --app paperless demo --if-empty
+	$(BIN)/flask --app paperless ca init
 	$(BIN)/python -m paperless.serve
 
 # Production: migrations, then PAPERLESS_PROCESSES gunicorn/gevent processes from
@@ -62,9 +65,10 @@ test: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# Every bench/bench_*.py, then bench/results.json + bench/RESULTS.md; BENCH_ARGS=--quick for
+# a short pipeline check, BENCH_ARGS="--only live votes" for some of them.
 bench: setup
-	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done; \
-	else echo "No benchmarks yet."; fi
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache tests/artifacts

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.routing import IntegerConverter
 
 from paperless import config as config_module
 from paperless import db
@@ -21,6 +22,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_folder=str(config_module.PROJECT_ROOT / "static"),
     )
     app.config.update(settings)
+    # <int:…> URL parts beyond a database integer answer 404, never an overflow (500).
+    app.url_map.converters["int"] = _DatabaseId
 
     engine = db.make_engine(app.config["DATABASE_URL"])
     app.extensions["paperless.engine"] = engine
@@ -43,6 +46,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         # an empty list would switch the Origin check off altogether.
         cors_allowed_origins=app.config["ALLOWED_ORIGINS"],
     )
+
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from paperless import api, cli, realtime, web
 
@@ -76,6 +85,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         return response
 
     return app
+
+
+class _DatabaseId(IntegerConverter):
+    # At most nine digits (< 2**31): a longer number matches no route, so it is a 404.
+    # (A `max=` check would run after matching and turn into a misleading 405.)
+    regex = r"\d{1,9}"
 
 
 def _database_unavailable(exc):

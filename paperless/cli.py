@@ -18,7 +18,7 @@ from paperless.services.errors import ServiceError
 
 
 def register(app: Flask) -> None:
-    for command in (db_group, user_group, delegates_group, demo):
+    for command in (db_group, user_group, delegates_group, demo, ca_group, audit_group):
         app.cli.add_command(command)
 
 
@@ -126,6 +126,62 @@ def demo(if_empty: bool):
         for username, full_name, role, _superuser in ACCOUNTS:
             click.echo(f"  {username:<12} {role:<12} {full_name}")
         click.echo(f"  daibieu01…daibieu30  delegate  (tablet PIN {DEMO_PIN})")
+
+
+@click.group("ca", help="Chứng thư số thử nghiệm (TEST certificates for the demo).")
+def ca_group():
+    pass
+
+
+@ca_group.command("init")
+@click.option("--council", "council_ids", type=int, multiple=True,
+              help="Only these councils (default: every council).")
+@with_appcontext
+def ca_init(council_ids):
+    """Make a clearly labelled TEST CA and TEST chair/organisation certificates.
+
+    Idempotent: existing files are kept. Production keys are never made here."""
+    from sqlalchemy import select
+
+    from paperless.models import Council
+    from paperless.services import signing_keys
+    from paperless.services.resolutions import _chair_name
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Không tạo chứng thư thử nghiệm khi PAPERLESS_ENV=production.")
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    query = select(Council).order_by(Council.id)
+    if council_ids:
+        query = query.where(Council.id.in_(council_ids))
+    councils = [(c.id, c.name, _chair_name(c.id)) for c in db.session.scalars(query)]
+    created = signing_keys.init_test_ca(councils)
+    signing_keys.stamp_fonts()  # make the Vietnamese font subsets now, not at the first click
+    click.echo(f"{signing_keys.TEST_LABEL}")
+    click.echo(f"Signing folder: {signing_keys.folder()} ({len(created)} files created).")
+    for path in created:
+        click.echo(f"  {path}")
+
+
+@click.group("audit", help="Nhật ký không thể sửa (the tamper-evident record).")
+def audit_group():
+    pass
+
+
+@audit_group.command("verify", help="Check the whole hash chain; name the first broken entry.")
+@with_appcontext
+def audit_verify():
+    from paperless.services import audit
+
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    verdict = audit.verify()
+    db.session.rollback()
+    if verdict.ok:
+        click.echo(f"Chuỗi nhật ký toàn vẹn: {verdict.count} mục, mã băm đầu chuỗi "
+                   f"{verdict.head_hash}. ({verdict.message})")
+        return
+    click.echo(f"Nhật ký bị thay đổi tại mục số {verdict.broken_id}: {verdict.problem}. "
+               f"({verdict.message})", err=True)
+    sys.exit(1)
 
 
 def main() -> None:

@@ -56,6 +56,10 @@ def load(overrides: dict | None = None) -> dict:
         # internal location (which maps to instance/blobs/); Apache/lighttpd: X-Sendfile.
         "X_ACCEL_PREFIX": os.environ.get("PAPERLESS_X_ACCEL_PREFIX") or None,
         "USE_X_SENDFILE": os.environ.get("PAPERLESS_X_SENDFILE") == "1",
+        # How many reverse proxies (nginx: 1) set X-Forwarded-For/-Proto/-Host in front of the
+        # app; 0 trusts none. With 1, a TLS-terminating nginx makes requests count as HTTPS
+        # (HSTS, secure redirects) and the client's address is the real one (login records).
+        "PROXIES": int(os.environ.get("PAPERLESS_PROXIES", "0")),
         # Speaking limits: each council's session rules set them; these are the defaults.
         "SPEECH_SECONDS": int(os.environ.get("PAPERLESS_SPEECH_SECONDS", "300")),
         "DEBATE_SECONDS": int(os.environ.get("PAPERLESS_DEBATE_SECONDS", "120")),
@@ -64,6 +68,12 @@ def load(overrides: dict | None = None) -> dict:
         "FOLLOW_UP_SECONDS": int(os.environ.get("PAPERLESS_FOLLOW_UP_SECONDS", "120")),
         # Whether tablets may keep confidential documents offline (default: no).
         "OFFLINE_CONFIDENTIAL": os.environ.get("PAPERLESS_OFFLINE_CONFIDENTIAL") == "1",
+        # Signing keys and trust roots (never in git or the database); see README.
+        "SIGNING_DIR": os.environ.get("PAPERLESS_SIGNING_DIR") or str(folder / "signing"),
+        "TSA_URL": os.environ.get("PAPERLESS_TSA_URL") or None,
+        # Public address printed in the QR code of resolutions (default: this request's host).
+        "PUBLIC_URL": os.environ.get("PAPERLESS_PUBLIC_URL") or None,
+        "MAX_VERIFY_BYTES": int(os.environ.get("PAPERLESS_MAX_VERIFY_MB", "30")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_SUPPORTED_LOCALES": ["vi", "en"],
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

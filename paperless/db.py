@@ -27,6 +27,22 @@ class Base(DeclarativeBase):
 
 session = scoped_session(sessionmaker(expire_on_commit=False))
 
+# Ids and numbers from URLs stay within a 32-bit INTEGER: a larger one would overflow
+# SQLite/PostgreSQL inside the query (a server error) instead of simply finding nothing.
+ID_MAX = 2**31 - 1
+
+
+def is_id(value: object) -> bool:
+    """A JSON value usable as an id in a query: an int (not a bool) within ID_MAX."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= ID_MAX
+
+
+def id_arg(raw: str) -> int:
+    """Parse a query-string id (`request.args.get(name, type=db.id_arg)`); ValueError if bad."""
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > ID_MAX:
+        raise ValueError(raw)
+    return int(raw)
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):

@@ -42,7 +42,13 @@ from .sign import (
     signature_field_names,
     write_atomically,
 )
-from .stamp import FontConfig, iso_vietnam_time, organisation_stamp, signer_stamp
+from .stamp import (
+    FontConfig,
+    iso_vietnam_time,
+    organisation_stamp,
+    signer_stamp,
+    vietnamese_fonts,
+)
 from .twostep import (
     PreparedSignature,
     finish_with_cms,
@@ -85,5 +91,6 @@ __all__ = [
     "signature_field_names",
     "signer_stamp",
     "validate_pdf",
+    "vietnamese_fonts",
     "write_atomically",
 ]

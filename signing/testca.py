@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -71,7 +71,10 @@ def _name(common_name: str, *, organisation: str | None = None, title: str | Non
     return x509.Name(attrs)
 
 
-def _new_key() -> rsa.RSAPrivateKey:
+def _new_key(key_type: str = "rsa"):
+    """RSA-2048 (default) or ECDSA P-256 (``key_type="ec"``)."""
+    if key_type == "ec":
+        return ec.generate_private_key(ec.SECP256R1())
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
@@ -158,9 +161,11 @@ def issue(
     expired: bool = False,
     tsa: bool = False,
     public_key=None,
+    key_type: str = "rsa",
 ) -> TestIdentity:
     """Issue an end-entity TEST certificate signed by ``ca``.
 
+    ``key_type="ec"`` makes an ECDSA P-256 key instead of RSA-2048;
     ``signing_usage=False`` gives a key-encipherment-only certificate;
     ``expired=True`` one whose validity ended yesterday; ``public_key`` issues a
     certificate for a key held elsewhere (e.g. generated inside a token).
@@ -169,7 +174,7 @@ def issue(
         raise ValueError("CA private key required")
     key = None
     if public_key is None:
-        key = _new_key()
+        key = _new_key(key_type)
         public_key = key.public_key()
     now = dt.datetime.now(dt.UTC)
     if expired:

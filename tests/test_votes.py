@@ -327,3 +327,37 @@ def test_threshold_uses_total_not_present(client, hall):
               choice="yes" if number <= 15 else "no")
     result = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()["result"]
     assert result["passed"] is False and result["required"] == 16
+
+
+def test_late_progress_of_a_vanished_vote_is_dropped_not_raised(app):
+    """Progress is built lazily, after the coalescing delay; by then the vote may be gone."""
+    from paperless import realtime
+    from paperless.services import events
+    from paperless.services.votes import _progress_of
+
+    with app.app_context():
+        assert _progress_of(987654) is None
+        realtime._emit(events.Announcement(1, "vote.progress", lambda: None, "all"))
+
+
+def test_the_chair_votes_and_checks_in_as_the_delegate_they_are(client, hall):
+    """The Chủ tịch HĐND presides and is a delegate (demo: delegate no. 1): their ballot
+    counts against N like any other; it is refused to accounts with no delegate record."""
+    chair = token_for(client, "chutoa")
+    vote_id = _make(client, token_for(client, "thuky"), hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    cast = _cast(client, chair, vote_id, choice="yes")
+    assert cast.status_code == 201, cast.get_json()
+    for account in ("thuky", "ubnd", "khach"):
+        assert _cast(client, token_for(client, account), vote_id, choice="yes"
+                     ).status_code == 403
+    # the same delegate on their own tablet sees the chair's ballot as theirs
+    mine = client.get(f"/api/v1/votes/{vote_id}", headers=token_for(client, "daibieu01"))
+    assert mine.get_json()["mine"] == {"voted": True, "choice": "yes"}
+    closed = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()
+    assert closed["result"]["statement"][1].startswith("Tán thành: 1/30 đại biểu")
+    with client.application.app_context():
+        live.mark_attendance(_actor("thuky"), hall["meeting_id"], 1, "absent")
+        live.check_in(_actor("chutoa"), hall["meeting_id"])
+        state = live.state_for(db.session.get(Meeting, hall["meeting_id"]))
+        assert live.is_present(state, 1)

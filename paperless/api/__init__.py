@@ -6,7 +6,14 @@ from paperless.extensions import csrf
 
 
 def register(app: Flask) -> None:
-    from paperless.api import documents, questioning, votes  # noqa: F401  (add routes to bp)
+    from paperless.api import (  # noqa: F401  (add routes to bp)
+        documents,
+        minutes,
+        questioning,
+        resolutions,
+        statistics,
+        votes,
+    )
     from paperless.api.routes import bp
 
     # Bearer tokens are not sent by browsers on their own, so CSRF cannot ride on them.

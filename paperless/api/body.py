@@ -33,7 +33,7 @@ def integer(data: dict, name: str, *, required: bool = False) -> int | None:
         if required:
             raise Invalid(f"Thiếu trường “{name}”.", details={name: "required"})
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**31:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**31 - 1:
         raise Invalid(f"Trường “{name}” phải là số nguyên.", details={name: "type"})
     return value
 

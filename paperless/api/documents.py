@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, request, send_file
 
+from paperless import db
 from paperless.api import body
 from paperless.api import serialize as out
 from paperless.api.routes import authenticated, bp
@@ -50,8 +51,7 @@ def upload_document(meeting_id: int):
 def publish_documents(meeting_id: int):
     data = request.get_json(silent=True) or {}
     ids = data.get("document_ids") if isinstance(data, dict) else None
-    if ids is not None and (not isinstance(ids, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in ids)):
+    if ids is not None and (not isinstance(ids, list) or not all(db.is_id(i) for i in ids)):
         raise Invalid("“document_ids” phải là danh sách số.", details={"document_ids": "type"})
     published = document_service.publish(g.api_actor, meeting_id, ids)
     return jsonify({"published": [d.id for d in published]})
@@ -92,9 +92,10 @@ def _version_arg() -> int | None:
     raw = request.args.get("version")
     if raw is None:
         return None
-    if not raw.isdigit():
-        raise Invalid("“version” phải là số.", details={"version": "type"})
-    return int(raw)
+    try:
+        return db.id_arg(raw)
+    except ValueError:
+        raise Invalid("“version” phải là số.", details={"version": "type"}) from None
 
 
 @bp.get("/documents/<int:document_id>/file")

@@ -156,6 +156,27 @@ SCHEMAS = {
         "text": {"type": "string", "minLength": 1, "maxLength": 5000},
         "petition": {"type": "string", "maxLength": 2000},
         "delegate_id": {"type": "integer", "description": "secretariat: a paper slip's author"}}},
+    "Resolution": {"type": "object", "properties": {
+        "id": _INT, "public_id": _STR, "number": _STR, "kind": _STR, "kind_label": _STR,
+        "title": _STR, "state": {"type": "string", "enum": [
+            "to_issue", "issued", "signed_by_chair", "signed", "archived"]},
+        "state_label": _STR, "issued_on": {"type": ["string", "null"], "format": "date"},
+        "meeting_id": _INT, "vote_id": _NULL_INT, "corrects_id": _NULL_INT,
+        "draft_sha256": {"type": ["string", "null"]},
+        "official_sha256": {"type": ["string", "null"]},
+        "signed_sha256": {"type": ["string", "null"]},
+        "signatures": {"type": "array", "items": {"type": "object"}},
+        "vote_statement": {"type": "array", "items": _STR}}},
+    "VerifyReport": {"type": "object", "properties": {
+        "sha256": _STR, "size": _INT, "all_valid": {"type": "boolean"},
+        "signatures": {"type": "array", "items": {"type": "object", "properties": {
+            "field_name": _STR, "status": {"type": "string", "enum": [
+                "valid", "untrusted", "modified", "invalid"]},
+            "signer_common_name": _STR, "signing_time": _STR, "timestamp_time": _STR,
+            "certificate_chain": {"type": "array", "items": _STR},
+            "trusted": {"type": "boolean"}, "intact": {"type": "boolean"},
+            "modified_after_signing": {"type": "boolean"}, "pades_level": _STR,
+            "problems": {"type": "array", "items": _STR}}}}}},
     "MeetingInput": {"type": "object",
                      "required": ["term_id", "kind", "title", "start_date", "end_date"],
                      "properties": {
@@ -191,7 +212,7 @@ def document() -> dict:
                                                 "properties": {"file": {"type": "string",
                                                                         "format": "binary"}}})
     report_op = _op("The questioning report (staff) as CSV, XLSX or PDF", 200, None,
-                    400, 401, 403, 404,
+                    400, 401, 403, 404, 422,
                     params=[meeting, {"name": "format", "in": "query", "required": False,
                                       "schema": {"type": "string",
                                                  "enum": ["csv", "xlsx", "pdf"]}}])
@@ -207,9 +228,45 @@ def document() -> dict:
     new_version["requestBody"] = _multipart({"type": "object", "required": ["file"],
                                              "properties": {"file": {"type": "string",
                                                                      "format": "binary"}}})
-    thumbnail = _op("First-page thumbnail", 200, None, 401, 403, 404, params=[doc, version])
+    resolution = _path_id("resolution_id")
+    file_upload = _multipart({"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary"}}})
+    verify = _op("Verify every signature of any PDF (no login)", 200, _ref("VerifyReport"),
+                 400, 413, 422, public=True)
+    verify["requestBody"] = file_upload
+    public_check = _op("Is this file exactly the archived resolution? (no login)", 200,
+                       {"type": "object", "properties": {
+                           "matches": {"type": "boolean"}, "sha256": _STR,
+                           "archived_sha256": _STR, "resolution": _ref("Resolution"),
+                           "report": _ref("VerifyReport")}}, 400, 404, 413, 422,
+                       params=[{"name": "public_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}], public=True)
+    public_check["requestBody"] = file_upload
+    issue = _op("Issue (secretariat): number + official PDF/A with signature fields", 200,
+                _ref("Resolution"), 400, 401, 403, 404, 409, 413, 422, params=[resolution])
+    issue["requestBody"] = {"required": False, "content": {
+        "application/json": {"schema": {"type": "object", "properties": {
+            "kind": {"type": "string", "enum": ["individual", "normative"]},
+            "title": _STR, "document_id": _INT, "issued_on": _DATE}}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "kind": _STR, "title": _STR, "document_id": _INT, "issued_on": _DATE,
+            "file": {"type": "string", "format": "binary",
+                     "description": "the final text (PDF) instead of the agenda draft"}}}}}}
+    resolution_file = _pdf("A file of the resolution: draft, official, chair_signed, signed",
+                           401, 403, 404, params=[resolution, {
+                               "name": "which", "in": "path", "required": True,
+                               "schema": {"type": "string", "enum": [
+                                   "draft", "official", "chair_signed", "signed"]}}])
+    archive_zip = _op("The meeting's archive as ZIP with manifest.json (SHA-256)", 200, None,
+                      401, 403, 404, 409, params=[meeting])
+    archive_zip["responses"]["200"] = {"description": "ZIP",
+                                       "content": {"application/zip": {}}}
+    search = [{"name": n, "in": "query", "required": False, "schema": sch} for n, sch in (
+        ("q", _STR), ("number", _STR), ("from", _DATE), ("to", _DATE), ("meeting_id", _INT))]
+    thumbnail = _op("First-page thumbnail", 200, None, 401, 403, 404, 422,
+                    params=[doc, version])
     thumbnail["responses"]["200"] = {"description": "PNG", "content": {"image/png": {}}}
-    export = _pdf("The PDF with my notes as PDF annotations", 401, 403, 404,
+    export = _pdf("The PDF with my notes as PDF annotations", 401, 403, 404, 422,
                   params=[doc, version])
     return {
         "openapi": "3.1.0",
@@ -287,14 +344,14 @@ def document() -> dict:
             },
             "/api/v1/documents/{document_id}/file": {
                 "get": _pdf("The PDF: strong ETag (SHA-256), conditional GET, byte ranges; "
-                            "confidential documents are watermarked per reader", 401, 403, 404,
+                            "confidential documents are watermarked per reader", 401, 403, 404, 422,
                             params=[doc, version]),
             },
             "/api/v1/documents/{document_id}/thumbnail": {"get": thumbnail},
             "/api/v1/documents/{document_id}/export": {"get": export},
             "/api/v1/documents/{document_id}/notes": {
                 "get": _op("My notes on a version", 200, {"type": "object", "properties": {
-                    "notes": {"type": "array", "items": _ref("Note")}}}, 401, 403, 404,
+                    "notes": {"type": "array", "items": _ref("Note")}}}, 401, 403, 404, 422,
                     params=[doc, version]),
                 "post": _op("Add a note (private to me)", 201, _ref("Note"), 400, 401, 403, 404,
                             422, request=_ref("NoteInput"), params=[doc]),
@@ -371,10 +428,103 @@ def document() -> dict:
                 "get": _pdf("The written answer", 401, 403, 404, params=[slip]),
             },
             "/api/v1/meetings/{meeting_id}/questioning-report": {"get": report_op},
+            "/api/v1/meetings/{meeting_id}/resolutions": {"get": _op(
+                "Resolutions of the meeting (staff); passed votes appear as \"to issue\"", 200,
+                {"type": "object", "properties": {"resolutions": {
+                    "type": "array", "items": _ref("Resolution")}}}, 401, 403, 404,
+                params=[meeting])},
+            "/api/v1/resolutions/{resolution_id}": {"get": _op(
+                "One resolution (staff)", 200, _ref("Resolution"), 401, 403, 404,
+                params=[resolution])},
+            "/api/v1/resolutions/{resolution_id}/issue": {"post": issue},
+            "/api/v1/resolutions/{resolution_id}/chair-signature": {"post": _op(
+                "The chair signs in the app with the chair's key", 200, _ref("Resolution"),
+                401, 403, 404, 409, 422, params=[resolution])},
+            "/api/v1/resolutions/{resolution_id}/chair-signature/prepare": {"post": _op(
+                "Two-step signing, step 1 (chair): returns the digest to sign", 200,
+                {"type": "object", "properties": {
+                    "digest_to_sign": _STR, "document_digest": _STR,
+                    "digest_algorithm": _STR, "field_name": _STR}},
+                400, 401, 403, 404, 409, 422, params=[resolution],
+                request={"type": "object", "required": ["certificate"], "properties": {
+                    "certificate": {"type": "string", "description": "PEM, or DER in base64"},
+                    "chain": {"type": "array", "items": _STR}}})},
+            "/api/v1/resolutions/{resolution_id}/chair-signature/finish": {"post": _op(
+                "Two-step signing, step 2: the raw signature over digest_to_sign, or a CMS",
+                200, _ref("Resolution"), 400, 401, 403, 404, 409, 422, params=[resolution],
+                request={"type": "object", "properties": {
+                    "signature": {"type": "string", "description": "base64"},
+                    "cms": {"type": "string", "description": "base64 DER SignedData"}}})},
+            "/api/v1/resolutions/{resolution_id}/organisation-signature": {"post": _op(
+                "The council's certificate signs (secretariat); the result is archived", 200,
+                _ref("Resolution"), 401, 403, 404, 409, 422, params=[resolution])},
+            "/api/v1/resolutions/{resolution_id}/corrections": {"post": _op(
+                "A correction: a new resolution to issue pointing to the archived one", 201,
+                _ref("Resolution"), 401, 403, 404, 409, 422, params=[resolution],
+                request={"type": "object", "properties": {"title": _STR}})},
+            "/api/v1/resolutions/{resolution_id}/files/{which}": {"get": resolution_file},
+            "/api/v1/councils/{council_id}/resolutions": {"get": _op(
+                "The archive (staff): search by title words, number, date, meeting", 200,
+                {"type": "object", "properties": {"resolutions": {
+                    "type": "array", "items": _ref("Resolution")}}}, 401, 403, 404, 422,
+                params=[council, *search])},
+            "/api/v1/meetings/{meeting_id}/resolutions/archive.zip": {"get": archive_zip},
+            "/api/v1/verify": {"post": verify},
+            "/api/v1/public/resolutions/{public_id}/check": {"post": public_check},
             "/api/v1/meetings/{meeting_id}/agenda-items": {
                 "post": _op("Add an agenda item (secretariat)", 201, _ref("AgendaItem"),
                             400, 401, 403, 404, 409, 422, request=_ref("AgendaItemInput"),
                             params=[meeting]),
             },
+            **records_paths(council, meeting),
         },
+    }
+
+
+def records_paths(council: dict, meeting: dict) -> dict:
+    """Minutes and statistics (issue #8)."""
+    period = [council, {"name": "year", "in": "query", "required": False,
+                        "schema": {"type": "integer"}}, _query_int("term_id")]
+    minutes = {"type": "object", "properties": {
+        "meeting_id": _INT, "status": {"type": "string", "enum": ["draft", "final", "signed"]},
+        "sections": {"type": "object", "additionalProperties": _STR},
+        "head_seq": _NULL_INT, "head_hash": {"type": ["string", "null"]},
+        "pdf_sha256": {"type": ["string", "null"]},
+        "signed_pdf_sha256": {"type": ["string", "null"]}}}
+    return {
+        "/api/v1/councils/{council_id}/statistics": {"get": _op(
+            "Activity statistics by year (?year=) or term (?term_id=): meetings, resolutions, "
+            "votes, questions by official, per delegate (admin, secretariat, chair)", 200,
+            {"type": "object"}, 401, 403, 404, 422, params=period)},
+        "/api/v1/councils/{council_id}/statistics/export": {"get": _op(
+            "The statistics as CSV or XLSX", 200, None, 401, 403, 404, 422,
+            params=[*period, {"name": "format", "in": "query", "required": False,
+                              "schema": {"type": "string", "enum": ["csv", "xlsx"]}}])},
+        "/api/v1/meetings/{meeting_id}/minutes": {
+            "get": _op("The minutes' state and edited sections (staff)", 200, minutes,
+                       401, 403, 404, params=[meeting]),
+            "put": _op("Edit sections of the draft minutes (secretariat)", 200, minutes,
+                       400, 401, 403, 404, 409, 422, params=[meeting],
+                       request={"type": "object", "required": ["sections"], "properties": {
+                           "sections": {"type": "object", "properties": {
+                               "opening": _STR, "discussion": _STR, "conclusion": _STR},
+                               "additionalProperties": False}}}),
+        },
+        "/api/v1/meetings/{meeting_id}/minutes/pdf": {"get": {
+            "summary": "The minutes as PDF: signed, else final, else a draft preview",
+            "parameters": [meeting], "responses": {
+                "200": {"description": "The PDF", "content": {"application/pdf": {}}},
+                **_errors(401, 403, 404)}}},
+        "/api/v1/meetings/{meeting_id}/minutes/finalize": {"post": _op(
+            "Finalise: seal with the audit chain's head; no edits afterwards (secretariat)",
+            200, minutes, 401, 403, 404, 409, params=[meeting])},
+        "/api/v1/meetings/{meeting_id}/audit": {"get": _op(
+            "The meeting's entries of the tamper-evident record, each checked against its "
+            "hash (staff)", 200, {"type": "object", "properties": {
+                "head_seq": _INT, "head_hash": _STR,
+                "entries": {"type": "array", "items": {"type": "object"}}}},
+            401, 403, 404, params=[meeting])},
+        "/api/v1/meetings/{meeting_id}/minutes/sign": {"post": _op(
+            "Sign the final minutes with the council's keys (chair)", 200, minutes,
+            401, 403, 404, 409, params=[meeting])},
     }

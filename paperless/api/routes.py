@@ -100,7 +100,7 @@ def create_council():
 @bp.get("/councils/<int:council_id>/delegates")
 @authenticated
 def list_delegates(council_id: int):
-    term_id = request.args.get("term_id", type=int)
+    term_id = request.args.get("term_id", type=db.id_arg)
     delegates = delegate_service.list_delegates(g.api_actor, council_id, term_id)
     return jsonify({"delegates": [out.delegate(d) for d in delegates]})
 
@@ -132,7 +132,7 @@ def create_delegate(council_id: int):
 @bp.get("/meetings")
 @authenticated
 def list_meetings():
-    council_id = request.args.get("council_id", type=int)
+    council_id = request.args.get("council_id", type=db.id_arg)
     meetings = meeting_service.list_meetings(g.api_actor, council_id)
     return jsonify({"meetings": [out.meeting(m) for m in meetings]})
 

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 typed models. Import from here; Alembic reads `Base.metadata`."""
 
 from paperless.db import Base
+from paperless.models.audit import AuditEntry, AuditHead, Minutes
 from paperless.models.council import Committee, Council, DelegateGroup, Term
 from paperless.models.delegate import Delegate, DelegateStatusChange
 from paperless.models.document import (
@@ -21,6 +22,7 @@ from paperless.models.live import (
 )
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
 from paperless.models.questioning import QuestionGroup, QuestioningState, QuestionSlip
+from paperless.models.resolution import Resolution, ResolutionCounter
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
 from paperless.models.vote import (
     CastReceipt,
@@ -34,6 +36,8 @@ from paperless.models.vote import (
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "AuditEntry",
+    "AuditHead",
     "Attendance",
     "Base",
     "CastReceipt",
@@ -53,12 +57,15 @@ __all__ = [
     "Meeting",
     "ManualCount",
     "MeetingInvitee",
+    "Minutes",
     "Notice",
     "OpenBallot",
     "QuestionGroup",
     "QuestionSlip",
     "QuestioningState",
     "PersonalNote",
+    "Resolution",
+    "ResolutionCounter",
     "RoleAssignment",
     "SecretBallot",
     "SecretParticipation",

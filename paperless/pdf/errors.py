@@ -19,6 +19,7 @@ CONVERSION_UNAVAILABLE = "conversion_unavailable"
 CONVERSION_FAILED = "conversion_failed"
 THUMBNAIL_UNAVAILABLE = "thumbnail_unavailable"
 THUMBNAIL_FAILED = "thumbnail_failed"
+TOO_COMPLEX = "too_complex"  # decompression bombs, absurd image sizes
 
 
 class PdfRejected(Exception):

@@ -6,7 +6,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import LimitReachedError, PdfReadError, PyPdfError
 
 from . import errors as E
 from ._reader import open_reader, pdf_limits, quiet_pypdf
@@ -18,6 +18,9 @@ from .errors import PdfRejected
 MAX_TEXT_PER_PAGE = 20_000
 MAX_TEXT_TOTAL = 2_000_000
 TEXT_TIME_BUDGET_S = 20.0
+# A 600 dpi A3 scan is 70 megapixels. Far beyond that, an image is a bomb: a few KB that
+# make poppler (thumbnail) and PDF.js on every tablet decode gigabytes.
+MAX_IMAGE_PIXELS = 150_000_000
 HEADER_WINDOW = 1024  # Acrobat accepts %PDF- anywhere in the first 1024 bytes
 EOF_WINDOW = 1024  # ...and requires %%EOF within the last 1024 bytes
 
@@ -69,6 +72,43 @@ def _not_a_pdf() -> PdfRejected:
     )
 
 
+def _too_complex() -> PdfRejected:
+    return PdfRejected(
+        E.TOO_COMPLEX,
+        "Tệp PDF chứa dữ liệu nén bất thường (giải nén ra quá lớn); máy chủ không xử lý. "
+        "Vui lòng xuất lại tệp PDF.",
+        "The PDF holds abnormally compressed data (it expands far too much); refused.",
+    )
+
+
+def _check_image_sizes(pages) -> None:
+    """Refuse images (on pages or one form level down) beyond MAX_IMAGE_PIXELS."""
+    def xobjects(resources):
+        try:
+            found = resources.get_object().get("/XObject") if resources else None
+            return found.get_object().values() if found else []
+        except Exception:
+            return []
+
+    for page in pages:
+        pending = [(ref, 0) for ref in xobjects(page.get("/Resources"))]
+        while pending:
+            ref, depth = pending.pop()
+            try:
+                obj = ref.get_object()
+                subtype = obj.get("/Subtype")
+                if subtype == "/Image":
+                    width, height = int(obj.get("/Width", 0)), int(obj.get("/Height", 0))
+                    if width * height > MAX_IMAGE_PIXELS:
+                        raise _too_complex()
+                elif subtype == "/Form" and depth < 2:
+                    pending += [(r, depth + 1) for r in xobjects(obj.get("/Resources"))]
+            except PdfRejected:
+                raise
+            except Exception:
+                continue
+
+
 def check_envelope(data: bytes, *, max_bytes: int) -> None:
     """Cheap checks that need no parsing: size, header, end-of-file marker."""
     if not data:
@@ -111,8 +151,11 @@ def inspect_pdf(
             # later in front of a delegate. (Decoding is bounded by pdf_limits.)
             for page in pages:
                 page.get_contents()
+            _check_image_sizes(pages)
         except PdfRejected:
             raise
+        except LimitReachedError as exc:
+            raise _too_complex() from exc
         except (PdfReadError, PyPdfError) as exc:
             raise _damaged(type(exc).__name__) from exc
         except Exception as exc:  # pypdf raises assorted builtins on garbage input

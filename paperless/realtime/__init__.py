@@ -66,18 +66,19 @@ def _audience_roles(audience: str) -> set[str] | None:
 # Presence too: 500 tablets reconnecting after a Wi-Fi blip make one message, not 500.
 COALESCED = {"vote.progress", "live.presence"}
 COALESCE_SECONDS = 0.25
-_pending: dict[tuple[int, str], events.Announcement] = {}
+_pending: dict[tuple[int, int, str], events.Announcement] = {}
 _pending_lock = threading.Lock()
 
 
 def _deliver(message: events.Announcement) -> None:
     if message.name in COALESCED:
-        key = (message.meeting_id, message.name)
+        app = current_app._get_current_object()
+        key = (id(app), message.meeting_id, message.name)  # tests run several apps at once
         with _pending_lock:
             first = key not in _pending
             _pending[key] = message
         if first:
-            socketio.start_background_task(_flush_later, current_app._get_current_object(), key)
+            socketio.start_background_task(_flush_later, app, key)
         return
     _emit(message)
 
@@ -86,14 +87,20 @@ def _flush_later(app: Flask, key) -> None:
     socketio.sleep(COALESCE_SECONDS)
     with _pending_lock:
         message = _pending.pop(key, None)
-    if message is not None:
-        with app.app_context():  # a lazily built payload reads the database
+    if message is None:
+        return
+    with app.app_context():  # a lazily built payload reads the database
+        try:
             _emit(message)
+        except Exception:  # a background task has nobody to raise to
+            app.logger.exception("could not deliver %s", message.name)
 
 
 def _emit(message: events.Announcement) -> None:
     roles = _audience_roles(message.audience)
     payload = message.payload() if callable(message.payload) else message.payload
+    if payload is None:  # a lazy payload whose subject is gone: nothing to say
+        return
     event = {"name": message.name, "payload": payload}
     if roles is None:
         socketio.emit("event", event, to=room(message.meeting_id))
@@ -158,7 +165,7 @@ def on_join(data=None):
     if actor is None:
         return _error("unauthorized", "Cần đăng nhập.")
     meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
-    if not isinstance(meeting_id, int) or isinstance(meeting_id, bool):
+    if not db.is_id(meeting_id):
         return _error("validation_error", "Thiếu meeting_id (số nguyên).")
     try:
         meeting = get_meeting(actor, meeting_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from paperless import db
 from paperless.services import live, questioning, votes
 
 
@@ -21,7 +22,7 @@ def _int(data: dict, name: str, *, required: bool = True) -> int | None:
     value = data.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > 2**31:
+    if not isinstance(value, int) or isinstance(value, bool) or abs(value) > db.ID_MAX:
         raise PayloadError(f"Trường “{name}” phải là số nguyên.")
     return value
 
@@ -35,8 +36,7 @@ def _str(data: dict, name: str, default: str = "", limit: int = 1000) -> str:
 
 def _ints(data: dict, name: str) -> list[int]:
     value = data.get(name)
-    if not isinstance(value, list) or len(value) > 1000 or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list) or len(value) > 1000 or not all(db.is_id(v) for v in value):
         raise PayloadError(f"Trường “{name}” phải là danh sách số.")
     return value
 
@@ -149,8 +149,8 @@ def vote_state(actor, data):
 
 
 def open_group(actor, data):
-    data, _meeting_id = _meeting(data)
-    return questioning.open_group(actor, _int(data, "group_id"))
+    data, meeting_id = _meeting(data)
+    return questioning.open_group(actor, _int(data, "group_id"), meeting_id=meeting_id)
 
 
 def close_group(actor, data):

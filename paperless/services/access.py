@@ -35,6 +35,14 @@ class Actor:
     def has(self, council_id: int, allowed: Iterable[str]) -> bool:
         return bool(self.roles_in(council_id) & frozenset(allowed))
 
+    def votes_in(self, council_id: int) -> int | None:
+        """The delegate this account votes and checks in as: a delegate's own record, or the
+        chair's (the Chủ tịch HĐND presides and is a delegate: leaving them out would change
+        every result counted against the total N)."""
+        if self.has(council_id, ("delegate", "chair")):
+            return self.delegate_ids.get(council_id)
+        return None
+
     @property
     def council_ids(self) -> list[int]:
         """In the order the roles were given: the first is the user's home council."""

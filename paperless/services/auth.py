@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from paperless import db
 from paperless.config import DEMO_PASSWORD
 from paperless.models import ApiToken, LoginAttempt, User
+from paperless.services import audit
 from paperless.services.errors import Invalid, TooManyAttempts, Unauthorized
 
 _DUMMY_HASH = generate_password_hash("timing-equaliser", method="scrypt")
@@ -59,6 +60,9 @@ def authenticate(
         )
     )
     if failures >= max_failures:
+        audit.record(None, "auth.login_locked", actor_name=username,
+                     details={"username": username, "remote_addr": remote_addr[:64]})
+        db.session.commit()
         raise TooManyAttempts(
             f"Đăng nhập sai quá {max_failures} lần. Vui lòng thử lại sau {window_minutes} phút."
         )
@@ -70,6 +74,12 @@ def authenticate(
         ok = False
     ok = ok and user is not None and user.is_active
     db.session.add(LoginAttempt(username=username, remote_addr=remote_addr[:64], succeeded=ok))
+    audit.record(None, "auth.login" if ok else "auth.login_failed",
+                 actor_user_id=user.id if ok else None,
+                 actor_name=user.full_name if ok else username,
+                 subject=("user", user.id if ok else None),
+                 details={"username": username, "remote_addr": remote_addr[:64],
+                          "method": "pin" if use_pin else "password"})
     db.session.commit()
     if not ok:
         raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.", code="invalid_credentials")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from paperless import db
 from paperless.domain.labels import COUNCIL_LEVELS
 from paperless.models import Committee, Council, DelegateGroup, RoleAssignment, Term
+from paperless.services import audit
 from paperless.services.access import MANAGERS, PARTICIPANTS, Actor, require
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -47,6 +48,8 @@ def create_council(actor: Actor, *, name: str, level: str, parent_id: int | None
     db.session.flush()
     if actor.user_id is not None:  # the CLI's system actor has no account
         db.session.add(RoleAssignment(user_id=actor.user_id, council_id=council.id, role="admin"))
+    audit.record(actor, "council.created", council_id=council.id, subject=("council", council.id),
+                 details={"name": council.name, "level": level, "parent_id": parent_id})
     db.session.commit()
     return council
 
@@ -63,6 +66,10 @@ def create_term(actor: Actor, council_id: int, *, name: str, start_date: date,
     term = Term(council_id=council_id, name=name.strip()[:40], start_date=start_date,
                 end_date=end_date, seats=seats)
     db.session.add(term)
+    db.session.flush()
+    audit.record(actor, "term.created", council_id=council_id, subject=("term", term.id),
+                 details={"name": term.name, "start_date": start_date, "end_date": end_date,
+                          "seats": seats})
     db.session.commit()
     return term
 
@@ -98,6 +105,9 @@ def _add_named(actor: Actor, model, council_id: int, name: str):
         raise Conflict(f"Đã có: {name}.")
     row = model(council_id=council_id, name=name[:120])
     db.session.add(row)
+    db.session.flush()
+    audit.record(actor, f"{model.__tablename__}.created", council_id=council_id,
+                 subject=(model.__tablename__, row.id), details={"name": row.name})
     db.session.commit()
     return row
 

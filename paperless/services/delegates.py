@@ -12,6 +12,7 @@ from paperless.domain import delegate_import
 from paperless.domain.delegates import StatusChange, total_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS
 from paperless.models import Committee, Delegate, DelegateGroup, DelegateStatusChange, Term
+from paperless.services import audit
 from paperless.services.access import MANAGERS, PARTICIPANTS, Actor, require
 from paperless.services.councils import get_term
 from paperless.services.errors import Invalid, NotFound
@@ -77,6 +78,11 @@ def add_delegate(actor: Actor, term_id: int, *, full_name: str, gender: str = "k
         DelegateStatusChange(status="active", effective_date=serving_from or term.start_date)
     )
     db.session.add(delegate)
+    db.session.flush()
+    audit.record(actor, "delegate.added", council_id=term.council_id,
+                 subject=("delegate", delegate.id),
+                 details={"full_name": full_name, "term_id": term.id,
+                          "serving_from": serving_from or term.start_date})
     if commit:
         db.session.commit()
     return delegate
@@ -91,6 +97,11 @@ def update_delegate(actor: Actor, delegate_id: int, *, full_name: str, gender: s
     delegate.gender, delegate.birth_date = gender, birth_date
     delegate.group_id, delegate.committee_id = group_id, committee_id
     delegate.positions = [p[:120] for p in positions if p.strip()]
+    audit.record(actor, "delegate.updated", council_id=delegate.council_id,
+                 subject=("delegate", delegate.id),
+                 details={"full_name": delegate.full_name, "gender": gender,
+                          "group_id": group_id, "committee_id": committee_id,
+                          "positions": delegate.positions})
     db.session.commit()
     return delegate
 
@@ -106,6 +117,9 @@ def change_status(actor: Actor, delegate_id: int, *, status: str, effective_date
     delegate.status_changes.append(
         DelegateStatusChange(status=status, effective_date=effective_date, note=note[:300])
     )
+    audit.record(actor, "delegate.status", council_id=delegate.council_id,
+                 subject=("delegate", delegate.id),
+                 details={"status": status, "effective_date": effective_date, "note": note[:300]})
     db.session.commit()
     return delegate
 

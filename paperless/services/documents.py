@@ -21,7 +21,7 @@ from paperless.models import (
     Meeting,
     PersonalNote,
 )
-from paperless.services import events
+from paperless.services import audit, events
 from paperless.services.access import MANAGERS, Actor, require
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from paperless.services.meetings import get_meeting
@@ -130,6 +130,11 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
                         access=access, created_by=actor.user_id)
     db.session.add(document)
     written = _store_version(document, pdf_bytes, info, filename, converted_from, actor)
+    db.session.flush()
+    audit.record(actor, "documents.uploaded", council_id=meeting.council_id,
+                 meeting_id=meeting.id, subject=("document", document.id),
+                 details={"title": document.title, "access": access,
+                          "sha256": document.versions[-1].sha256})
     _commit_or_discard(written)
     if document.published_at:
         _announce_published(meeting, [document])
@@ -140,9 +145,14 @@ def add_version(actor: Actor, document_id: int, data: bytes, *, filename: str = 
     document = get_document(actor, document_id, MANAGERS)
     pdf_bytes, info, converted_from = _checked_pdf(data, filename)
     written = _store_version(document, pdf_bytes, info, filename, converted_from, actor)
+    owner = db.session.get(Meeting, document.meeting_id)
+    audit.record(actor, "documents.version_added", council_id=owner.council_id,
+                 meeting_id=owner.id, subject=("document", document.id),
+                 details={"version": document.versions[-1].number,
+                          "sha256": document.versions[-1].sha256})
     _commit_or_discard(written)
     if document.published_at:
-        _announce_published(db.session.get(Meeting, document.meeting_id), [document])
+        _announce_published(owner, [document])
     return document
 
 
@@ -199,6 +209,11 @@ def publish(actor: Actor, meeting_id: int, document_ids: list[int] | None = None
     now = datetime.now(UTC)
     for document in documents:
         document.published_at = now
+    if documents:
+        audit.record(actor, "documents.published", council_id=meeting.council_id,
+                     meeting_id=meeting.id, subject=("meeting", meeting.id),
+                     details={"documents": [{"id": d.id, "title": d.title,
+                                             "sha256": d.current.sha256} for d in documents]})
     db.session.commit()
     if documents:
         _announce_published(meeting, documents)
@@ -364,10 +379,10 @@ def _terms(query: str) -> list[str]:
 
 def search(actor: Actor, meeting_id: int, query: str, limit: int = 50) -> list[SearchHit]:
     """Diacritic-insensitive search of the current versions the actor may read."""
+    readable = {d.id: d for d, _unread in list_documents(actor, meeting_id)}  # checks access
     terms = _terms(query or "")
     if not terms:
         return []
-    readable = {d.id: d for d, _unread in list_documents(actor, meeting_id)}
     if not readable:
         return []
     current = {d.current.id: d for d in readable.values()}

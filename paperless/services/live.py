@@ -29,7 +29,7 @@ from paperless.models import (
     Sitting,
     SpeakerRequest,
 )
-from paperless.services import events
+from paperless.services import audit, events
 from paperless.services.access import PARTICIPANTS, STAFF, Actor
 from paperless.services.delegates import total_delegates_on
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -74,6 +74,12 @@ def _record(meeting: Meeting, name: str, payload: dict, actor: Actor) -> int:
     db.session.add(LiveEvent(meeting_id=meeting.id, seq=seq, name=name, payload=payload,
                              actor_user_id=actor.user_id))
     return seq
+
+
+def record(actor: Actor, meeting: Meeting, action: str, subject: tuple, details: dict) -> None:
+    """An entry of the tamper-evident record, in the transaction of the change."""
+    audit.record(actor, action, council_id=meeting.council_id, meeting_id=meeting.id,
+                 subject=subject, details=details)
 
 
 def commit_and_announce(meeting: Meeting, name: str, payload: dict, actor: Actor) -> dict:
@@ -141,6 +147,9 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
                "sitting": _sitting_json(state)}
     if action == "open":
         payload["attendance"] = attendance_summary(meeting, state)
+    record(actor, meeting, {"open": "live.opened", "pause": "live.paused",
+                            "resume": "live.resumed", "close": "live.closed"}[action],
+           ("meeting", meeting.id), {"phase": state.phase, "sitting": payload["sitting"]})
     return commit_and_announce(meeting, "live.phase", payload, actor)
 
 
@@ -163,6 +172,8 @@ def start_new_sitting(actor: Actor, meeting_id: int) -> dict:
     if old and old.ended_at is None:
         old.ended_at = now
     state.sitting_id = _new_sitting(meeting).id
+    record(actor, meeting, "live.sitting_started", ("sitting", state.sitting_id),
+           {"sitting": _sitting_json(state)})
     return commit_and_announce(meeting, "live.attendance",
                                 {"sitting": _sitting_json(state),
                                  "attendance": attendance_summary(meeting, state),
@@ -184,6 +195,7 @@ def go_to_item(actor: Actor, meeting_id: int, *, item_id: int | None = None,
     else:
         raise Invalid("Cần item_id hoặc hướng (trước/tiếp).", code="invalid_action")
     state.current_item_id = target
+    record(actor, meeting, "live.item", ("agenda_item", target), {})
     return commit_and_announce(meeting, "live.item",
                                 {"current_item": _item_json(meeting, target)}, actor)
 
@@ -221,6 +233,9 @@ def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status
     row.status, row.reason, row.source = status, reason[:300], source
     row.at, row.marked_by = _now(), actor.user_id
     db.session.flush()
+    record(actor, meeting, "attendance.checked_in" if source == "tablet" else "attendance.marked",
+           ("delegate", delegate_id), {"sitting_id": state.sitting_id, "status": status,
+                                       "reason": row.reason})
     return commit_and_announce(meeting, "live.attendance", {
         "sitting": _sitting_json(state), "attendance": attendance_summary(meeting, state),
         "changed": {"delegate_id": delegate_id, "status": status}}, actor)
@@ -236,9 +251,10 @@ def _serving_delegate(meeting: Meeting, delegate_id: int) -> Delegate:
 
 
 def check_in(actor: Actor, meeting_id: int) -> dict:
-    """A delegate checks in on the tablet, once per sitting (a repeat changes nothing)."""
-    meeting = _meeting(actor, meeting_id, {"delegate"})
-    delegate_id = actor.delegate_ids.get(meeting.council_id)
+    """A delegate (or the chair, a delegate too) checks in on the tablet, once per sitting
+    (a repeat changes nothing)."""
+    meeting = _meeting(actor, meeting_id, {"delegate", "chair"})
+    delegate_id = actor.votes_in(meeting.council_id)
     if delegate_id is None:
         raise Forbidden("Tài khoản không gắn với đại biểu nào.", code="not_a_delegate")
     state = state_for(meeting, lock=True)
@@ -337,6 +353,8 @@ def request_floor(actor: Actor, meeting_id: int, kind: str = "speech", topic: st
         kind=kind, topic=" ".join(topic.split()), status="waiting", group_id=group_id,
         position=(last + 1) if last is not None else 0, limit_seconds=limit))
     db.session.flush()
+    record(actor, meeting, "floor.requested", ("delegate", delegate_id),
+           {"kind": kind, "agenda_item_id": state.current_item_id})
     return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
@@ -351,12 +369,14 @@ def withdraw_request(actor: Actor, meeting_id: int, request_id: int) -> dict:
     meeting = _meeting(actor, meeting_id)
     request = _request_of(actor, meeting, request_id)
     mine = actor.delegate_ids.get(meeting.council_id) == request.delegate_id
-    if not mine and not actor.has(meeting.council_id, OPERATORS):
+    if not (mine or actor.is_superuser or actor.has(meeting.council_id, OPERATORS)):
         raise Forbidden("Chỉ người đăng ký hoặc chủ tọa được rút lượt này.")
     if request.status != "waiting":
         raise Conflict("Lượt này không còn chờ.", code="not_waiting")
     request.status = "withdrawn" if mine else "cancelled"
     request.ended_at = _now()
+    record(actor, meeting, "floor.withdrawn", ("speaker_request", request.id),
+           {"status": request.status, "delegate_id": request.delegate_id})
     return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
@@ -373,6 +393,7 @@ def reorder_queue(actor: Actor, meeting_id: int, order: list[int]) -> dict:
                       code="invalid_order") from exc
     for request in waiting:
         request.position = positions[request.id]
+    record(actor, meeting, "floor.reordered", ("meeting", meeting.id), {"order": order})
     return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
@@ -392,6 +413,9 @@ def give_floor(actor: Actor, meeting_id: int, request_id: int) -> dict:
     now = _now()
     _end_speaker(meeting, now)  # one speaker at a time: giving the floor ends the previous one
     request.status, request.started_at = "speaking", now
+    record(actor, meeting, "floor.given", ("speaker_request", request.id),
+           {"delegate_id": request.delegate_id, "kind": request.kind,
+            "agenda_item_id": request.agenda_item_id})
     return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
@@ -402,6 +426,7 @@ def stop_speaker(actor: Actor, meeting_id: int) -> dict:
     if speaking is None:
         raise Conflict("Không có ai đang phát biểu.", code="no_speaker")
     _end_speaker(meeting, _now())
+    record(actor, meeting, "floor.stopped", ("speaker_request", speaking), {})
     return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
 
 
@@ -421,6 +446,9 @@ def send_notice(actor: Actor, meeting_id: int, text: str, audience: str = "all")
         raise Invalid("Thông báo phải có nội dung, tối đa 500 ký tự.")
     notice = Notice(meeting_id=meeting.id, audience=audience, text=text, sent_by=actor.user_id)
     db.session.add(notice)
+    db.session.flush()
+    record(actor, meeting, "notice.sent", ("notice", notice.id),
+           {"audience": audience, "text": text})
     db.session.commit()
     payload = _notice_json(notice)
     # Notices carry no sequence number: they are not state, and delegates-only ones would

@@ -11,6 +11,7 @@ from paperless.domain import agenda as agenda_rules
 from paperless.domain import meetings as meeting_rules
 from paperless.domain.labels import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
 from paperless.models import AgendaItem, Meeting, MeetingInvitee, Term
+from paperless.services import audit
 from paperless.services.access import MANAGERS, PARTICIPANTS, STAFF, Actor, require
 from paperless.services.errors import Conflict, Invalid, NotFound
 
@@ -41,6 +42,11 @@ def get_meeting(actor: Actor, meeting_id: int, allowed=PARTICIPANTS) -> Meeting:
     return meeting
 
 
+def _audit(actor: Actor, meeting: Meeting, action: str, subject: tuple, details: dict) -> None:
+    audit.record(actor, action, council_id=meeting.council_id, meeting_id=meeting.id,
+                 subject=subject, details=details)
+
+
 def _validate(kind: str, title: str, start_date: date, end_date: date) -> str:
     if kind not in MEETING_KINDS:
         raise Invalid("Loại kỳ họp không hợp lệ.", details={"kind": sorted(MEETING_KINDS)})
@@ -65,6 +71,9 @@ def create_meeting(actor: Actor, *, term_id: int, kind: str, title: str, number:
                       number=number, place=(place or "").strip()[:300],
                       start_date=start_date, end_date=end_date, status="draft")
     db.session.add(meeting)
+    db.session.flush()
+    _audit(actor, meeting, "meeting.created", ("meeting", meeting.id),
+           {"title": title, "kind": kind, "start_date": start_date, "end_date": end_date})
     db.session.commit()
     return meeting
 
@@ -78,6 +87,9 @@ def update_meeting(actor: Actor, meeting_id: int, *, kind: str, title: str, numb
     meeting.kind, meeting.number = kind, number
     meeting.place = (place or "").strip()[:300]
     meeting.start_date, meeting.end_date = start_date, end_date
+    _audit(actor, meeting, "meeting.updated", ("meeting", meeting.id),
+           {"title": meeting.title, "kind": kind, "number": number, "place": meeting.place,
+            "start_date": start_date, "end_date": end_date})
     db.session.commit()
     return meeting
 
@@ -88,6 +100,8 @@ def set_status(actor: Actor, meeting_id: int, status: str) -> Meeting:
         raise Conflict(
             f"Không thể chuyển kỳ họp từ “{MEETING_STATUSES[meeting.status]}” sang "
             f"“{MEETING_STATUSES.get(status, status)}”.", code="invalid_transition")
+    _audit(actor, meeting, "meeting.status", ("meeting", meeting.id),
+           {"from": meeting.status, "to": status})
     meeting.status = status
     db.session.commit()
     return meeting
@@ -104,6 +118,9 @@ def add_invitee(actor: Actor, meeting_id: int, *, kind: str, full_name: str, tit
     invitee = MeetingInvitee(kind=kind, full_name=full_name[:120],
                              title=(title or "").strip()[:200], user_id=user_id)
     meeting.invitees.append(invitee)
+    db.session.flush()
+    _audit(actor, meeting, "meeting.invitee_added", ("invitee", invitee.id),
+           {"kind": kind, "full_name": invitee.full_name, "title": invitee.title})
     db.session.commit()
     return invitee
 
@@ -155,6 +172,9 @@ def add_agenda_item(actor: Actor, meeting_id: int, *, title: str, kind: str = "o
                       position=max(siblings) + 1 if siblings else 0)
     # Through the relationship, so the meeting's loaded agenda includes the new item.
     meeting.agenda_items.append(item)
+    db.session.flush()
+    _audit(actor, meeting, "agenda.added", ("agenda_item", item.id),
+           {"title": title, "kind": kind, "parent_id": parent_id})
     db.session.commit()
     return item
 
@@ -166,6 +186,9 @@ def update_agenda_item(actor: Actor, item_id: int, *, title: str, kind: str, pre
     item.kind, item.planned_minutes = kind, planned_minutes
     item.presenter = (presenter or "").strip()[:200]
     item.description = (description or "")[:5000]
+    _audit(actor, item.meeting, "agenda.updated", ("agenda_item", item.id),
+           {"title": item.title, "kind": kind, "presenter": item.presenter,
+            "planned_minutes": planned_minutes})
     db.session.commit()
     return item
 
@@ -175,6 +198,7 @@ def delete_agenda_item(actor: Actor, item_id: int) -> None:
     children = [i for i in meeting.agenda_items if i.parent_id == item.id]
     if children:
         raise Conflict("Hãy xóa hoặc chuyển các mục con trước.", code="has_children")
+    _audit(actor, meeting, "agenda.deleted", ("agenda_item", item.id), {"title": item.title})
     meeting.agenda_items.remove(item)
     db.session.commit()
 
@@ -193,6 +217,8 @@ def _apply_order(meeting: Meeting, order: list[int]) -> None:
 def move_agenda_item(actor: Actor, item_id: int, offset: int) -> None:
     meeting, item = _get_item(actor, item_id)
     _apply_order(meeting, agenda_rules.move(_siblings(meeting, item.parent_id), item.id, offset))
+    _audit(actor, meeting, "agenda.moved", ("agenda_item", item.id),
+           {"offset": offset, "order": _siblings(meeting, item.parent_id)})
     db.session.commit()
 
 
@@ -204,6 +230,8 @@ def reorder_agenda(actor: Actor, meeting_id: int, parent_id: int | None,
     except ValueError as exc:
         raise Invalid("Thứ tự mới phải liệt kê đúng các mục cùng cấp.", code="invalid_order") from exc
     _apply_order(meeting, order)
+    _audit(actor, meeting, "agenda.reordered", ("meeting", meeting.id),
+           {"parent_id": parent_id, "order": order})
     db.session.commit()
 
 
@@ -222,6 +250,8 @@ def nest_agenda_item(actor: Actor, item_id: int, parent_id: int | None) -> None:
     item.position = len(_siblings(meeting, parent_id))
     db.session.flush()
     _apply_order(meeting, _siblings(meeting, old_parent))
+    _audit(actor, meeting, "agenda.nested", ("agenda_item", item.id),
+           {"from_parent": old_parent, "to_parent": parent_id})
     db.session.commit()
 
 

@@ -30,6 +30,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _record(actor: Actor, meeting, action: str, slip: QuestionSlip, details: dict) -> None:
+    live.record(actor, meeting, action, ("question_slip", slip.id), details)
+
+
 def state_of(meeting_id: int) -> QuestioningState:
     state = db.session.get(QuestioningState, meeting_id)
     if state is None:
@@ -91,6 +95,9 @@ def file_slip(actor: Actor, meeting_id: int, *, official_id: int, topic: str, te
         petition=_clean(petition, 2000, "Kiến nghị cử tri", required=False),
         source=source, entered_by=actor.user_id, status="filed")
     db.session.add(slip)
+    db.session.flush()
+    _record(actor, meeting, "question.filed", slip,
+            {"delegate_id": delegate.id, "official_id": slip.official_id, "source": source})
     db.session.commit()
     return slip
 
@@ -148,6 +155,7 @@ def withdraw_slip(actor: Actor, slip_id: int) -> QuestionSlip:
     if slip.status not in ("filed", "grouped"):
         raise Conflict("Phiếu không còn rút được.", code="not_withdrawable")
     slip.status, slip.updated_at = "withdrawn", _now()
+    _record(actor, meeting, "question.withdrawn", slip, {})
     db.session.commit()
     return slip
 
@@ -155,6 +163,8 @@ def withdraw_slip(actor: Actor, slip_id: int) -> QuestionSlip:
 def set_filing(actor: Actor, meeting_id: int, closed: bool) -> None:
     meeting = get_meeting(actor, meeting_id, KEEPERS)
     state_of(meeting.id).filing_closed = bool(closed)
+    live.record(actor, meeting, "questioning.filing", ("meeting", meeting.id),
+                {"closed": bool(closed)})
     db.session.commit()
 
 
@@ -182,6 +192,7 @@ def merge(actor: Actor, keep_id: int, duplicate_ids: list[int]) -> QuestionSlip:
         for child in db.session.scalars(select(QuestionSlip).where(
                 QuestionSlip.merged_into_id == dup.id)):
             child.merged_into_id = keep.id
+    _record(actor, meeting, "question.merged", keep, {"merged": list(duplicate_ids)})
     db.session.commit()
     return keep
 
@@ -193,6 +204,9 @@ def create_group(actor: Actor, meeting_id: int, title: str) -> QuestionGroup:
     group = QuestionGroup(meeting_id=meeting.id, title=_clean(title, 300, "Tên nhóm vấn đề"),
                           position=count)
     db.session.add(group)
+    db.session.flush()
+    live.record(actor, meeting, "questioning.group_created", ("question_group", group.id),
+                {"title": group.title})
     db.session.commit()
     return group
 
@@ -216,6 +230,7 @@ def assign_to_group(actor: Actor, slip_id: int, group_id: int | None) -> Questio
     slip.group_id = group_id
     slip.status = "grouped" if group_id else "filed"
     slip.updated_at = _now()
+    _record(actor, meeting, "question.grouped", slip, {"group_id": group_id})
     db.session.commit()
     return slip
 
@@ -239,9 +254,10 @@ def group_public(group: QuestionGroup) -> dict:
             "slips": [_slip_public(s) for s in slips]}
 
 
-def open_group(actor: Actor, group_id: int) -> dict:
+def open_group(actor: Actor, group_id: int, meeting_id: int | None = None) -> dict:
+    """Open a question group; with `meeting_id`, only a group of that meeting."""
     group = db.session.get(QuestionGroup, group_id)
-    if group is None:
+    if group is None or (meeting_id is not None and group.meeting_id != meeting_id):
         raise NotFound("Không tìm thấy nhóm vấn đề.")
     meeting = get_meeting(actor, group.meeting_id, live.OPERATORS)
     state = state_of(meeting.id)
@@ -250,6 +266,8 @@ def open_group(actor: Actor, group_id: int) -> dict:
         previous.status = "done"
     group.status, group.opened_at = "open", _now()
     state.current_group_id = group.id
+    live.record(actor, meeting, "questioning.group_opened", ("question_group", group.id),
+                {"title": group.title})
     return live.commit_and_announce(meeting, "questioning.group",
                                     {"group": group_public(group)}, actor)
 
@@ -260,6 +278,8 @@ def close_group(actor: Actor, meeting_id: int) -> dict:
     if state.current_group_id is None:
         raise Conflict("Chưa mở nhóm vấn đề nào.", code="no_group_open")
     db.session.get(QuestionGroup, state.current_group_id).status = "done"
+    live.record(actor, meeting, "questioning.group_closed",
+                ("question_group", state.current_group_id), {})
     state.current_group_id = None
     return live.commit_and_announce(meeting, "questioning.group", {"group": None}, actor)
 
@@ -287,6 +307,8 @@ def invite_answer(actor: Actor, meeting_id: int, official_id: int) -> dict:
     turn.answer_official_id = official.id
     turn.answer_started_at = _now()
     turn.answer_limit_seconds = current_app.config["ANSWER_SECONDS"]
+    live.record(actor, meeting, "questioning.answer_invited", ("speaker_request", turn.id),
+                {"official_id": official.id, "official": official.full_name})
     return live.commit_and_announce(meeting, "live.queue", live.queue_json(meeting), actor)
 
 
@@ -310,6 +332,10 @@ def record_answer(actor: Actor, slip_id: int, *, mode: str, answered_by_id: int 
     else:
         raise Invalid("Hình thức trả lời không hợp lệ.", details={"mode": ["session", "written"]})
     slip.updated_at = _now()
+    _record(actor, meeting, "question.answered" if mode == "session"
+            else "question.written_pending", slip,
+            {"answered_by_id": slip.answered_by_id, "summary": slip.answer_summary,
+             "deadline": slip.written_deadline})
     db.session.commit()
     return slip
 
@@ -333,6 +359,7 @@ def upload_written_answer(actor: Actor, slip_id: int, data: bytes, filename: str
     slip.answer_summary = slip.answer_summary or (info.title or "")
     slip.status = "written_answered"
     slip.updated_at = _now()
+    _record(actor, meeting, "question.written_answered", slip, {"sha256": sha})
     db.session.commit()
     return slip
 

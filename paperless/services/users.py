@@ -9,6 +9,7 @@ from sqlalchemy import select
 from paperless import db
 from paperless.domain.labels import ROLES
 from paperless.models import Delegate, RoleAssignment, User
+from paperless.services import audit
 from paperless.services.access import Actor, require
 from paperless.services.auth import check_password_policy, check_pin_policy, hash_secret
 from paperless.services.errors import Conflict, Invalid
@@ -38,6 +39,9 @@ def create_user(actor: Actor, *, username: str, full_name: str, password: str | 
                 password_hash=password_hash, pin_hash=hash_secret(pin) if pin else None,
                 is_superuser=is_superuser)
     db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.created", subject=("user", user.id),
+                 details={"username": username, "superuser": is_superuser})
     if commit:
         db.session.commit()
     return user
@@ -57,6 +61,8 @@ def assign_role(actor: Actor, user: User, council_id: int, role: str,
     assignment = RoleAssignment(user=user, council_id=council_id, role=role,
                                 delegate_id=delegate_id)
     db.session.add(assignment)
+    audit.record(actor, "role.assigned", council_id=council_id, subject=("user", user.id),
+                 details={"username": user.username, "role": role, "delegate_id": delegate_id})
     if commit:
         db.session.commit()
     return assignment

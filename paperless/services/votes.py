@@ -114,8 +114,22 @@ def create_vote(actor: Actor, agenda_item_id: int, *, kind: str, title: str,
                 require_checked_in=bool(require_checked_in),
                 countdown_seconds=countdown_seconds, created_by=actor.user_id)
     db.session.add(vote)
+    db.session.flush()
+    live.record(actor, meeting, "vote.created", ("vote", vote.id),
+                {"kind": kind, "title": title, "rule": rule, "agenda_item_id": item.id})
     db.session.commit()
     return vote
+
+
+def _counts(vote: Vote) -> dict:
+    """What the record keeps of a result: counts and the legal wording, never a ballot."""
+    result = vote.result or {}
+    return {"kind": vote.kind, "title": vote.title, "round": vote.round,
+            "total": result.get("total"), "present": result.get("present"),
+            "voted": result.get("voted"), "passed": result.get("passed"),
+            "choices": {c["code"]: c["count"] for c in result.get("choices", [])},
+            "candidates": {str(c["id"]): c["count"] for c in result.get("candidates", [])},
+            "statement": result.get("statement", [])}
 
 
 def _open_vote_of(meeting: Meeting) -> Vote | None:
@@ -179,6 +193,8 @@ def open_vote(actor: Actor, vote_id: int) -> dict:
     vote.total_delegates = live.attendance_summary(meeting, state)["total"]
     if vote.countdown_seconds:
         vote.closes_at = now + timedelta(seconds=vote.countdown_seconds)
+    live.record(actor, meeting, "vote.opened", ("vote", vote.id),
+                {"kind": vote.kind, "title": vote.title, "total": vote.total_delegates})
     return live.commit_and_announce(meeting, "vote.opened",
                                     {"vote": public(vote), "progress": progress(vote, meeting)},
                                     actor)
@@ -245,6 +261,7 @@ def close_vote(actor: Actor, vote_id: int) -> dict:
     vote.status, vote.closed_at = "closed", _now()
     vote.present = max(_present(meeting), _received(vote))
     vote.result = _tally(vote, vote.present)
+    live.record(actor, meeting, "vote.closed", ("vote", vote.id), _counts(vote))
     message = live.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
@@ -257,6 +274,7 @@ def announce(actor: Actor, vote_id: int) -> dict:
         raise VoteError("Chỉ công bố được kết quả của cuộc biểu quyết đã kết thúc.",
                         code="vote_not_closed")
     vote.status, vote.announced_at = "announced", _now()
+    live.record(actor, meeting, "vote.announced", ("vote", vote.id), _counts(vote))
     return live.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
 
 
@@ -271,6 +289,8 @@ def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
     if was_open:
         _reseal_secret_ballots(vote)
     vote.status, vote.cancel_reason, vote.closed_at = "cancelled", reason[:500], _now()
+    live.record(actor, meeting, "vote.cancelled", ("vote", vote.id),
+                {"title": vote.title, "reason": vote.cancel_reason, "was_open": was_open})
     if not was_open:
         db.session.commit()
         return {"vote": public(vote)}
@@ -293,6 +313,9 @@ def revote(actor: Actor, vote_id: int) -> Vote:
                  require_checked_in=vote.require_checked_in,
                  countdown_seconds=vote.countdown_seconds, created_by=actor.user_id)
     db.session.add(again)
+    db.session.flush()
+    live.record(actor, meeting, "vote.revote", ("vote", again.id),
+                {"previous_vote_id": vote.id, "round": again.round})
     db.session.commit()
     return again
 
@@ -340,6 +363,8 @@ def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str) ->
     vote.result = result
     db.session.add(ManualCount(vote_id=vote.id, counts=counts, note=note[:500],
                                entered_by=actor.user_id))
+    live.record(actor, meeting, "vote.manual_result", ("vote", vote.id),
+                {**_counts(vote), "note": vote.manual_note})
     message = live.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
@@ -375,8 +400,8 @@ def cast(actor: Actor, vote_id: int, *, idempotency_key, choice=None, selections
     """Record the actor's ballot; returns the acknowledgement only after the commit."""
     key = _check_key(idempotency_key)
     vote, meeting = _get(actor, vote_id)
-    delegate_id = actor.delegate_ids.get(meeting.council_id)
-    if delegate_id is None or "delegate" not in actor.roles_in(meeting.council_id):
+    delegate_id = actor.votes_in(meeting.council_id)
+    if delegate_id is None:
         raise Forbidden("Chỉ đại biểu được bỏ phiếu.", code="not_a_delegate")
     for attempt in range(3):
         try:
@@ -394,8 +419,10 @@ def cast(actor: Actor, vote_id: int, *, idempotency_key, choice=None, selections
     return ack
 
 
-def _progress_of(vote_id: int) -> dict:
+def _progress_of(vote_id: int) -> dict | None:
     vote = db.session.get(Vote, vote_id)
+    if vote is None:
+        return None
     return progress(vote, db.session.get(Meeting, vote.meeting_id))
 
 

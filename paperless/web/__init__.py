@@ -15,10 +15,13 @@ def register(app: Flask) -> None:
         live,
         meetings,
         questioning,
+        records,
+        resolutions,
     )
 
     auth.init_app(app)
-    for module in (auth, home, councils, delegates, meetings, documents, live, questioning):
+    for module in (auth, home, councils, delegates, meetings, documents, live, questioning,
+                   resolutions, records):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(ServiceError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from paperless.domain.labels import COUNCIL_LEVELS
 from paperless.services import councils as council_service
@@ -29,7 +30,7 @@ def create():
     council = council_service.create_council(
         g.actor, name=forms.text("name"), level=forms.text("level"),
         parent_id=forms.optional_int("parent_id", "HĐND cấp trên"))
-    flash(f"Đã tạo {council.name}.", "success")
+    flash(_("Đã tạo %(name)s.", name=council.name), "success")
     return redirect(url_for(".show", council_id=council.id))
 
 
@@ -51,7 +52,7 @@ def add_term(council_id: int):
         g.actor, council_id, name=forms.text("name"),
         start_date=forms.required_date("start_date", "Ngày bắt đầu"),
         end_date=forms.optional_date("end_date", "Ngày kết thúc"), seats=seats)
-    flash("Đã thêm nhiệm kỳ.", "success")
+    flash(_("Đã thêm nhiệm kỳ."), "success")
     return redirect(url_for(".show", council_id=council_id))
 
 
@@ -59,7 +60,7 @@ def add_term(council_id: int):
 @login_required
 def add_group(council_id: int):
     council_service.add_group(g.actor, council_id, forms.text("name"))
-    flash("Đã thêm Tổ đại biểu.", "success")
+    flash(_("Đã thêm Tổ đại biểu."), "success")
     return redirect(forms.back(url_for(".show", council_id=council_id)))
 
 
@@ -67,5 +68,5 @@ def add_group(council_id: int):
 @login_required
 def add_committee(council_id: int):
     council_service.add_committee(g.actor, council_id, forms.text("name"))
-    flash("Đã thêm Ban.", "success")
+    flash(_("Đã thêm Ban."), "success")
     return redirect(forms.back(url_for(".show", council_id=council_id)))

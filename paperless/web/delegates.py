@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from paperless import db
 from paperless.domain.delegates import StatusChange, status_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS, POSITIONS
 from paperless.services import councils as council_service
@@ -30,7 +32,7 @@ def _term_for(council, term_id: int | None):
 @login_required
 def index(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS | {"chair"})
-    term = _term_for(council, request.args.get("term_id", type=int))
+    term = _term_for(council, request.args.get("term_id", type=db.id_arg))
     try:
         on = date.fromisoformat(request.args.get("on", "")) if request.args.get("on") else None
     except ValueError:
@@ -61,15 +63,15 @@ def _delegate_form_values() -> dict:
 @login_required
 def new(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS)
-    term = _term_for(council, request.values.get("term_id", type=int))
+    term = _term_for(council, request.values.get("term_id", type=db.id_arg))
     if term is None:
-        flash("Hãy tạo nhiệm kỳ trước khi thêm đại biểu.", "error")
+        flash(_("Hãy tạo nhiệm kỳ trước khi thêm đại biểu."), "error")
         return redirect(url_for("councils.show", council_id=council.id))
     if request.method == "POST":
         delegate = delegate_service.add_delegate(
             g.actor, term.id, serving_from=forms.optional_date("serving_from", "Ngày bắt đầu"),
             **_delegate_form_values())
-        flash(f"Đã thêm đại biểu {delegate.full_name}.", "success")
+        flash(_("Đã thêm đại biểu %(name)s.", name=delegate.full_name), "success")
         return redirect(url_for(".index", council_id=council.id, term_id=term.id))
     return render_template("delegates/form.html", council=council, term=term, delegate=None,
                            genders=GENDERS, positions=POSITIONS, statuses=DELEGATE_STATUSES)
@@ -82,7 +84,7 @@ def edit(delegate_id: int):
     council = council_service.get_council(g.actor, delegate.council_id, MANAGERS)
     if request.method == "POST":
         delegate_service.update_delegate(g.actor, delegate.id, **_delegate_form_values())
-        flash("Đã lưu.", "success")
+        flash(_("Đã lưu."), "success")
         return redirect(url_for(".index", council_id=council.id, term_id=delegate.term_id))
     return render_template("delegates/form.html", council=council, term=delegate.term,
                            delegate=delegate, genders=GENDERS, positions=POSITIONS,
@@ -96,7 +98,7 @@ def change_status(delegate_id: int):
         g.actor, delegate_id, status=forms.text("status"),
         effective_date=forms.required_date("effective_date", "Ngày hiệu lực"),
         note=forms.text("note"))
-    flash("Đã cập nhật trạng thái.", "success")
+    flash(_("Đã cập nhật trạng thái."), "success")
     return redirect(url_for(".edit", delegate_id=delegate.id))
 
 
@@ -104,7 +106,7 @@ def change_status(delegate_id: int):
 @login_required
 def import_csv(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS)
-    term = _term_for(council, request.values.get("term_id", type=int))
+    term = _term_for(council, request.values.get("term_id", type=db.id_arg))
     rows = None
     if request.method == "POST":
         upload = request.files.get("file")

@@ -14,7 +14,9 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
 
+from paperless import db
 from paperless.domain import documents as document_rules
 from paperless.domain.agenda import flatten
 from paperless.services import documents as document_service
@@ -43,13 +45,14 @@ def bag(meeting_id: int):
         total=len(rows), unread=sum(1 for _d, u in rows if u), can_manage=can_manage,
         access_levels=document_rules.ACCESS_LEVELS,
         offline_confidential=current_app.config["OFFLINE_CONFIDENTIAL"],
-        focus_item=request.args.get("item", type=int))
+        focus_item=request.args.get("item", type=db.id_arg))
 
 
 @bp.post("/meetings/<int:meeting_id>/documents")
 @login_required
 def upload(meeting_id: int):
     """The form without JavaScript: several files at once; each is checked on its own."""
+    meeting_service.get_meeting(g.actor, meeting_id, MANAGERS)  # a refusal is a 403/404 page
     files = [f for f in request.files.getlist("file") if f.filename]
     if not files:
         raise Invalid("Hãy chọn ít nhất một tệp.")
@@ -66,7 +69,7 @@ def upload(meeting_id: int):
         except ServiceError as exc:
             refused.append(exc.message)
     if stored:
-        flash(f"Đã tải lên {stored} tài liệu.", "success")
+        flash(_("Đã tải lên %(count)d tài liệu.", count=stored), "success")
     for message in refused:
         flash(message, "error")
     return redirect(url_for(".bag", meeting_id=meeting_id))
@@ -76,8 +79,8 @@ def upload(meeting_id: int):
 @login_required
 def publish_all(meeting_id: int):
     published = document_service.publish(g.actor, meeting_id)
-    flash(f"Đã công bố {len(published)} tài liệu." if published
-          else "Không có tài liệu nào chờ công bố.", "success")
+    flash(_("Đã công bố %(count)d tài liệu.", count=len(published)) if published
+          else _("Không có tài liệu nào chờ công bố."), "success")
     return redirect(url_for(".bag", meeting_id=meeting_id))
 
 
@@ -86,7 +89,7 @@ def publish_all(meeting_id: int):
 def publish_one(document_id: int):
     document = document_service.get_document(g.actor, document_id, MANAGERS)
     document_service.publish(g.actor, document.meeting_id, [document.id])
-    flash(f"Đã công bố: {document.title}.", "success")
+    flash(_("Đã công bố: %(title)s.", title=document.title), "success")
     return redirect(forms.back(url_for(".show", document_id=document.id)))
 
 
@@ -98,7 +101,7 @@ def new_version(document_id: int):
         raise Invalid("Hãy chọn tệp.")
     document = document_service.add_version(g.actor, document_id, upload_file.read(),
                                             filename=upload_file.filename)
-    flash(f"Đã thêm phiên bản {document.current.number}.", "success")
+    flash(_("Đã thêm phiên bản %(number)d.", number=document.current.number), "success")
     return redirect(url_for(".show", document_id=document.id))
 
 
@@ -118,11 +121,11 @@ def show(document_id: int):
 @login_required
 def viewer(document_id: int):
     document = document_service.get_document(g.actor, document_id)
-    version = document_service.version_of(document, request.args.get("version", type=int))
+    version = document_service.version_of(document, request.args.get("version", type=db.id_arg))
     return render_template(
         "documents/viewer.html", document=document, version=version,
         meeting=meeting_service.get_meeting(g.actor, document.meeting_id),
-        start_page=max(1, min(request.args.get("page", 1, type=int), version.page_count)),
+        start_page=max(1, min(request.args.get("page", 1, type=db.id_arg), version.page_count)),
         watermarked=document_rules.must_watermark(document.access))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from paperless.domain import agenda as agenda_rules
 from paperless.domain import meetings as meeting_rules
@@ -47,10 +48,10 @@ def new(council_id: int):
         term = council_service.get_term(g.actor, term_id, MANAGERS) if term_id else \
             council_service.current_term(council.id)
         if term is None or term.council_id != council.id:
-            flash("Hãy tạo nhiệm kỳ trước khi tạo kỳ họp.", "error")
+            flash(_("Hãy tạo nhiệm kỳ trước khi tạo kỳ họp."), "error")
             return redirect(url_for("councils.show", council_id=council.id))
         meeting = meeting_service.create_meeting(g.actor, term_id=term.id, **_meeting_fields())
-        flash("Đã tạo kỳ họp.", "success")
+        flash(_("Đã tạo kỳ họp."), "success")
         return redirect(url_for(".show", meeting_id=meeting.id))
     return render_template("meetings/form.html", council=council, meeting=None,
                            kinds=MEETING_KINDS)
@@ -76,7 +77,7 @@ def show(meeting_id: int):
 @login_required
 def edit(meeting_id: int):
     meeting_service.update_meeting(g.actor, meeting_id, **_meeting_fields())
-    flash("Đã lưu.", "success")
+    flash(_("Đã lưu."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id))
 
 
@@ -84,7 +85,7 @@ def edit(meeting_id: int):
 @login_required
 def set_status(meeting_id: int):
     meeting = meeting_service.set_status(g.actor, meeting_id, forms.text("status"))
-    flash(f"Kỳ họp: {MEETING_STATUSES[meeting.status]}.", "success")
+    flash(_("Kỳ họp: %(status)s.", status=MEETING_STATUSES[meeting.status]), "success")
     return redirect(url_for(".show", meeting_id=meeting_id))
 
 
@@ -93,7 +94,7 @@ def set_status(meeting_id: int):
 def add_invitee(meeting_id: int):
     meeting_service.add_invitee(g.actor, meeting_id, kind=forms.text("kind"),
                                 full_name=forms.text("full_name"), title=forms.text("title"))
-    flash("Đã thêm khách mời.", "success")
+    flash(_("Đã thêm khách mời."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id) + "#invitees")
 
 
@@ -105,7 +106,7 @@ def add_item(meeting_id: int):
         presenter=forms.text("presenter"),
         planned_minutes=forms.optional_int("planned_minutes", "Thời lượng"),
         parent_id=forms.optional_int("parent_id", "Mục cha"))
-    flash("Đã thêm mục chương trình.", "success")
+    flash(_("Đã thêm mục chương trình."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id) + "#agenda")
 
 
@@ -131,7 +132,7 @@ def edit_item(item_id: int):
         g.actor, item_id, title=forms.text("title"), kind=forms.text("kind", "other"),
         presenter=forms.text("presenter"),
         planned_minutes=forms.optional_int("planned_minutes", "Thời lượng"))
-    flash("Đã lưu mục chương trình.", "success")
+    flash(_("Đã lưu mục chương trình."), "success")
     return redirect(forms.back(anchor="#agenda"))
 
 
@@ -139,7 +140,7 @@ def edit_item(item_id: int):
 @login_required
 def delete_item(item_id: int):
     meeting_service.delete_agenda_item(g.actor, item_id)
-    flash("Đã xóa mục chương trình.", "success")
+    flash(_("Đã xóa mục chương trình."), "success")
     return redirect(forms.back(anchor="#agenda"))
 
 

@@ -4,6 +4,7 @@ officials see what is addressed to them and upload written answers."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from paperless.domain import questioning as rules
 from paperless.services import delegates as delegate_service
@@ -46,7 +47,7 @@ def file(meeting_id: int):
                       topic=forms.text("topic"), text=request.form.get("text", ""),
                       petition=request.form.get("petition", ""),
                       delegate_id=forms.optional_int("delegate_id", "Đại biểu"))
-    flash("Đã gửi phiếu chất vấn.", "success")
+    flash(_("Đã gửi phiếu chất vấn."), "success")
     return _back(meeting_id)
 
 
@@ -56,7 +57,7 @@ def edit(slip_id: int):
     slip = service.edit_slip(g.actor, slip_id, topic=forms.text("topic"),
                              text=request.form.get("text", ""),
                              official_id=forms.optional_int("official_id", "Người trả lời"))
-    flash("Đã sửa phiếu chất vấn.", "success")
+    flash(_("Đã sửa phiếu chất vấn."), "success")
     return _back(slip.meeting_id)
 
 
@@ -64,7 +65,7 @@ def edit(slip_id: int):
 @login_required
 def withdraw(slip_id: int):
     slip = service.withdraw_slip(g.actor, slip_id)
-    flash("Đã rút phiếu chất vấn.", "success")
+    flash(_("Đã rút phiếu chất vấn."), "success")
     return _back(slip.meeting_id)
 
 
@@ -73,7 +74,7 @@ def withdraw(slip_id: int):
 def filing(meeting_id: int):
     closed = forms.text("closed") == "1"
     service.set_filing(g.actor, meeting_id, closed)
-    flash("Đã khóa việc gửi phiếu." if closed else "Đã mở lại việc gửi phiếu.", "success")
+    flash(_("Đã khóa việc gửi phiếu.") if closed else _("Đã mở lại việc gửi phiếu."), "success")
     return _back(meeting_id)
 
 
@@ -81,7 +82,7 @@ def filing(meeting_id: int):
 @login_required
 def create_group(meeting_id: int):
     service.create_group(g.actor, meeting_id, forms.text("title"))
-    flash("Đã tạo nhóm vấn đề.", "success")
+    flash(_("Đã tạo nhóm vấn đề."), "success")
     return _back(meeting_id)
 
 
@@ -93,7 +94,7 @@ def merge(meeting_id: int):
     if keep is None or len(ids) < 2 or keep not in ids:
         raise Invalid("Chọn ít nhất hai phiếu và phiếu giữ lại (trong số đã chọn).")
     service.merge(g.actor, keep, [i for i in ids if i != keep])
-    flash(f"Đã gộp {len(ids) - 1} phiếu vào phiếu số {keep}.", "success")
+    flash(_("Đã gộp %(count)d phiếu vào phiếu số %(keep)d.", count=len(ids) - 1, keep=keep), "success")
     return _back(meeting_id)
 
 
@@ -112,7 +113,7 @@ def answer(slip_id: int):
         answered_by_id=forms.optional_int("answered_by_id", "Người trả lời"),
         summary=request.form.get("summary", ""),
         deadline=forms.optional_date("deadline", "Hạn trả lời"))
-    flash("Đã ghi nhận trả lời.", "success")
+    flash(_("Đã ghi nhận trả lời."), "success")
     return _back(slip.meeting_id)
 
 
@@ -123,5 +124,5 @@ def written_answer(slip_id: int):
     if upload is None or not upload.filename:
         raise Invalid("Hãy chọn tệp PDF trả lời.")
     slip = service.upload_written_answer(g.actor, slip_id, upload.read(), upload.filename)
-    flash("Đã tải lên văn bản trả lời.", "success")
+    flash(_("Đã tải lên văn bản trả lời."), "success")
     return _back(slip.meeting_id)

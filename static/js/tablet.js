@@ -216,7 +216,7 @@ function draw() {
     show(root, "can-check-in", open && !s.me.checked_in);
     show(root, "checked-in", open && s.me.checked_in);
     const form = root.querySelector('[data-form="request"]');
-    for (const b of form.querySelectorAll("button")) b.disabled = !open || !s.me.checked_in;
+    if (form) for (const b of form.querySelectorAll("button")) b.disabled = !open || !s.me.checked_in;
   }
   show(root, "my-turn", Boolean(s.speaker && s.speaker.delegate_id === s.me?.delegate_id));
   drawVote(s);

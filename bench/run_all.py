@@ -1,0 +1,260 @@
+"""Run every benchmark (bench/bench_*.py), then gather their figures in one table.
+
+    .venv/bin/python bench/run_all.py            # full runs (≈ 4 minutes each)
+    .venv/bin/python bench/run_all.py --quick    # small runs: proves the pipeline, not speed
+    .venv/bin/python bench/run_all.py --collect  # no runs: tabulate bench/results/*.json
+    .venv/bin/python bench/run_all.py --only live votes
+
+Writes bench/results.json (every figure in the common shape of bench/_common.py) and
+bench/RESULTS.md (the markdown table the README links). A bench that fails is reported
+and the others still run; the exit status is then 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from _common import figure  # noqa: E402
+
+RESULTS_DIR = BENCH / "results"
+OUT_JSON = BENCH / "results.json"
+OUT_MD = BENCH / "RESULTS.md"
+
+# Small runs for --quick, per bench; a bench not listed gets `--quick` if its --help has it.
+QUICK_ARGS = {
+    "documents": ["--docs", "6", "--total-mb", "12", "--clients", "10", "--ranges", "5",
+                  "--phase-limit", "60"],
+    "live": ["--tablets", "40", "--observers", "60", "--processes", "2", "--moves", "5",
+             "--warmup", "1", "--max-seconds", "300"],
+    "votes": ["--tablets", "40", "--observers", "20", "--processes", "2", "--rounds", "1",
+              "--retry-rounds", "1", "--probe-casts", "20", "--max-seconds", "300"],
+    "multiprocess": ["--observers", "200", "--processes", "4", "--moves", "5", "--warmup", "1",
+                     "--max-seconds", "400"],
+}
+
+
+def discover() -> list[str]:
+    return sorted(p.stem.removeprefix("bench_") for p in BENCH.glob("bench_*.py"))
+
+
+def run_bench(name: str, quick: bool) -> tuple[bool, float, str]:
+    script = BENCH / f"bench_{name}.py"
+    args: list[str] = []
+    if quick:
+        if name in QUICK_ARGS:
+            args = QUICK_ARGS[name]
+        else:
+            helptext = subprocess.run([sys.executable, str(script), "--help"],
+                                      capture_output=True, text=True, timeout=60).stdout
+            args = ["--quick"] if "--quick" in helptext else []
+    started = time.monotonic()
+    print(f"\n=== bench_{name}.py {' '.join(args)}", flush=True)
+    proc = subprocess.run([sys.executable, str(script), *args], cwd=BENCH.parent)
+    seconds = time.monotonic() - started
+    return proc.returncode == 0, seconds, " ".join(args)
+
+
+# --- normalisation: each bench's JSON → figures in the common shape --------------------
+
+def _documents(data: dict) -> list[dict]:
+    rows = []
+    publish = data.get("publish") or {}
+    if publish:
+        rows.append(figure("publish_mb_per_s",
+                           f"publish {publish.get('documents')} PDFs "
+                           f"({publish.get('total_mb')} MB): upload, check, thumbnail",
+                           "MB/s", publish.get("mb_per_s")))
+    labels = {"mb_per_s": ("MB/s", "MB/s"), "req_per_s": ("requests/s", "req/s"),
+              "p50_ms": ("latency p50", "ms"), "p99_ms": ("latency p99", "ms"),
+              "server_cpu_s": ("server CPU", "s"),
+              "server_rss_mb_after": ("server RSS after", "MB")}
+    sections = {"full_downloads": "full downloads", "byte_ranges": "64 KiB ranges"}
+    for section, title in sections.items():
+        compare = (data.get(section) or {}).get("compare") or {}
+        for metric, (label, unit) in labels.items():
+            values = compare.get(metric)
+            if not values:
+                continue
+            rows.append(figure(f"{section}_{metric}", f"{title}: {label} (app alone)", unit,
+                               values.get("app"), "nginx from disk", values.get("nginx")))
+            if values.get("nginx_x_accel") is not None:
+                rows.append(figure(f"{section}_{metric}_x_accel",
+                                   f"{title}: {label} (nginx + X-Accel via the app)", unit,
+                                   values.get("nginx_x_accel"), "nginx from disk",
+                                   values.get("nginx")))
+    return rows
+
+
+def _app_vs_bare(data: dict) -> list[dict]:
+    """live / votes: `figures` rows carrying `app`, `bare`, `ratio`."""
+    return [figure(row["figure"], row.get("label", row["figure"]), row.get("unit", ""),
+                   row.get("app"), "bare python-socketio", row.get("bare"))
+            for row in data.get("figures", [])]
+
+
+def _generic(data: dict) -> list[dict]:
+    """Any bench writing `figures` in the common shape (or app/baseline pairs)."""
+    rows = []
+    for row in data.get("figures", []):
+        if "value" in row:
+            rows.append(figure(row["figure"], row.get("label", row["figure"]),
+                               row.get("unit", ""), row.get("value"), row.get("baseline", ""),
+                               row.get("baseline_value")))
+        else:
+            numbers = [k for k, v in row.items() if isinstance(v, int | float) and
+                       not isinstance(v, bool) and k != "ratio"]
+            value = row.get(numbers[0]) if numbers else None
+            base_key = numbers[1] if len(numbers) > 1 else ""
+            rows.append(figure(row["figure"], row.get("label", row["figure"]),
+                               row.get("unit", ""), value, base_key, row.get(base_key)))
+    return rows
+
+
+NORMALISE = {"documents": _documents, "live": _app_vs_bare, "votes": _app_vs_bare,
+             "multiprocess": _app_vs_bare}
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(BENCH.parent))
+    except ValueError:
+        return str(path)
+
+
+def collect(names: list[str]) -> dict[str, dict]:
+    benches = {}
+    for name in names:
+        path = RESULTS_DIR / f"{name}.json"
+        if not path.exists():
+            benches[name] = {"error": f"no {_shown(path)}", "figures": []}
+            continue
+        data = json.loads(path.read_text())
+        rows = NORMALISE.get(name, _generic)(data)
+        benches[name] = {
+            "source": _shown(path),
+            "measured_at": datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            .isoformat(timespec="seconds"),
+            "parameters": data.get("parameters") or data.get("environment") or {},
+            "figures": rows,
+        }
+    return benches
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        if abs(value) >= 10:
+            return f"{value:.1f}"
+        return f"{value:.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+TITLES = {
+    "documents": "Documents: a 200 MB meeting to 100 tablets (app vs nginx serving the files)",
+    "live": "Live session: “next item” to 2,500 clients (app vs bare python-socketio)",
+    "votes": "Voting: 500 ballots in one second + 200 observers (app vs bare python-socketio)",
+    "signing": "Signing",
+    "multiprocess": "Multi-process: observers over 4 `make prod` processes on PostgreSQL + "
+                    "Redis (app vs bare python-socketio + the same Redis)",
+}
+
+
+def markdown(report: dict) -> str:
+    lines = ["# Benchmark results", ""]
+    mode = report["mode"]
+    lines.append(f"Generated by `bench/run_all.py` ({mode}) on {report['generated_at']}, "
+                 f"{report['machine']['cores']} cores, Python {report['machine']['python']}. "
+                 "Each figure is beside its baseline **from the same run**; ratio = value / "
+                 "baseline (for times and costs lower is better, for throughput higher).")
+    if mode == "collected":
+        lines += ["", "Collected from the JSON each bench wrote when it last ran (times below); "
+                      "no bench was run for this table."]
+    if mode == "quick":
+        lines += ["", "**Quick run: small client counts, meant to prove the pipeline, not "
+                      "to measure. Run `make bench` for real figures.**"]
+    lines += ["", "See [bench/README.md](README.md) for what each bench does and what the "
+                  "figures mean.", ""]
+    for name, bench in report["benches"].items():
+        lines += [f"## {TITLES.get(name, name)}", ""]
+        if bench.get("error"):
+            lines += [f"Not available: {bench['error']}.", ""]
+            continue
+        lines += [f"Measured {bench['measured_at']} (`{bench['source']}`)."
+                  + (f" Run time {bench['seconds']:.0f} s." if bench.get("seconds") else ""),
+                  ""]
+        shown = {k: v for k, v in bench.get("parameters", {}).items()
+                 if isinstance(v, int | float | str) and not isinstance(v, bool)
+                 and len(str(v)) <= 40}
+        if shown:
+            lines += ["Parameters: " + ", ".join(f"{k} {v}" for k, v in
+                                                 list(shown.items())[:10]) + ".", ""]
+        lines += ["| figure | value | baseline | baseline value | ratio |",
+                  "|---|---|---|---|---|"]
+        for row in bench["figures"]:
+            unit = f" {row['unit']}" if row["unit"] and row["value"] is not None else ""
+            base_unit = (f" {row['unit']}" if row["unit"] and row["baseline_value"] is not None
+                         else "")
+            lines.append(f"| {row['label']} | {_fmt(row['value'])}{unit} | "
+                         f"{row['baseline'] or '—'} | {_fmt(row['baseline_value'])}{base_unit} | "
+                         f"{_fmt(row['ratio'])} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small runs (pipeline check)")
+    parser.add_argument("--collect", action="store_true",
+                        help="run nothing; tabulate the JSON already in bench/results/")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help=f"some benches only (of: {' '.join(discover())})")
+    args = parser.parse_args(argv)
+    names = args.only or discover()
+    unknown = set(names) - set(discover())
+    if unknown:
+        parser.error(f"no bench/bench_<name>.py for: {' '.join(sorted(unknown))}")
+
+    runs, failed = {}, []
+    if not args.collect:
+        for name in names:
+            ok, seconds, used = run_bench(name, args.quick)
+            runs[name] = {"seconds": seconds, "arguments": used, "ok": ok}
+            if not ok:
+                failed.append(name)
+    benches = collect(names)
+    for name, run in runs.items():
+        benches[name].update(seconds=run["seconds"], arguments=run["arguments"])
+        if not run["ok"]:
+            benches[name]["error"] = f"bench_{name}.py failed (see its output above)"
+    report = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": "collected" if args.collect else ("quick" if args.quick else "full"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                    "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "benches": benches,
+    }
+    OUT_JSON.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    OUT_MD.write_text(markdown(report) + "\n")
+    print(f"\nwrote {_shown(OUT_JSON)} and {_shown(OUT_MD)}")
+    for name, bench in benches.items():
+        print(f"  {name}: {len(bench['figures'])} figures"
+              + (f" — {bench['error']}" if bench.get("error") else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

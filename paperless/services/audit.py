@@ -1,0 +1,223 @@
+"""The tamper-evident record (nhật ký không thể sửa): an append-only hash chain.
+
+Every service that changes state calls `record(...)` right before its commit, so the entry
+is written in the same transaction as the change: a recorded action happened, and an
+action that happened is recorded. Entry n carries the hash of entry n-1; its own hash is
+SHA-256 over the canonical JSON of all its columns (see `canonical`). Changing, deleting or
+reordering any row breaks the chain at that row, which `verify()` names.
+
+Action codes (stable; `details` never holds a secret ballot's content, nor who cast one):
+
+    auth.login, auth.login_failed, auth.login_locked
+    user.created, role.assigned, council.created, term.created, delegate_group.created,
+    committee.created, delegate.added, delegate.updated, delegate.status
+    meeting.created, meeting.updated, meeting.status, meeting.invitee_added
+    agenda.added, agenda.updated, agenda.deleted, agenda.moved, agenda.reordered, agenda.nested
+    documents.uploaded, documents.version_added, documents.published
+    live.opened, live.paused, live.resumed, live.closed, live.sitting_started, live.item
+    attendance.checked_in, attendance.marked
+    floor.requested, floor.withdrawn, floor.reordered, floor.given, floor.stopped
+    notice.sent
+    vote.created, vote.opened, vote.closed, vote.announced, vote.cancelled, vote.revote,
+    vote.manual_result   (counts and the legal wording only)
+    question.filed, question.withdrawn, question.merged, question.grouped,
+    questioning.filing, questioning.group_created,
+    questioning.group_opened, questioning.group_closed, questioning.answer_invited,
+    question.answered, question.written_pending, question.written_answered
+    minutes.edited, minutes.finalized, minutes.signed
+    resolution.issued, resolution.signed (chair, then organisation),
+    resolution.correction_opened
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from paperless import db
+from paperless.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(value: datetime) -> str:
+    if value.tzinfo is None:  # SQLite hands back naive UTC values through plain SQL
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(entry_id: int, at: datetime, council_id, meeting_id, actor_user_id,
+              actor_name: str, action: str, subject_type: str, subject_id, details: dict,
+              prev_hash: str) -> bytes:
+    """The bytes an entry's hash covers: sorted-key compact JSON, UTF-8."""
+    return json.dumps({
+        "id": entry_id, "at": _iso(at), "council_id": council_id, "meeting_id": meeting_id,
+        "actor_user_id": actor_user_id, "actor_name": actor_name, "action": action,
+        "subject_type": subject_type, "subject_id": subject_id, "details": details,
+        "prev_hash": prev_hash,
+    }, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(canonical(
+        entry.id, entry.at, entry.council_id, entry.meeting_id, entry.actor_user_id,
+        entry.actor_name, entry.action, entry.subject_type, entry.subject_id, entry.details,
+        entry.prev_hash)).hexdigest()
+
+
+def _plain(value):
+    """JSON-safe details: what goes in must come back out identically."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+_PENDING = "paperless.audit.pending"
+
+
+def record(actor, action: str, *, council_id: int | None = None, meeting_id: int | None = None,
+           subject: tuple[str, int | None] | None = None, details: dict | None = None,
+           actor_user_id: int | None = None, actor_name: str | None = None) -> None:
+    """Append one entry in the caller's transaction (the caller commits; a rollback drops it).
+
+    `actor` is an access.Actor (or None for the anonymous side of a login). The entry is
+    chained when the transaction commits (`_append_pending`), so taking the chain head is
+    always the last lock a transaction acquires: no lock-order cycle with the rows the
+    action itself locked (live state, votes), and the chain is held only for the commit."""
+    user_id = actor_user_id if actor_user_id is not None else getattr(actor, "user_id", None)
+    name = actor_name if actor_name is not None else (
+        getattr(actor, "full_name", None) or getattr(actor, "username", "") or "")
+    subject_type, subject_id = subject or ("", None)
+    db.session.info.setdefault(_PENDING, []).append({
+        "council_id": council_id, "meeting_id": meeting_id, "actor_user_id": user_id,
+        "actor_name": name[:120], "action": action[:60], "subject_type": subject_type[:40],
+        "subject_id": subject_id, "details": _plain(details or {})})
+
+
+def _append(session, fields: dict) -> AuditEntry:
+    # Take the chain: the row lock (PostgreSQL) / write lock (SQLite) is held to the commit.
+    seq, prev = session.execute(
+        update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)).one()
+    entry = AuditEntry(id=seq, at=_now(), prev_hash=prev, **fields)
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(hash=entry.hash))
+    return entry
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()  # the recorded changes first, then the chain
+    for fields in pending:
+        _append(session, fields)
+    session.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_pending(session, transaction) -> None:
+    """A transaction that ended without committing (rollback, close) takes its entries along."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def head() -> tuple[int, str]:
+    row = db.session.get(AuditHead, HEAD_ID)
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    count: int
+    head_hash: str
+    broken_id: int | None = None
+    problem: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"OK: {self.count} entries, head {self.head_hash}"
+        return f"BROKEN at entry {self.broken_id}: {self.problem}"
+
+
+def verify(batch: int = 2000) -> Verdict:
+    """Walk the whole chain in order; the first entry that does not fit is named."""
+    expected_id, prev, count = 1, GENESIS, 0
+    last_id = 0
+    while True:
+        rows = db.session.scalars(select(AuditEntry).where(AuditEntry.id > last_id)
+                                  .order_by(AuditEntry.id).limit(batch)).all()
+        if not rows:
+            break
+        for entry in rows:
+            if entry.id != expected_id:
+                return Verdict(False, count, prev, expected_id,
+                               f"entry {expected_id} is missing (next stored entry is {entry.id})")
+            if entry.prev_hash != prev:
+                return Verdict(False, count, prev, entry.id,
+                               "prev_hash does not match the previous entry's hash "
+                               "(an entry before it was removed, or rows were reordered)")
+            if entry_hash(entry) != entry.hash:
+                return Verdict(False, count, prev, entry.id,
+                               "content does not match its hash (the row was changed)")
+            prev, expected_id, count = entry.hash, expected_id + 1, count + 1
+            last_id = entry.id
+        for entry in rows:  # a long chain is not kept in memory
+            db.session.expunge(entry)
+    seq, head_hash = head()
+    if seq != count or head_hash != prev:
+        return Verdict(False, count, prev, count + 1 if seq > count else seq,
+                       f"the chain head says entry {seq} ({head_hash[:12]}…) but the table "
+                       f"ends at entry {count} ({prev[:12]}…): entries were removed at the end")
+    return Verdict(True, count, prev)
+
+
+def entries_for(meeting_id: int) -> list[AuditEntry]:
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.meeting_id == meeting_id)
+                                   .order_by(AuditEntry.id)))
+
+
+def meeting_record(actor, meeting_id: int) -> dict:
+    """The council's staff read a meeting's entries, each checked against its own hash."""
+    from paperless.services.access import STAFF
+    from paperless.services.meetings import get_meeting
+
+    meeting = get_meeting(actor, meeting_id, STAFF)
+    seq, head_hash = head()
+    return {"meeting_id": meeting.id, "head_seq": seq, "head_hash": head_hash,
+            "entries": [{"id": e.id, "at": _iso(e.at), "actor": e.actor_name,
+                         "actor_user_id": e.actor_user_id, "action": e.action,
+                         "subject_type": e.subject_type, "subject_id": e.subject_id,
+                         "details": e.details, "hash": e.hash, "prev_hash": e.prev_hash,
+                         "intact": entry_hash(e) == e.hash}
+                        for e in entries_for(meeting.id)]}
+
+
+class AppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes(session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnly("audit entries are append-only: no update, no delete")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk(state) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is AuditEntry:
+        raise AppendOnly("audit entries are append-only: no update, no delete")

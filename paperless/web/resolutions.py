@@ -1,0 +1,192 @@
+"""Resolution pages: the meeting's resolutions (issue, sign), the archive, and the public
+verification pages (/verify and /r/<public id>, no login)."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from paperless.domain import resolutions as rules
+from paperless.services import meetings as meeting_service
+from paperless.services import resolutions as service
+from paperless.services.access import STAFF
+from paperless.services.errors import Invalid, ServiceError
+from paperless.web import forms
+from paperless.web.auth import login_required
+
+bp = Blueprint("resolutions", __name__)
+
+STATUS_LABELS = {"valid": "Hợp lệ", "untrusted": "Chữ ký đúng nhưng chứng thư không thuộc gốc "
+                 "tin cậy", "modified": "Tài liệu đã bị thay đổi sau khi ký",
+                 "invalid": "Không hợp lệ"}
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_URL") or request.url_root
+
+
+@bp.get("/meetings/<int:meeting_id>/resolutions")
+@login_required
+def meeting(meeting_id: int):
+    meeting = meeting_service.get_meeting(g.actor, meeting_id)
+    rows = service.list_for_meeting(g.actor, meeting.id)
+    roles = g.actor.roles_in(meeting.council_id)
+    return render_template(
+        "resolutions/meeting.html", meeting=meeting, rows=rows, rules=rules,
+        drafts={r.id: service.draft_documents(r) for r in rows if r.state == "to_issue"},
+        is_issuer="secretariat" in roles or g.actor.is_superuser,
+        is_chair="chair" in roles or g.actor.is_superuser)
+
+
+@bp.get("/resolutions/<int:resolution_id>")
+@login_required
+def show(resolution_id: int):
+    res = service.get(g.actor, resolution_id)
+    roles = g.actor.roles_in(res.council_id)
+    return render_template(
+        "resolutions/show.html", res=res, view=service.view(res), rules=rules,
+        meeting=meeting_service.get_meeting(g.actor, res.meeting_id),
+        is_issuer="secretariat" in roles or g.actor.is_superuser,
+        is_chair="chair" in roles or g.actor.is_superuser,
+        public_url=f"{_base_url().rstrip('/')}{url_for('.public', public_id=res.public_id)}")
+
+
+@bp.post("/resolutions/<int:resolution_id>/issue")
+@login_required
+def issue(resolution_id: int):
+    upload = request.files.get("file")
+    content = upload.read() if upload is not None and upload.filename else None
+    source = forms.text("source")
+    document_id = None
+    if content is None:
+        if not source.isdigit():
+            raise Invalid("Chọn dự thảo hoặc tải lên văn bản cuối cùng (PDF).")
+        document_id = int(source)
+    res = service.issue(g.actor, resolution_id, verify_base_url=_base_url(),
+                        kind=forms.text("kind") or "individual", title=forms.text("title"),
+                        document_id=document_id, upload=content,
+                        filename=upload.filename if content is not None else "",
+                        issued_on=forms.optional_date("issued_on", "Ngày ban hành"))
+    flash(f"Đã ban hành Nghị quyết số {res.number_text}; chờ Chủ tịch ký.", "success")
+    if getattr(res, "pdfa_findings", None):
+        flash("Lưu ý: văn bản tải lên dùng phông chữ không được nhúng nên bản lưu trữ chưa "
+              "hoàn toàn đạt PDF/A (" + "; ".join(res.pdfa_findings) + "). Nên xuất lại PDF "
+              "với phông chữ nhúng.", "error")
+    return redirect(url_for(".show", resolution_id=res.id))
+
+
+@bp.post("/resolutions/<int:resolution_id>/sign-chair")
+@login_required
+def sign_chair(resolution_id: int):
+    res = service.sign_as_chair(g.actor, resolution_id)
+    flash(f"Đã ký số Nghị quyết số {res.number_text}.", "success")
+    return redirect(url_for(".show", resolution_id=res.id))
+
+
+@bp.post("/resolutions/<int:resolution_id>/sign-organisation")
+@login_required
+def sign_organisation(resolution_id: int):
+    res = service.sign_as_organisation(g.actor, resolution_id)
+    flash(f"Đã ký số cơ quan và lưu trữ Nghị quyết số {res.number_text}.", "success")
+    return redirect(url_for(".show", resolution_id=res.id))
+
+
+@bp.post("/resolutions/<int:resolution_id>/correct")
+@login_required
+def correct(resolution_id: int):
+    res = service.correct(g.actor, resolution_id, forms.text("title") or None)
+    flash("Đã tạo văn bản đính chính chờ ban hành.", "success")
+    return redirect(url_for(".meeting", meeting_id=res.meeting_id))
+
+
+@bp.get("/resolutions/<int:resolution_id>/files/<which>")
+@login_required
+def download(resolution_id: int, which: str):
+    res, data = service.file_of(g.actor, resolution_id, which)
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{service._slug(res)}-{which}.pdf")
+
+
+@bp.get("/archive")
+@login_required
+def archive():
+    council = g.get("council")
+    if council is None or not (g.actor.is_superuser or g.actor.has(council.id, STAFF)):
+        abort(403)
+    meeting_arg = request.args.get("meeting_id", "")
+    meeting_id = int(meeting_arg) if meeting_arg.isdigit() else None
+    try:
+        date_from = _date_arg("from")
+        date_to = _date_arg("to")
+    except ValueError:
+        flash("Ngày tìm kiếm không hợp lệ (YYYY-MM-DD).", "error")
+        date_from = date_to = None
+    rows = service.search_archive(g.actor, council.id, q=request.args.get("q", "")[:200],
+                                  number=request.args.get("number", "")[:20],
+                                  date_from=date_from, date_to=date_to, meeting_id=meeting_id)
+    meetings = meeting_service.list_meetings(g.actor, council.id)
+    return render_template("resolutions/archive.html", rows=rows, args=request.args,
+                           meetings=meetings, council=council)
+
+
+def _date_arg(name: str):
+    from datetime import date
+
+    value = request.args.get(name, "")
+    return date.fromisoformat(value) if value else None
+
+
+@bp.get("/meetings/<int:meeting_id>/resolutions/archive.zip")
+@login_required
+def archive_zip(meeting_id: int):
+    data = service.export_meeting(g.actor, meeting_id)
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=f"luu-tru-nghi-quyet-ky-hop-{meeting_id}.zip")
+
+
+# --- public, no login -------------------------------------------------------------------
+
+def _uploaded() -> bytes:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid("Hãy chọn tệp PDF cần kiểm tra.", code="file_required")
+    return upload.read()
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify():
+    report, error = None, None
+    if request.method == "POST":
+        try:
+            report = service.verify(_uploaded())
+        except ServiceError as exc:
+            error = exc.message
+    return render_template("resolutions/verify.html", report=report, error=error,
+                           labels=STATUS_LABELS), (422 if error else 200)
+
+
+@bp.route("/r/<public_id>", methods=["GET", "POST"])
+def public(public_id: str):
+    res = service.by_public_id(public_id)
+    check, error = None, None
+    if request.method == "POST":
+        try:
+            check = service.check_against_archive(public_id, _uploaded())
+        except ServiceError as exc:
+            error = exc.message
+    return render_template("resolutions/public.html", res=res, record=service.public_record(res),
+                           statement=service._vote_statement(res), check=check, error=error,
+                           labels=STATUS_LABELS, signatures=res.signatures), \
+        (422 if error else 200)
