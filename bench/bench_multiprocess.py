@@ -296,8 +296,10 @@ def main(argv=None) -> dict:
     rows = []
     for key, label, unit in FIGURES:
         a, b = app.get(key), bare.get(key)
+        # app/bare for people; value/baseline/baseline_value: the shape run_all.py reads
         rows.append({"figure": key, "label": label, "unit": unit, "app": a, "bare": b,
-                     "ratio": a / b if a is not None and b else None})
+                     "ratio": a / b if a is not None and b else None, "value": a,
+                     "baseline": "bare python-socketio + Redis", "baseline_value": b})
     if app and bare:
         print(f"\n{'':44} {'app':>10} {'bare':>10} {'app/bare':>9}")
         for row in rows:

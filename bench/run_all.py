@@ -121,8 +121,7 @@ def _generic(data: dict) -> list[dict]:
     return rows
 
 
-NORMALISE = {"documents": _documents, "live": _app_vs_bare, "votes": _app_vs_bare,
-             "multiprocess": _app_vs_bare}
+NORMALISE = {"documents": _documents, "live": _app_vs_bare, "votes": _app_vs_bare}
 
 
 def _shown(path: Path) -> str:
