@@ -56,7 +56,9 @@ prod: setup
 
 # Then the database-heavy tests once more on a throw-away PostgreSQL (tests/integration/
 # always use PostgreSQL and Redis).
-PG_TESTS ?= tests/test_foundation.py tests/test_votes.py tests/test_live.py tests/test_documents.py tests/test_questioning.py tests/test_api.py
+PG_TESTS ?= tests/test_foundation.py tests/test_votes.py tests/test_live.py tests/test_documents.py \
+	tests/test_questioning.py tests/test_api.py tests/test_audit.py tests/test_resolutions.py \
+	tests/test_resolutions_api.py tests/test_minutes.py tests/test_statistics.py
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
