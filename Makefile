@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: setup run test lint bench vendor translations db clean
+.PHONY: setup run prod test lint bench vendor translations db clean
 
 setup: $(VENV)/.installed static/vendor/.installed translations
 
@@ -48,9 +48,21 @@ run: db
 	$(BIN)/flask --app paperless ca init
 	$(BIN)/python -m paperless.serve
 
+# Production: migrations, then PAPERLESS_PROCESSES gunicorn/gevent processes from
+# PAPERLESS_BASE_PORT on, behind nginx (docs/deploy.md lists the settings).
+prod: setup
+	$(BIN)/flask --app paperless db upgrade
+	$(BIN)/python -m paperless.prod
+
+# Then the database-heavy tests once more on a throw-away PostgreSQL (tests/integration/
+# always use PostgreSQL and Redis).
+PG_TESTS ?= tests/test_foundation.py tests/test_votes.py tests/test_live.py tests/test_documents.py \
+	tests/test_questioning.py tests/test_api.py tests/test_audit.py tests/test_resolutions.py \
+	tests/test_resolutions_api.py tests/test_minutes.py tests/test_statistics.py
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+	$(BIN)/pytest --postgres -q $(PG_TESTS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

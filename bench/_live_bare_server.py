@@ -8,7 +8,9 @@ to enter the one room; the "chair" calls `next`, and everyone in the room receiv
 `event` {name: "live.item", payload: {seq, current_item, server_time}} the app sends, with
 an agenda item of the demo's shape and length.
 
-Run: `python bench/_live_bare_server.py PORT` (loopback only).
+Run: `python bench/_live_bare_server.py PORT [REDIS_URL]` (loopback only). With a Redis
+URL, emits go through python-socketio's RedisManager, as the app's do with
+PAPERLESS_SOCKETIO_QUEUE (the baseline of bench_multiprocess.py).
 """
 
 from gevent import monkey
@@ -25,8 +27,10 @@ ROOM = "hall"
 ITEM = {"presenter": "Trưởng phòng Kinh tế", "kind": "vote", "depth": 0, "planned_minutes": 20}
 TITLE = "Xem xét, thông qua Nghị quyết số {} về kế hoạch đầu tư công năm 2027"  # as _live_setup.py
 
+QUEUE = sys.argv[2] if len(sys.argv) > 2 else None
 sio = socketio.Server(async_mode="gevent", ping_interval=10, ping_timeout=10,
-                      cors_allowed_origins=[])
+                      cors_allowed_origins=[],
+                      client_manager=socketio.RedisManager(QUEUE) if QUEUE else None)
 state = {"seq": 0}
 
 

@@ -39,6 +39,8 @@ QUICK_ARGS = {
              "--warmup", "1", "--max-seconds", "300"],
     "votes": ["--tablets", "40", "--observers", "20", "--processes", "2", "--rounds", "1",
               "--retry-rounds", "1", "--probe-casts", "20", "--max-seconds", "300"],
+    "multiprocess": ["--observers", "200", "--processes", "4", "--moves", "5", "--warmup", "1",
+                     "--max-seconds", "400"],
 }
 
 
@@ -165,7 +167,8 @@ TITLES = {
     "live": "Live session: “next item” to 2,500 clients (app vs bare python-socketio)",
     "votes": "Voting: 500 ballots in one second + 200 observers (app vs bare python-socketio)",
     "signing": "Signing",
-    "multiprocess": "Multi-process: observers across worker processes",
+    "multiprocess": "Multi-process: observers over 4 `make prod` processes on PostgreSQL + "
+                    "Redis (app vs bare python-socketio + the same Redis)",
 }
 
 

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, g, request, session
+from flask import Flask, Response, current_app, g, request, session
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.routing import IntegerConverter
 
 from paperless import config as config_module
@@ -63,6 +64,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     def _remove_session(_exc):
         db.session.remove()
 
+    @app.errorhandler(SQLAlchemyError)
+    def _database_error(exc):
+        return _database_unavailable(exc)
+
     @app.after_request
     def _security_headers(response):
         # 'wasm-unsafe-eval' lets PDF.js run its WebAssembly image decoders (scanned
@@ -86,6 +91,27 @@ class _DatabaseId(IntegerConverter):
     # At most nine digits (< 2**31): a longer number matches no route, so it is a 404.
     # (A `max=` check would run after matching and turn into a misleading 405.)
     regex = r"\d{1,9}"
+
+
+def _database_unavailable(exc):
+    """503 `database_unavailable` while the database is down; anything else stays a 500."""
+    if not db.is_unavailable(exc):
+        raise exc  # a bug or a constraint: Flask's usual 500 path (and tests see it raised)
+    db.session.remove()  # drop the broken connection; the pool pings before reuse
+    current_app.logger.warning("database unavailable: %s", str(exc).splitlines()[0][:200])
+    message = db.UNAVAILABLE_MESSAGE
+    if request.path.startswith("/api/"):
+        from paperless.api.errors import error_response
+
+        response, status = error_response(503, "database_unavailable", message)
+    else:
+        # no template: base.html would ask the (unreachable) database who is logged in
+        response, status = Response(
+            f"<!doctype html><meta charset=utf-8><title>503</title><h1>503</h1><p>{message}</p>",
+            mimetype="text/html"), 503
+    response.status_code = status
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _select_locale() -> str:

@@ -14,6 +14,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
@@ -58,11 +59,38 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # pre_ping: a connection that died with a database restart is replaced on checkout,
+    # so the app recovers by itself once PostgreSQL is back.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         connect_args=_connect_args(url))
+
+
+def _connect_args(url: str) -> dict:
+    if url.startswith("postgresql"):
+        # an unreachable server fails a request within seconds rather than hanging it
+        return {"connect_timeout": 5}
+    return {}
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached (down, restarting, connection cut), as opposed to
+    a bug or a constraint: these requests get 503 `database_unavailable`, not a 500."""
+    if isinstance(exc, sa_exc.TimeoutError):  # the pool waited for a free connection
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(
+            exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+    return False
+
+
+UNAVAILABLE_MESSAGE = "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau ít giây."
 
 
 def include_name(name, type_, _parent_names) -> bool:
-    """Autogenerate ignores the search index that migrations create by hand (FTS5 tables)."""
+    """Autogenerate ignores the search index that migrations create by hand: FTS5 tables
+    on SQLite, the GIN index on PostgreSQL."""
+    if type_ == "index" and name == "ix_document_page_folded_fts":
+        return False
     return not (type_ == "table" and name and name.startswith("document_page_fts"))
 
 

@@ -25,9 +25,55 @@ def instance(tmp_path, monkeypatch) -> Path:
     return folder
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--postgres", action="store_true",
+        help="run the tests' database on a throw-away PostgreSQL server (started on loopback "
+             "for the session) instead of SQLite; PAPERLESS_TEST_DATABASE_URL=postgresql+"
+             "psycopg://… uses a server of yours instead (its public schema is wiped!)")
+
+
+@pytest.fixture(scope="session")
+def test_postgres_url(request, tmp_path_factory):
+    """The PostgreSQL URL the `database_url` fixture uses, or None (SQLite)."""
+    url = os.environ.get("PAPERLESS_TEST_DATABASE_URL")
+    if url or not request.config.getoption("--postgres"):
+        yield url
+        return
+    import shutil
+    import tempfile
+
+    from tests.integration.servers import MissingServer, Postgres
+
+    folder = Path(tempfile.mkdtemp(prefix="paperless-tests-pg-"))
+    try:
+        server = Postgres(folder)
+    except MissingServer as exc:
+        pytest.fail(str(exc))
+    server.init()
+    yield server.url
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _empty_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("SET lock_timeout = '20s'"))  # a leaked transaction shows, not hangs
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 @pytest.fixture
-def database_url(instance) -> str:
-    url = f"sqlite:///{instance / 'test.sqlite3'}"
+def database_url(instance, test_postgres_url) -> str:
+    if test_postgres_url:
+        _empty_postgres(test_postgres_url)
+        url = test_postgres_url
+    else:
+        url = f"sqlite:///{instance / 'test.sqlite3'}"
     db.upgrade(url)
     return url
 
@@ -38,6 +84,7 @@ def app(database_url):
     with application.app_context():
         yield application
     db.session.remove()
+    application.extensions["paperless.engine"].dispose()
 
 
 @pytest.fixture

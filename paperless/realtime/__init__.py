@@ -158,7 +158,10 @@ def _forget_dead_processes() -> None:
 
 def on_join(data=None):
     """Join a meeting's rooms; the answer carries the full snapshot to draw from."""
-    actor = current_actor()
+    try:
+        actor = current_actor()
+    except Exception as exc:
+        return _unexpected("meeting:join", exc)
     if actor is None:
         return _error("unauthorized", "Cần đăng nhập.")
     meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
@@ -177,12 +180,27 @@ def on_join(data=None):
     except ServiceError as exc:
         db.session.rollback()
         return _error(exc.code, exc.message)
+    except Exception as exc:
+        return _unexpected("meeting:join", exc)
     return {"ok": True, "meeting_id": meeting.id, "roles": roles, "snapshot": snapshot}
+
+
+def _unexpected(name: str, exc: Exception) -> dict:
+    if db.is_unavailable(exc):
+        db.session.remove()
+        log.warning("socket event %s: database unavailable", name)
+        return _error("database_unavailable", db.UNAVAILABLE_MESSAGE)
+    db.session.rollback()
+    log.exception("socket event %s failed", name, exc_info=exc)
+    return _error("server_error", "Lỗi máy chủ. Vui lòng thử lại.")
 
 
 def _command_handler(name, command):
     def handler(data=None):
-        actor = current_actor()
+        try:
+            actor = current_actor()
+        except Exception as exc:  # the database is down: say so, do not drop the event
+            return _unexpected(name, exc)
         if actor is None:
             return _error("unauthorized", "Cần đăng nhập.")
         try:
@@ -192,10 +210,8 @@ def _command_handler(name, command):
         except ServiceError as exc:
             db.session.rollback()
             return _error(exc.code, exc.message)
-        except Exception:  # never let a bad event kill the connection or leak a trace
-            db.session.rollback()
-            log.exception("socket event %s failed", name)
-            return _error("server_error", "Lỗi máy chủ. Vui lòng thử lại.")
+        except Exception as exc:  # never let a bad event kill the connection or leak a trace
+            return _unexpected(name, exc)
         return {"ok": True, "result": result}
 
     handler.__name__ = f"on_{name.replace(':', '_')}"

@@ -11,7 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from paperless import db
@@ -233,10 +233,31 @@ def _secret_contents(vote: Vote) -> list[dict]:
         SecretBallot.vote_id == vote.id)))
 
 
+def _reseal_secret_ballots(vote: Vote) -> None:
+    """PostgreSQL only: rewrite a secret vote's ballots in a random order, in the closing
+    transaction. A PostgreSQL heap keeps rows in insertion order and stamps each with its
+    transaction id (xmin) — both shared with the delegate's participation row written in
+    the same cast — so, unlike SQLite's WITHOUT ROWID tables ordered by the random id, the
+    stored ballots would otherwise lead back to who cast them. After this every ballot of
+    the vote carries the closing transaction's id and sits in shuffled order (the old row
+    versions are left to autovacuum)."""
+    if vote.kind not in rules.SECRET_KINDS or \
+            db.session.get_bind().dialect.name != "postgresql":
+        return
+    contents = list(db.session.scalars(select(SecretBallot.content).where(
+        SecretBallot.vote_id == vote.id)))
+    secrets.SystemRandom().shuffle(contents)
+    db.session.execute(delete(SecretBallot).where(SecretBallot.vote_id == vote.id))
+    db.session.add_all([SecretBallot(id=secrets.token_hex(16), vote_id=vote.id, content=c)
+                        for c in contents])
+    db.session.flush()
+
+
 def close_vote(actor: Actor, vote_id: int) -> dict:
     vote, meeting = _get(actor, vote_id, OPERATORS)
     if vote.status != "open":
         raise VoteError("Cuộc biểu quyết không ở trạng thái đang mở.", code="vote_not_open")
+    _reseal_secret_ballots(vote)
     vote.status, vote.closed_at = "closed", _now()
     vote.present = max(_present(meeting), _received(vote))
     vote.result = _tally(vote, vote.present)
@@ -265,6 +286,8 @@ def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
     if not reason:
         raise Invalid("Hủy biểu quyết phải ghi rõ lý do.", code="reason_required")
     was_open = vote.status == "open"
+    if was_open:
+        _reseal_secret_ballots(vote)
     vote.status, vote.cancel_reason, vote.closed_at = "cancelled", reason[:500], _now()
     live.record(actor, meeting, "vote.cancelled", ("vote", vote.id),
                 {"title": vote.title, "reason": vote.cancel_reason, "was_open": was_open})
