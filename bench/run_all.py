@@ -121,7 +121,41 @@ def _generic(data: dict) -> list[dict]:
     return rows
 
 
-NORMALISE = {"documents": _documents, "live": _app_vs_bare, "votes": _app_vs_bare}
+def _signing(data: dict) -> list[dict]:
+    """signing: per key and page count, signatures/s through the project vs pyHanko direct."""
+    rows = []
+    for row in data.get("rows", []):
+        cell = f"{row['key']}, {row['pages']} page{'s' if row['pages'] > 1 else ''}"
+        direct = row["pyhanko_direct"]["per_second"]
+        rows.append(figure(f"sign {cell}", f"signatures/s, {cell} (stamp + validation)",
+                           "/s", row["project"]["per_second"], "pyHanko direct, no stamp",
+                           direct))
+        rows.append(figure(f"sign same stamp {cell}", f"signatures/s, {cell}, pyHanko with "
+                           "the same stamp", "/s", row["pyhanko_direct_same_stamp"]["per_second"],
+                           "pyHanko direct, no stamp", direct))
+    return rows
+
+
+def _audit(data: dict) -> list[dict]:
+    """audit: the cost of recording an action, appends, verification, minutes, statistics."""
+    per = data["per_action"]
+    return [
+        figure("action with audit", "an attendance mark with its audit entry, mean", "ms",
+               per["with_audit"]["mean_ms"], "the same without the entry",
+               per["without_audit"]["mean_ms"]),
+        figure("appends 4 writers", "audit appends, 4 processes, entries/s", "/s",
+               data["appends"]["concurrent"]["entries_per_s"], "1 process",
+               data["appends"]["one_writer"]["entries_per_s"]),
+        figure("verify", "audit verify, entries/s", "/s", data["verify"]["entries_per_s"]),
+        figure("minutes pdf", "minutes PDF (30 delegates, 6 votes, 20 questions), mean", "ms",
+               data["minutes_pdf"]["mean_ms"]),
+        figure("statistics", "a council's statistics of a year, mean", "ms",
+               data["statistics_query"]["mean_ms"]),
+    ]
+
+
+NORMALISE = {"documents": _documents, "live": _app_vs_bare, "votes": _app_vs_bare,
+             "signing": _signing, "audit": _audit}
 
 
 def _shown(path: Path) -> str:
@@ -165,8 +199,9 @@ def _fmt(value) -> str:
 TITLES = {
     "documents": "Documents: a 200 MB meeting to 100 tablets (app vs nginx serving the files)",
     "live": "Live session: “next item” to 2,500 clients (app vs bare python-socketio)",
+    "signing": "Signing: resolutions per second, project vs pyHanko direct (RSA-2048, ECDSA P-256)",
+    "audit": "Audit record: what recording costs, verification, minutes and statistics",
     "votes": "Voting: 500 ballots in one second + 200 observers (app vs bare python-socketio)",
-    "signing": "Signing",
     "multiprocess": "Multi-process: observers over 4 `make prod` processes on PostgreSQL + "
                     "Redis (app vs bare python-socketio + the same Redis)",
 }
