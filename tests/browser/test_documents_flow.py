@@ -75,7 +75,8 @@ def test_publish_live_offline_reading_and_notes_on_two_devices(live_server, brow
     expect(office.locator("[data-live-bag] .doc-title")).to_have_text(TITLE)
     office.screenshot(path=SHOTS / "02-secretariat-uploaded.png", full_page=True)
     office.click("[data-testid=publish-all]")
-    expect(office.locator(".flash-success")).to_contain_text("Đã công bố 1 tài liệu.")
+    expect(office.locator(".flash-success")).to_contain_text("Đã công bố 1 tài liệu.",
+                                                             timeout=15000)
 
     # (c) The delegate's open page shows it without a reload, then keeps it for offline use.
     expect(tablet.locator("[data-live-bag] .doc-title")).to_have_text(TITLE, timeout=10000)
@@ -203,7 +204,8 @@ def test_confidential_document_is_read_online_only_and_never_kept(live_server, b
     office.click("[data-upload-form] button[type=submit]")
     expect(office.locator("[data-upload-progress]")).to_contain_text("đã tải lên")
     office.click("[data-testid=publish-all]")
-    expect(office.locator(".flash-success")).to_contain_text("Đã công bố 1 tài liệu.")
+    expect(office.locator(".flash-success")).to_contain_text("Đã công bố 1 tài liệu.",
+                                                             timeout=15000)
 
     delegate = browser.new_context(viewport={"width": 1024, "height": 768}, locale="vi-VN")
     tablet = delegate.new_page()
