@@ -18,6 +18,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 
 from paperless.domain import resolutions as rules
 from paperless.services import meetings as meeting_service
@@ -80,11 +81,12 @@ def issue(resolution_id: int):
                         document_id=document_id, upload=content,
                         filename=upload.filename if content is not None else "",
                         issued_on=forms.optional_date("issued_on", "Ngày ban hành"))
-    flash(f"Đã ban hành Nghị quyết số {res.number_text}; chờ Chủ tịch ký.", "success")
+    flash(_("Đã ban hành Nghị quyết số %(number)s; chờ Chủ tịch ký.", number=res.number_text),
+          "success")
     if getattr(res, "pdfa_findings", None):
-        flash("Lưu ý: văn bản tải lên dùng phông chữ không được nhúng nên bản lưu trữ chưa "
-              "hoàn toàn đạt PDF/A (" + "; ".join(res.pdfa_findings) + "). Nên xuất lại PDF "
-              "với phông chữ nhúng.", "error")
+        flash(_("Lưu ý: văn bản tải lên dùng phông chữ không được nhúng nên bản lưu trữ chưa "
+                "hoàn toàn đạt PDF/A (%(findings)s). Nên xuất lại PDF với phông chữ nhúng.",
+                findings="; ".join(res.pdfa_findings)), "error")
     return redirect(url_for(".show", resolution_id=res.id))
 
 
@@ -92,7 +94,7 @@ def issue(resolution_id: int):
 @login_required
 def sign_chair(resolution_id: int):
     res = service.sign_as_chair(g.actor, resolution_id)
-    flash(f"Đã ký số Nghị quyết số {res.number_text}.", "success")
+    flash(_("Đã ký số Nghị quyết số %(number)s.", number=res.number_text), "success")
     return redirect(url_for(".show", resolution_id=res.id))
 
 
@@ -100,7 +102,8 @@ def sign_chair(resolution_id: int):
 @login_required
 def sign_organisation(resolution_id: int):
     res = service.sign_as_organisation(g.actor, resolution_id)
-    flash(f"Đã ký số cơ quan và lưu trữ Nghị quyết số {res.number_text}.", "success")
+    flash(_("Đã ký số cơ quan và lưu trữ Nghị quyết số %(number)s.", number=res.number_text),
+          "success")
     return redirect(url_for(".show", resolution_id=res.id))
 
 
@@ -108,7 +111,7 @@ def sign_organisation(resolution_id: int):
 @login_required
 def correct(resolution_id: int):
     res = service.correct(g.actor, resolution_id, forms.text("title") or None)
-    flash("Đã tạo văn bản đính chính chờ ban hành.", "success")
+    flash(_("Đã tạo văn bản đính chính chờ ban hành."), "success")
     return redirect(url_for(".meeting", meeting_id=res.meeting_id))
 
 
@@ -132,7 +135,7 @@ def archive():
         date_from = _date_arg("from")
         date_to = _date_arg("to")
     except ValueError:
-        flash("Ngày tìm kiếm không hợp lệ (YYYY-MM-DD).", "error")
+        flash(_("Ngày tìm kiếm không hợp lệ (YYYY-MM-DD)."), "error")
         date_from = date_to = None
     rows = service.search_archive(g.actor, council.id, q=request.args.get("q", "")[:200],
                                   number=request.args.get("number", "")[:20],
