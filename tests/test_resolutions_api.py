@@ -199,3 +199,12 @@ def test_statistics_refuse_odd_numbers_without_a_server_error(client, demo, quer
     response = client.get(f"/api/v1/councils/2/statistics?{query}",
                           headers=token_for(client, "thuky"))
     assert response.status_code in (404, 422), response.get_data(as_text=True)[:300]
+
+
+def test_issue_with_a_non_ascii_digit_document_id_is_refused_not_a_server_error(client, ready):
+    """"²".isdigit() is true but int("²") fails: the form's id goes through db.id_arg."""
+    response = client.post(f"/api/v1/resolutions/{ready['id']}/issue", headers=ready["staff"],
+                           data={"document_id": "²"}, content_type="multipart/form-data")
+    # an unusable id is ignored: the agenda item's draft is taken, as with no id at all
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.get_json()["state"] == "issued"

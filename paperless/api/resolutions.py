@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import re
 from datetime import date
 
 from flask import current_app, g, jsonify, request, send_file
 
+from paperless import db
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
 from paperless.services import resolutions as service
@@ -65,8 +65,8 @@ def issue(resolution_id: int):
     if request.mimetype == "multipart/form-data":
         form = request.form
         data = {k: form.get(k) for k in ("kind", "title", "issued_on") if form.get(k)}
-        if form.get("document_id", "").isdigit():
-            data["document_id"] = int(form["document_id"])
+        if form.get("document_id", type=db.id_arg) is not None:
+            data["document_id"] = form.get("document_id", type=db.id_arg)
         upload = request.files.get("file")
         content = upload.read() if upload is not None else None
         filename = upload.filename if upload is not None else ""
@@ -140,12 +140,11 @@ def _date_arg(name: str) -> date | None:
 @bp.get("/councils/<int:council_id>/resolutions")
 @authenticated
 def archive(council_id: int):
-    meeting = request.args.get("meeting_id", "")
     rows = service.search_archive(
         g.api_actor, council_id, q=request.args.get("q", "")[:200],
         number=request.args.get("number", "")[:20], date_from=_date_arg("from"),
         date_to=_date_arg("to"),
-        meeting_id=int(meeting) if re.fullmatch(r"[0-9]{1,9}", meeting) else None)
+        meeting_id=request.args.get("meeting_id", type=db.id_arg))
     return jsonify({"resolutions": [service.view(r) for r in rows]})
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
 
 from flask import g, jsonify, request, send_file
 
+from paperless import db
 from paperless.api.routes import authenticated, bp
 from paperless.services import statistics as service
 from paperless.services.errors import Invalid
@@ -20,9 +20,11 @@ def period_args(args) -> dict:
     for name in ("year", "term_id"):
         raw = args.get(name, "").strip()
         if raw:
-            if not re.fullmatch(r"[0-9]{1,9}", raw):  # "²".isdigit(), but int("²") fails
-                raise Invalid(f"Tham số “{name}” phải là số nguyên dương.", details={name: "type"})
-            chosen[name] = int(raw)
+            try:
+                chosen[name] = db.id_arg(raw)
+            except ValueError:
+                raise Invalid(f"Tham số “{name}” phải là số nguyên dương.",
+                              details={name: "type"}) from None
     if len(chosen) > 1:
         raise Invalid("Chọn theo năm hoặc theo nhiệm kỳ, không cả hai.",
                       details={"year": "conflict", "term_id": "conflict"})

@@ -4,7 +4,6 @@ verification pages (/verify and /r/<public id>, no login)."""
 from __future__ import annotations
 
 import io
-import re
 
 from flask import (
     Blueprint,
@@ -20,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from paperless import db
 from paperless.domain import resolutions as rules
 from paperless.services import meetings as meeting_service
 from paperless.services import resolutions as service
@@ -73,9 +73,10 @@ def issue(resolution_id: int):
     source = forms.text("source")
     document_id = None
     if content is None:
-        if not source.isdigit():
-            raise Invalid("Chọn dự thảo hoặc tải lên văn bản cuối cùng (PDF).")
-        document_id = int(source)
+        try:
+            document_id = db.id_arg(source)
+        except ValueError:
+            raise Invalid("Chọn dự thảo hoặc tải lên văn bản cuối cùng (PDF).") from None
     res = service.issue(g.actor, resolution_id, verify_base_url=_base_url(),
                         kind=forms.text("kind") or "individual", title=forms.text("title"),
                         document_id=document_id, upload=content,
@@ -129,8 +130,7 @@ def archive():
     council = g.get("council")
     if council is None or not (g.actor.is_superuser or g.actor.has(council.id, STAFF)):
         abort(403)
-    meeting_arg = request.args.get("meeting_id", "")
-    meeting_id = int(meeting_arg) if re.fullmatch(r"[0-9]{1,9}", meeting_arg) else None
+    meeting_id = request.args.get("meeting_id", type=db.id_arg)
     try:
         date_from = _date_arg("from")
         date_to = _date_arg("to")
