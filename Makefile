@@ -7,9 +7,19 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: setup run prod test lint bench vendor translations db clean
+.PHONY: setup run prod test lint bench vendor translations db check clean \
+	system-serve system-test system-bench
 
-setup: $(VENV)/.installed static/vendor/.installed translations
+# Debian packages (scripts/system-packages knows them all): installed when root or with sudo,
+# otherwise named in one `apt-get install` line. make run needs only what serving needs.
+system-serve:
+	@scripts/system-packages --serve
+system-test:
+	@scripts/system-packages --test
+system-bench:
+	@scripts/system-packages --bench
+
+setup: system-serve $(VENV)/.installed static/vendor/.installed translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +53,11 @@ translations: $(VENV)/.installed
 db: setup
 	$(BIN)/flask --app paperless db upgrade
 
-run: db
+# Start-up checks (fonts, programs, migrations): one sentence per missing piece, no traceback.
+check: db
+	$(BIN)/flask --app paperless check
+
+run: check
 	$(BIN)/flask --app paperless demo --if-empty
 	$(BIN)/flask --app paperless ca init
 	$(BIN)/python -m paperless.serve
@@ -59,17 +73,22 @@ prod: setup
 PG_TESTS ?= tests/test_foundation.py tests/test_votes.py tests/test_live.py tests/test_documents.py \
 	tests/test_questioning.py tests/test_api.py tests/test_audit.py tests/test_resolutions.py \
 	tests/test_resolutions_api.py tests/test_minutes.py tests/test_statistics.py
-test: setup
+# Both passes run even when the first fails; the last line counts the tests of both.
+test: system-test setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest
-	$(BIN)/pytest --postgres -q $(PG_TESTS)
+	@mkdir -p tests/artifacts && rm -f tests/artifacts/junit-*.xml
+	@status=0; \
+	$(BIN)/pytest --junitxml=tests/artifacts/junit-sqlite.xml || status=$$?; \
+	$(BIN)/pytest --postgres -q --junitxml=tests/artifacts/junit-postgres.xml $(PG_TESTS) || status=$$?; \
+	$(BIN)/python tests/summary.py tests/artifacts/junit-*.xml; \
+	exit $$status
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 # Every bench/bench_*.py, then bench/results.json + bench/RESULTS.md; BENCH_ARGS=--quick for
 # a short pipeline check, BENCH_ARGS="--only live votes" for some of them.
-bench: setup
+bench: system-bench setup
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from paperless import db
+from paperless import db, preflight
 from paperless.config import DEMO_PASSWORD
 from paperless.services import delegates as delegate_service
 from paperless.services import users as user_service
@@ -18,7 +18,8 @@ from paperless.services.errors import ServiceError
 
 
 def register(app: Flask) -> None:
-    for command in (db_group, user_group, delegates_group, demo, ca_group, audit_group):
+    for command in (db_group, user_group, delegates_group, demo, ca_group, audit_group,
+                    check):
         app.cli.add_command(command)
 
 
@@ -146,6 +147,7 @@ def ca_init(council_ids):
     from paperless.models import Council
     from paperless.services import signing_keys
     from paperless.services.resolutions import _chair_name
+    from signing.errors import StampError
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("Không tạo chứng thư thử nghiệm khi PAPERLESS_ENV=production.")
@@ -154,12 +156,32 @@ def ca_init(council_ids):
     if council_ids:
         query = query.where(Council.id.in_(council_ids))
     councils = [(c.id, c.name, _chair_name(c.id)) for c in db.session.scalars(query)]
+    if not preflight.report(click.echo):
+        sys.exit(1)
     created = signing_keys.init_test_ca(councils)
-    signing_keys.stamp_fonts()  # make the Vietnamese font subsets now, not at the first click
+    try:
+        signing_keys.stamp_fonts()  # make the Vietnamese font subsets now, not at the first click
+    except StampError as exc:
+        raise click.ClickException(f"Không tạo được phông chữ cho chữ ký: {exc}") from None
     click.echo(f"{signing_keys.TEST_LABEL}")
     click.echo(f"Signing folder: {signing_keys.folder()} ({len(created)} files created).")
     for path in created:
         click.echo(f"  {path}")
+
+
+@click.command("check", help="Start-up checks: fonts, programs and the database migration.")
+@with_appcontext
+def check():
+    """What `make run` checks before serving; exit 1 naming each missing piece in a sentence."""
+    ok = preflight.report(click.echo)
+    try:
+        db.require_current_schema(current_app.extensions["paperless.engine"])
+    except db.SchemaNotMigrated as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        ok = False
+    if not ok:
+        sys.exit(1)
+    click.echo("Máy chủ sẵn sàng (start-up checks passed).")
 
 
 @click.group("audit", help="Nhật ký không thể sửa (the tamper-evident record).")

@@ -56,6 +56,10 @@ def main() -> None:
     problems = check_settings(processes, os.environ)
     if problems:
         sys.exit("\n".join(problems))
+    from paperless import preflight
+
+    if not preflight.report(lambda text, err=False: print(text, file=sys.stderr, flush=True)):
+        sys.exit(1)
     ensure_secret_key(os.environ)
     env = {**os.environ, "PAPERLESS_ASYNC_MODE": "gevent"}
     env.setdefault("PAPERLESS_ENV", "production")

@@ -13,13 +13,19 @@ if os.environ.get("PAPERLESS_ASYNC_MODE", "gevent") == "gevent":
 
 import sys  # noqa: E402
 
-from paperless import create_app, db  # noqa: E402
+from paperless import create_app, db, preflight  # noqa: E402
 from paperless.extensions import socketio  # noqa: E402
+
+
+def _echo(text: str, err: bool = False) -> None:
+    print(text, file=sys.stderr if err else sys.stdout, flush=True)
 
 
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
+    if not preflight.report(_echo):
+        sys.exit(1)
     try:
         app = create_app()
     except db.SchemaNotMigrated as exc:

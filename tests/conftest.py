@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from paperless import db
+from tests import tools
 from tests.support import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+CORPUS = tools.CORPUS  # tests/data/corpus: the real-world PDFs, inside the repository
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from paperless.services.access import SYSTEM
 from tests.conftest import CORPUS
 from tests.pdf.helpers import make_docx
 from tests.support import make_app, token_for
+from tests.tools import need_tool
 
 PDFS = CORPUS / "pdf"
-pytestmark = pytest.mark.skipif(not PDFS.is_dir(), reason=f"corpus missing at {PDFS}")
 
 
 def _corpus(name: str) -> bytes:
@@ -124,8 +124,7 @@ def test_same_file_twice_is_stored_once(app, client, staff, meeting_id):
 
 
 def test_word_documents_are_converted(app, client, staff, meeting_id):
-    if pdf.convert.find_soffice() is None:
-        pytest.skip("LibreOffice is not installed (CI installs libreoffice-writer-nogui)")
+    need_tool("soffice", "libreoffice-writer-nogui")
     docx = make_docx(["Dự thảo nghị quyết về dự toán ngân sách xã năm 2027"])
     response = _upload(client, staff, meeting_id, docx, name="du-thao.docx")
     assert response.status_code == 201, response.get_json()

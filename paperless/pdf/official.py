@@ -38,6 +38,11 @@ from pypdf.generic import (
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
 FONTS = {"R": "NotoSerif-Regular.ttf", "B": "NotoSerif-Bold.ttf", "I": "NotoSerif-Italic.ttf"}
+
+
+def required_fonts() -> list[tuple[str, str, str | None]]:
+    """(path, Debian package, overriding setting) of each font the official PDFs embed."""
+    return [(str(NOTO / file), "fonts-noto-core", None) for file in FONTS.values()]
 A4 = (595.28, 841.89)
 MM = 72 / 25.4
 LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 15 * MM, 20 * MM, 20 * MM

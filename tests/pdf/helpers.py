@@ -1,7 +1,6 @@
 """Helpers shared by the paperless.pdf tests.
 
-The PDF corpus lives outside the repo (never copy it in); tests that need it skip with
-a reason when it is absent.
+The PDF corpus is in the repository (tests/data/corpus, with its licence).
 """
 
 from __future__ import annotations
@@ -11,17 +10,17 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 from pypdf import PdfWriter
 
-CORPUS_DIR = (Path(__file__).parents[2] / ".." / "shared" / "corpus" / "pdf").resolve()
-CORPUS_MISSING = f"PDF corpus not found at {CORPUS_DIR} (shared test data, not in the repo)"
+from tests.tools import CORPUS_PDF
+
+CORPUS_DIR = CORPUS_PDF
 ENCRYPTED_CORPUS_FILE = "libreoffice-writer-password.pdf"
 MULTI_PAGE = "pdflatex-4-pages.pdf"
 
 
 def corpus_files() -> list[Path]:
-    return sorted(CORPUS_DIR.glob("*.pdf")) if CORPUS_DIR.is_dir() else []
+    return sorted(CORPUS_DIR.glob("*.pdf"))
 
 
 def expected_pages() -> dict[str, int]:
@@ -31,10 +30,7 @@ def expected_pages() -> dict[str, int]:
 
 
 def corpus_bytes(name: str) -> bytes:
-    path = CORPUS_DIR / name
-    if not path.is_file():
-        pytest.skip(CORPUS_MISSING if not CORPUS_DIR.is_dir() else f"{name} missing from corpus")
-    return path.read_bytes()
+    return (CORPUS_DIR / name).read_bytes()
 
 
 def blank_pdf(pages: int = 1, *, width: float = 595, height: float = 842) -> PdfWriter:

@@ -9,14 +9,16 @@ import pytest
 
 from paperless.pdf import PdfRejected, convert_to_pdf, detect_format, inspect_pdf
 from paperless.pdf.convert import find_soffice
+from tests.tools import need_tool
 
 from .helpers import make_docx
 
 PHRASE = "Dự thảo nghị quyết về kế hoạch đầu tư công năm 2027"
-needs_soffice = pytest.mark.skipif(
-    find_soffice() is None,
-    reason="LibreOffice not installed (apt install libreoffice-writer-nogui)",
-)
+
+
+@pytest.fixture
+def needs_soffice():
+    need_tool("soffice", "libreoffice-writer-nogui")
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +29,7 @@ def docx() -> bytes:
 @pytest.fixture(scope="module")
 def other_formats(docx, tmp_path_factory) -> dict[str, bytes]:
     """.odt and .doc made from the .docx by LibreOffice itself."""
-    if find_soffice() is None:
-        pytest.skip("LibreOffice not installed (apt install libreoffice-writer-nogui)")
+    need_tool("soffice", "libreoffice-writer-nogui")
     tmp = tmp_path_factory.mktemp("lo")
     src = tmp / "input.docx"
     src.write_bytes(docx)
@@ -82,14 +83,14 @@ def test_soffice_missing_is_conversion_unavailable(docx, monkeypatch) -> None:
     assert "LibreOffice" in info.value.message_vi
 
 
-@needs_soffice
+@pytest.mark.usefixtures("needs_soffice")
 def test_docx_to_pdf(docx) -> None:
     info = inspect_pdf(convert_to_pdf(docx), max_bytes=10**8)
     assert info.page_count >= 1
     assert PHRASE in info.text
 
 
-@needs_soffice
+@pytest.mark.usefixtures("needs_soffice")
 @pytest.mark.parametrize("ext", ["odt", "doc"])
 def test_odt_and_doc_to_pdf(other_formats, ext) -> None:
     data = other_formats[ext]
@@ -99,7 +100,7 @@ def test_odt_and_doc_to_pdf(other_formats, ext) -> None:
     assert "Dự thảo nghị quyết" in info.text
 
 
-@needs_soffice
+@pytest.mark.usefixtures("needs_soffice")
 def test_corrupt_docx_fails_cleanly() -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -109,7 +110,7 @@ def test_corrupt_docx_fails_cleanly() -> None:
     assert info.value.code == "conversion_failed"
 
 
-@needs_soffice
+@pytest.mark.usefixtures("needs_soffice")
 def test_timeout_kills_soffice(docx) -> None:
     with pytest.raises(PdfRejected) as info:
         convert_to_pdf(docx, timeout=0.01)

@@ -14,7 +14,6 @@ from pypdf.generic import (
 from paperless.pdf import PdfRejected, inspect_pdf
 
 from .helpers import (
-    CORPUS_MISSING,
     ENCRYPTED_CORPUS_FILE,
     blank_pdf,
     corpus_bytes,
@@ -25,9 +24,8 @@ from .helpers import (
 
 MAX = 50_000_000
 _FILES = corpus_files()
-_CORPUS_PARAMS = [pytest.param(p, id=p.name) for p in _FILES] or [
-    pytest.param(None, marks=pytest.mark.skip(reason=CORPUS_MISSING))
-]
+_CORPUS_PARAMS = [pytest.param(p, id=p.name) for p in _FILES]
+assert len(_CORPUS_PARAMS) >= 25, "tests/data/corpus/pdf lost its files"
 
 
 def rejected(data: bytes, **kwargs) -> PdfRejected:
@@ -36,7 +34,7 @@ def rejected(data: bytes, **kwargs) -> PdfRejected:
     return info.value
 
 
-# -- the shared corpus ---------------------------------------------------------------
+# -- the corpus ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", _CORPUS_PARAMS)

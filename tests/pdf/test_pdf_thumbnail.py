@@ -1,15 +1,16 @@
-import shutil
 import struct
 
 import pytest
 
 from paperless.pdf import PdfRejected, thumbnail_png
+from tests.tools import need_tool
 
 from .helpers import blank_pdf, corpus_bytes, to_bytes
 
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftoppm") is None, reason="pdftoppm missing (apt install poppler-utils)"
-)
+
+@pytest.fixture
+def needs_poppler():
+    need_tool("pdftoppm", "poppler-utils")
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -17,26 +18,26 @@ def png_size(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
-@needs_poppler
+@pytest.mark.usefixtures("needs_poppler")
 def test_portrait_thumbnail_is_300_wide(multipage_pdf) -> None:
     w, h = png_size(thumbnail_png(multipage_pdf))
     assert w == 300 and h > w
 
 
-@needs_poppler
+@pytest.mark.usefixtures("needs_poppler")
 def test_rotated_page_is_300_wide_too() -> None:
     # Page 1 of habibi-rotated has /Rotate 90: displayed landscape.
     w, h = png_size(thumbnail_png(corpus_bytes("habibi-rotated.pdf")))
     assert w == 300 and h < w
 
 
-@needs_poppler
+@pytest.mark.usefixtures("needs_poppler")
 def test_custom_width() -> None:
     w, _ = png_size(thumbnail_png(to_bytes(blank_pdf(1)), width=120))
     assert w == 120
 
 
-@needs_poppler
+@pytest.mark.usefixtures("needs_poppler")
 def test_garbage_fails_cleanly() -> None:
     with pytest.raises(PdfRejected) as info:
         thumbnail_png(b"%PDF-1.4 not really")

@@ -1,5 +1,4 @@
 import io
-import shutil
 import subprocess
 from datetime import datetime
 
@@ -8,13 +7,17 @@ from pypdf import PdfReader
 
 from paperless.pdf import inspect_pdf, watermark_pdf, watermark_text
 from paperless.pdf.watermark import find_font
+from tests.tools import need_file, need_tool
 
 from .helpers import blank_pdf, corpus_bytes, to_bytes
 
 WHEN = datetime(2026, 11, 23, 10, 0)
-needs_font = pytest.mark.skipif(
-    find_font() is None, reason="no TrueType font with Vietnamese (apt install fonts-noto-core)"
-)
+
+
+@pytest.fixture
+def needs_font():
+    if find_font() is None:
+        need_file("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "fonts-noto-core")
 
 
 def page_texts(data: bytes) -> list[str]:
@@ -25,7 +28,7 @@ def test_watermark_text_format() -> None:
     assert watermark_text("Nguyễn Văn A", WHEN) == "Bản của: Nguyễn Văn A — 2026-11-23 10:00"
 
 
-@needs_font
+@pytest.mark.usefixtures("needs_font")
 def test_each_reader_gets_their_name_on_every_page(multipage_pdf) -> None:
     an = watermark_pdf(multipage_pdf, watermark_text("Nguyễn Văn An", WHEN))
     binh = watermark_pdf(multipage_pdf, watermark_text("Trần Thị Bình", WHEN))
@@ -42,7 +45,7 @@ def test_each_reader_gets_their_name_on_every_page(multipage_pdf) -> None:
         assert inspect_pdf(data, max_bytes=10**8).page_count == 4
 
 
-@needs_font
+@pytest.mark.usefixtures("needs_font")
 def test_font_is_embedded_and_subset(multipage_pdf) -> None:
     out = watermark_pdf(multipage_pdf, "Bản của: Nguyễn Văn An")
     # The subset font adds a few tens of KB, not the ~500 KB of the full Noto Sans.
@@ -55,9 +58,9 @@ def test_font_is_embedded_and_subset(multipage_pdf) -> None:
     assert "/ToUnicode" in ours[0]
 
 
-@needs_font
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.usefixtures("needs_font")
 def test_poppler_renders_and_extracts_the_stamp(multipage_pdf, tmp_path) -> None:
+    need_tool("pdftotext", "poppler-utils")
     # A second, independent PDF engine must accept our embedded font.
     path = tmp_path / "wm.pdf"
     path.write_bytes(watermark_pdf(multipage_pdf, "Bản của: Trần Thị Bình"))
@@ -68,7 +71,7 @@ def test_poppler_renders_and_extracts_the_stamp(multipage_pdf, tmp_path) -> None
     assert b"rror" not in proc.stderr
 
 
-@needs_font
+@pytest.mark.usefixtures("needs_font")
 @pytest.mark.parametrize(
     "name", ["habibi-rotated.pdf", "imagemagick-images.pdf", "with-attachment.pdf"]
 )

@@ -25,6 +25,7 @@ from paperless.reports import (
     to_xlsx,
 )
 from paperless.reports.questioning import csv_unsafe
+from tests.tools import need_tool
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "reports"
 
@@ -288,8 +289,7 @@ def test_pdf_page_one_render(report):
     data = to_pdf(report)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "questioning.pdf").write_bytes(data)
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) not installed")
+    need_tool("pdftoppm", "poppler-utils")
     target = ARTIFACTS / "questioning-page1"
     subprocess.run(
         [

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.tools import CORPUS_PDF, need_tool
 
 PASS_ENV = "KYHOPSO_TEST_P12_PASS"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "pdf"
+CORPUS = CORPUS_PDF
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "signing"
 
 
 def _need(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.skip(f"{tool} not installed (Debian package poppler-utils)")
-    return path
+    return need_tool(tool, "poppler-utils")
 
 
 def pdfsig(pdf: bytes, tmp_path: Path) -> dict[str, str]:

@@ -27,8 +27,9 @@ def token(tmp_path_factory, pki):
     module = next((m for m in MODULE_CANDIDATES if Path(m).is_file()), None)
     util = shutil.which("softhsm2-util")
     if module is None or util is None:
-        pytest.skip("SoftHSM2 not installed (Debian package softhsm2)")
-    pkcs11 = pytest.importorskip("pkcs11")
+        pytest.fail("SoftHSM2 is not installed: run `scripts/system-packages --test` "
+                    "(or: apt-get install softhsm2)", pytrace=False)
+    import pkcs11  # python-pkcs11 comes with pyhanko[pkcs11]
     folder = tmp_path_factory.mktemp("softhsm")
     (folder / "tokens").mkdir()
     conf = folder / "softhsm2.conf"
