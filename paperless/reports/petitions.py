@@ -67,7 +67,7 @@ def to_csv(report: PetitionReport) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-PDF_COLUMNS = (("STT", 26), ("Nội dung kiến nghị", 210), ("Lĩnh vực / Tổ", 96),
+PDF_COLUMNS = (("STT", 32), ("Nội dung kiến nghị", 204), ("Lĩnh vực / Tổ", 96),
                ("Tiếp nhận", 84), ("Cơ quan giải quyết", 100), ("Tình trạng", 100),
                ("Kết quả trả lời", 140))
 

@@ -66,7 +66,8 @@ def test_voters_petitions_and_a_commitment_followed_up(live_server, browser, mon
     form.locator("button[type=submit]").click()
     delegate.wait_for_selector("text=Đã ghi nhận cuộc tiếp xúc cử tri và 3 kiến nghị.")
     for text in PETITIONS:
-        assert delegate.locator(f"[data-testid=petitions] tr:has-text('{text}')").count() == 1
+        assert delegate.locator(f"[data-testid=petitions] tr[data-petition-id]:has-text('{text}')"
+                                ).count() == 1
     delegate.screenshot(path=SHOTS / "01-delegate-voters-meeting.png", full_page=True)
 
     # 2. the secretariat forwards them: two to UBND xã, one to the police
@@ -74,12 +75,13 @@ def test_voters_petitions_and_a_commitment_followed_up(live_server, browser, mon
     staff.goto(f"{base}/councils/{council}/petitions?session_id={ids['session_id']}")
     bodies = ("UBND xã Tân Phú", "UBND xã Tân Phú", "Công an xã Tân Phú")
     for text, body in zip(PETITIONS, bodies, strict=True):
-        row = staff.locator(f"[data-testid=petitions] tr:has-text('{text}')")
-        row.locator("select[name=body_id]").select_option(label=body)
-        row.locator("button:has-text('Chuyển')").click()
+        row = staff.locator(f"[data-testid=petitions] tr[data-petition-id]:has-text('{text}')")
+        actions = staff.locator(f"[data-actions-for='{row.get_attribute('data-petition-id')}']")
+        actions.locator("select[name=body_id]").select_option(label=body)
+        actions.locator("button:has-text('Chuyển')").click()
         staff.wait_for_selector("text=Đã chuyển kiến nghị tới cơ quan giải quyết.")
     for text in PETITIONS:
-        row = staff.locator(f"[data-testid=petitions] tr:has-text('{text}')")
+        row = staff.locator(f"[data-testid=petitions] tr[data-petition-id]:has-text('{text}')")
         assert "Đang chờ trả lời" in row.inner_text()
     staff.screenshot(path=SHOTS / "02-secretariat-forwarded.png", full_page=True)
 
@@ -88,11 +90,13 @@ def test_voters_petitions_and_a_commitment_followed_up(live_server, browser, mon
     official.goto(f"{base}/councils/{council}/petitions?session_id={ids['session_id']}")
     table = official.locator("[data-testid=petitions]")
     assert table.locator(f"tr:has-text('{PETITIONS[2]}')").count() == 0  # the police's
-    row = table.locator(f"tr:has-text('{PETITIONS[0]}')")
-    row.locator("textarea[name=answer]").fill("UBND xã đã bố trí vốn sửa cầu trong quý I.")
-    row.locator("button:has-text('Gửi trả lời')").click()
+    row = table.locator(f"tr[data-petition-id]:has-text('{PETITIONS[0]}')")
+    actions = table.locator(f"[data-actions-for='{row.get_attribute('data-petition-id')}']")
+    actions.locator("textarea[name=answer]").fill("UBND xã đã bố trí vốn sửa cầu trong quý I.")
+    actions.locator("button:has-text('Gửi trả lời')").click()
     official.wait_for_selector("text=Đã ghi nhận trả lời kiến nghị.")
-    assert "Đã trả lời đúng hạn" in table.locator(f"tr:has-text('{PETITIONS[0]}')").inner_text()
+    assert "Đã trả lời đúng hạn" in table.locator(
+        f"tr[data-petition-id]:has-text('{PETITIONS[0]}')").inner_text()
     official.screenshot(path=SHOTS / "03-official-answered.png", full_page=True)
 
     # 4. the report for the session lists all three, each with its state
@@ -152,4 +156,5 @@ def test_voters_petitions_and_a_commitment_followed_up(live_server, browser, mon
     chair.goto(f"{base}/meetings/{ids['later_id']}")
     agenda = chair.inner_text("#agenda")
     assert "Chất vấn lại: Sửa xong mái chợ xã" in agenda
+    assert "trả lời phiếu chất vấn số" in agenda  # linked back to where it started
     chair.screenshot(path=SHOTS / "07-next-meeting-agenda.png", full_page=True)
