@@ -158,3 +158,13 @@ def test_voters_petitions_and_a_commitment_followed_up(live_server, browser, mon
     assert "Chất vấn lại: Sửa xong mái chợ xã" in agenda
     assert "trả lời phiếu chất vấn số" in agenda  # linked back to where it started
     chair.screenshot(path=SHOTS / "07-next-meeting-agenda.png", full_page=True)
+
+    # the other oversight pages and the emulation figures, as the secretariat sees them
+    for name, path in (("08-supervision", "supervision"), ("09-receptions", "receptions")):
+        staff.goto(f"{base}/councils/{council}/{path}")
+        staff.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    assert "Nguyễn Văn Tư" in staff.inner_text("[data-testid=citizen-petitions]")  # staff only
+    staff.goto(f"{base}/councils/{council}/statistics")
+    staff.wait_for_function("() => document.body.dataset.chartsReady === '4'")
+    assert int(staff.inner_text("[data-testid=stat-voter-meetings]")) >= 1  # ours, today
+    staff.screenshot(path=SHOTS / "10-statistics-oversight.png", full_page=True)
