@@ -138,6 +138,26 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "records.minutes_pdf": "staff",
     "records.record": "staff",
     "records.statistics": "staff",
+    # --- pages: oversight (officials: what is addressed to their body — ubnd's UBND xã) ---
+    "oversight.commitments": "delegate official staff",
+    "oversight.record_commitment": "staff",
+    "oversight.report_progress": "official staff",
+    "oversight.commitment_to_agenda": "chair admin",
+    "oversight.create_body": "managers",
+    "oversight.add_body_member": "managers",
+    "oversight.supervision": "delegate staff",
+    "oversight.create_mission": "staff",
+    "oversight.report_mission": "staff",
+    "oversight.petitions": "delegate official staff",
+    "oversight.record_voter_meeting": "delegate staff",  # a delegate: their own group
+    "oversight.add_petition": "staff",  # the world's meeting with voters is Tổ 1's, not daibieu03's
+    "oversight.forward_petition": "staff",
+    "oversight.answer_petition": "official staff",
+    "oversight.receptions": "delegate official staff",
+    "oversight.record_reception": "delegate staff",
+    "oversight.add_citizen_petition": "delegate staff",  # daibieu03's own reception
+    "oversight.forward_citizen_petition": "staff",
+    "oversight.answer_citizen_petition": "official staff",
     # --- API ---
     "api.openapi": "public",
     "api.token": "public",
@@ -201,6 +221,31 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.meeting_audit": "staff",
     "api.council_statistics": "staff",
     "api.statistics_export": "staff",
+    "api.list_bodies": "delegate official staff",
+    "api.create_body": "managers",
+    "api.add_body_member": "managers",
+    "api.list_commitments": "delegate official staff",
+    "api.record_commitment": "staff",
+    "api.report_progress": "official staff",
+    "api.commitment_evidence": "delegate official staff",
+    "api.commitment_to_agenda": "chair admin",
+    "api.list_missions": "delegate staff",
+    "api.create_mission": "staff",
+    "api.report_mission": "staff",
+    "api.mission_report": "delegate staff",
+    "api.list_voter_meetings": "delegate official staff",
+    "api.record_voter_meeting": "delegate staff",
+    "api.add_petition": "staff",
+    "api.list_petitions": "delegate official staff",
+    "api.forward_petition": "staff",
+    "api.answer_petition": "official staff",
+    "api.petition_report": "staff",
+    "api.list_receptions": "delegate staff",
+    "api.record_reception": "delegate staff",
+    "api.add_citizen_petition": "delegate staff",
+    "api.list_citizen_petitions": "delegate official staff",
+    "api.forward_citizen_petition": "staff",
+    "api.answer_citizen_petition": "official staff",
 }
 
 
@@ -310,7 +355,8 @@ PATH_OVERRIDES = {"api.written_answer": {"slip_id": "answered_slip_id"},
                   "records.finalize_minutes": {"meeting_id": "closed_meeting_id"},
                   "api.minutes_finalize": {"meeting_id": "closed_meeting_id"},
                   "records.sign_minutes": {"meeting_id": "final_minutes_meeting_id"},
-                  "api.minutes_sign": {"meeting_id": "final_minutes_meeting_id"}}
+                  "api.minutes_sign": {"meeting_id": "final_minutes_meeting_id"},
+                  "api.commitment_evidence": {"commitment_id": "fulfilled_commitment_id"}}
 
 
 def _pdf_file(name="tai-lieu.pdf"):

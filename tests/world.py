@@ -73,6 +73,9 @@ def populate(client, *, records: bool = True) -> dict[str, int | str]:
            "vote_id": vote.get_json()["id"], "slip_id": slip.get_json()["id"],
            "answered_slip_id": answered, "delegate_id": 3, "term_id": meeting.term_id,
            "official_id": official}
+    from tests.oversight_support import oversight_records
+
+    ids.update(oversight_records(council.id, meeting.id, answered))
     if records:
         ids.update(resolutions_in_every_state(meeting.id, council.id))
         ids.update(closed_meetings(meeting.term_id))

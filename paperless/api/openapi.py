@@ -478,6 +478,7 @@ def document() -> dict:
                             params=[meeting]),
             },
             **records_paths(council, meeting),
+            **oversight_paths(council, meeting),
         },
     }
 
@@ -485,7 +486,9 @@ def document() -> dict:
 def records_paths(council: dict, meeting: dict) -> dict:
     """Minutes and statistics (issue #8)."""
     period = [council, {"name": "year", "in": "query", "required": False,
-                        "schema": {"type": "integer"}}, _query_int("term_id")]
+                        "schema": {"type": "integer"}}, _query_int("term_id"),
+              {"name": "quarter", "in": "query", "required": False,
+               "schema": {"type": "integer", "minimum": 1, "maximum": 4}}]
     minutes = {"type": "object", "properties": {
         "meeting_id": _INT, "status": {"type": "string", "enum": ["draft", "final", "signed"]},
         "sections": {"type": "object", "additionalProperties": _STR},
@@ -528,4 +531,146 @@ def records_paths(council: dict, meeting: dict) -> dict:
         "/api/v1/meetings/{meeting_id}/minutes/sign": {"post": _op(
             "Sign the final minutes with the council's keys (the chair only)", 200, minutes,
             401, 403, 404, 409, params=[meeting])},
+    }
+
+
+def oversight_paths(council: dict, meeting: dict) -> dict:
+    """The oversight cycle (issue #22): bodies, commitments, supervision, petitions."""
+    from paperless.domain import oversight as rules
+
+    obj = {"type": "object"}
+    ids = {"type": "array", "items": _INT}
+    body_id, commitment, mission = _path_id("body_id"), _path_id("commitment_id"), \
+        _path_id("mission_id")
+    voter_meeting, petition = _path_id("voter_meeting_id"), _path_id("petition_id")
+    reception, citizen = _path_id("reception_id"), _path_id("citizen_petition_id")
+    forward = {"type": "object", "required": ["body_id"], "properties": {
+        "body_id": _INT, "deadline": _DATE}}
+    answer = {"type": "object", "required": ["answer"], "properties": {"answer": _STR}}
+    listing = {"type": "object"}
+
+    def write(summary, ok=201, request=None, params=None, schema=obj):
+        return _op(summary, ok, schema, 400, 401, 403, 404, 409, 422, request=request,
+                   params=params)
+
+    def read(summary, params):
+        return _op(summary, 200, listing, 401, 403, 404, 422, params=params)
+
+    return {
+        "/api/v1/councils/{council_id}/bodies": {
+            "get": read("Bodies that answer to the council (UBND, its offices…)", [council]),
+            "post": write("Add a body (secretariat)", params=[council], request={
+                "type": "object", "required": ["name"], "properties": {"name": _STR}})},
+        "/api/v1/bodies/{body_id}/members": {"post": write(
+            "An official's account answers for the body (secretariat)", params=[body_id],
+            request={"type": "object", "required": ["username"],
+                     "properties": {"username": _STR}})},
+        "/api/v1/councils/{council_id}/commitments": {
+            "get": read("Commitments (officials: those of their bodies), with their state on "
+                        "the council's date (open, overdue, kept, kept_late)", [council]),
+            "post": write("Record a commitment from an answer, a hearing or a supervision "
+                          "(staff)", params=[council], request={
+                              "type": "object", "required": ["source", "text", "body_id",
+                                                             "deadline"],
+                              "properties": {
+                                  "source": {"type": "string",
+                                             "enum": sorted(rules.COMMITMENT_SOURCES)},
+                                  "text": _STR, "committed_by": _STR, "body_id": _INT,
+                                  "deadline": _DATE, "question_slip_id": _INT,
+                                  "meeting_id": _INT, "mission_id": _INT}})},
+        "/api/v1/commitments/{commitment_id}/reports": {"post": {
+            **write("Report progress; completes=true needs an evidence PDF (the body's "
+                    "official or staff)", params=[commitment]),
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"type": "object", "required": ["text"],
+                                                "properties": {"text": _STR,
+                                                               "completes": {"type": "boolean"}}}},
+                "multipart/form-data": {"schema": {"type": "object", "required": ["text"],
+                                                   "properties": {
+                                                       "text": _STR, "completes": _STR,
+                                                       "evidence": {"type": "string",
+                                                                    "format": "binary"}}}}}}}},
+        "/api/v1/commitments/{commitment_id}/evidence": {"get": _pdf(
+            "The evidence of a fulfilled commitment", 401, 403, 404, params=[commitment])},
+        "/api/v1/commitments/{commitment_id}/agenda": {"post": write(
+            "Put an unfulfilled commitment on a later meeting's agenda (the chair)",
+            params=[commitment], request={"type": "object", "required": ["meeting_id"],
+                                          "properties": {"meeting_id": _INT}})},
+        "/api/v1/councils/{council_id}/supervision": {
+            "get": read("Supervision missions with their recommendations (staff, delegates)",
+                        [council]),
+            "post": write("Create a supervision mission (staff)", params=[council], request={
+                "type": "object", "required": ["by", "subject", "start_date"], "properties": {
+                    "by": {"type": "string", "enum": sorted(rules.MISSION_BY)},
+                    "subject": _STR, "supervised": _STR, "start_date": _DATE,
+                    "end_date": _DATE, "member_ids": ids, "committee_id": _INT,
+                    "group_id": _INT, "previous_id": _INT, "petition_id": _INT}})},
+        "/api/v1/supervision/{mission_id}/report": {
+            "post": {**write("The mission's conclusions and report PDF (staff)", ok=200,
+                             params=[mission]),
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": {
+                             "type": "object", "required": ["conclusion"],
+                             "properties": {"conclusion": _STR}}},
+                         "multipart/form-data": {"schema": {
+                             "type": "object", "required": ["conclusion"], "properties": {
+                                 "conclusion": _STR,
+                                 "file": {"type": "string", "format": "binary"}}}}}}},
+            "get": _pdf("The supervision report", 401, 403, 404, params=[mission])},
+        "/api/v1/councils/{council_id}/voter-meetings": {
+            "get": read("Meetings with voters", [council]),
+            "post": write("Record a delegate group's meeting with voters and its petitions "
+                          "(a delegate of the group, or staff)", params=[council], request={
+                              "type": "object",
+                              "required": ["group_id", "held_on", "place", "voters_present"],
+                              "properties": {
+                                  "group_id": _INT, "held_on": _DATE, "place": _STR,
+                                  "voters_present": _INT, "delegate_ids": ids,
+                                  "session_id": _INT, "petitions": {
+                                      "type": "array", "items": {"type": "object", "properties": {
+                                          "text": _STR, "field": {
+                                              "type": "string", "enum": sorted(rules.FIELDS)}}}}}})},
+        "/api/v1/voter-meetings/{voter_meeting_id}/petitions": {"post": write(
+            "Add a petition to a meeting with voters", params=[voter_meeting], request={
+                "type": "object", "required": ["text"], "properties": {
+                    "text": _STR, "field": {"type": "string", "enum": sorted(rules.FIELDS)}}})},
+        "/api/v1/councils/{council_id}/voter-petitions": {"get": read(
+            "Voters' petitions (officials: those forwarded to their bodies); ?session_id=",
+            [council, _query_int("session_id")])},
+        "/api/v1/voter-petitions/{petition_id}/forward": {"post": write(
+            "Forward to the body responsible with a deadline (staff)", ok=200,
+            params=[petition], request=forward)},
+        "/api/v1/voter-petitions/{petition_id}/answer": {"post": write(
+            "Answer (the body's official, or staff)", ok=200, params=[petition],
+            request=answer)},
+        "/api/v1/meetings/{meeting_id}/petition-report": {"get": {
+            "summary": "Báo cáo kết quả giải quyết kiến nghị cử tri of a session (staff)",
+            "parameters": [meeting, {"name": "format", "in": "query", "required": False,
+                                     "schema": {"type": "string", "enum": ["pdf", "csv"]}}],
+            "responses": {"200": {"description": "The report", "content": {
+                "application/pdf": {}, "text/csv": {}}}, **_errors(401, 403, 404, 422)}}},
+        "/api/v1/councils/{council_id}/receptions": {
+            "get": read("Citizen receptions (staff; a delegate: their own)", [council]),
+            "post": write("Record a citizen reception (staff; a delegate: their own)",
+                          params=[council], request={
+                              "type": "object", "required": ["receiver", "held_on"],
+                              "properties": {
+                                  "receiver": {"type": "string", "enum": sorted(rules.RECEIVERS)},
+                                  "held_on": _DATE, "delegate_id": _INT, "place": _STR,
+                                  "citizens": _INT, "notes": _STR}})},
+        "/api/v1/receptions/{reception_id}/petitions": {"post": write(
+            "Record a citizen's complaint, denunciation or proposal", params=[reception],
+            request={"type": "object", "required": ["kind", "citizen_name", "summary"],
+                     "properties": {
+                         "kind": {"type": "string", "enum": sorted(rules.CITIZEN_KINDS)},
+                         "citizen_name": _STR, "citizen_address": _STR, "citizen_phone": _STR,
+                         "summary": _STR}})},
+        "/api/v1/councils/{council_id}/citizen-petitions": {"get": read(
+            "Citizens' petitions; the citizen's personal data only for staff", [council])},
+        "/api/v1/citizen-petitions/{citizen_petition_id}/forward": {"post": write(
+            "Forward to the body responsible (staff)", ok=200, params=[citizen],
+            request=forward)},
+        "/api/v1/citizen-petitions/{citizen_petition_id}/answer": {"post": write(
+            "Answer (the body's official, or staff)", ok=200, params=[citizen],
+            request=answer)},
     }

@@ -15,9 +15,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def period_args(args) -> dict:
-    """`?year=2026` or `?term_id=3` (neither: the current year)."""
+    """`?year=2026` (with `&quarter=1..4`) or `?term_id=3` (neither: the current year)."""
     chosen = {}
-    for name in ("year", "term_id"):
+    for name in ("year", "term_id", "quarter"):
         raw = args.get(name, "").strip()
         if raw:
             try:
@@ -25,7 +25,9 @@ def period_args(args) -> dict:
             except ValueError:
                 raise Invalid(f"Tham số “{name}” phải là số nguyên dương.",
                               details={name: "type"}) from None
-    if len(chosen) > 1:
+    if "quarter" in chosen and "year" not in chosen:
+        raise Invalid("Chọn quý thì phải chọn năm.", details={"quarter": "needs year"})
+    if "year" in chosen and "term_id" in chosen:
         raise Invalid("Chọn theo năm hoặc theo nhiệm kỳ, không cả hai.",
                       details={"year": "conflict", "term_id": "conflict"})
     return chosen
@@ -51,5 +53,7 @@ def statistics_export(council_id: int):
     writer, mimetype = writers[fmt]
     period = stats["period"]
     suffix = period.get("year") or f"nhiem-ky-{period.get('term_id')}"
+    if period.get("quarter"):
+        suffix = f"{suffix}-quy-{period['quarter']}"
     return send_file(io.BytesIO(writer(stats)), mimetype=mimetype, as_attachment=True,
                      download_name=f"thong-ke-{council_id}-{suffix}.{fmt}")

@@ -21,6 +21,17 @@ from paperless.models.live import (
     SpeakerRequest,
 )
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
+from paperless.models.oversight import (
+    BodyMember,
+    CitizenPetition,
+    CitizenReception,
+    Commitment,
+    CommitmentReport,
+    ResponsibleBody,
+    SupervisionMission,
+    VoterMeeting,
+    VoterPetition,
+)
 from paperless.models.questioning import QuestionGroup, QuestioningState, QuestionSlip
 from paperless.models.resolution import Resolution, ResolutionCounter
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
@@ -34,6 +45,15 @@ from paperless.models.vote import (
 )
 
 __all__ = [
+    "BodyMember",
+    "CitizenPetition",
+    "CitizenReception",
+    "Commitment",
+    "CommitmentReport",
+    "ResponsibleBody",
+    "SupervisionMission",
+    "VoterMeeting",
+    "VoterPetition",
     "AgendaItem",
     "ApiToken",
     "AuditEntry",

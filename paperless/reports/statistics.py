@@ -32,6 +32,29 @@ def summary_rows(stats: dict) -> list[tuple[str, int]]:
     return rows
 
 
+OVERSIGHT_COLUMNS = ("Cấp", "Đơn vị", "Đoàn giám sát", "Tiếp xúc cử tri", "Tiếp công dân",
+                     "Kiến nghị, đơn thư tiếp nhận", "Đã chuyển", "Trả lời đúng hạn",
+                     "Trả lời trễ hạn", "Quá hạn chưa trả lời", "Lời hứa đã thực hiện",
+                     "Lời hứa quá hạn")
+OVERSIGHT_KEYS = ("supervisions", "voter_meetings", "receptions", "petitions_received",
+                  "petitions_forwarded", "petitions_answered_on_time", "petitions_answered_late",
+                  "petitions_overdue", "commitments_kept", "commitments_overdue")
+OVERSIGHT_LEVELS = (("council", "Hội đồng"), ("committees", "Ban"), ("groups", "Tổ đại biểu"),
+                    ("delegates", "Đại biểu"))
+
+
+def oversight_rows(stats: dict) -> list[list]:
+    """Giám sát, tiếp xúc cử tri, tiếp công dân, kiến nghị, lời hứa: one row per unit."""
+    figures = stats.get("oversight")
+    if not figures:
+        return []
+    rows = []
+    for key, level in OVERSIGHT_LEVELS:
+        units = [figures[key]] if key == "council" else figures[key]
+        rows += [[level, u["name"], *[u[k] for k in OVERSIGHT_KEYS]] for u in units]
+    return rows
+
+
 def _delegate_values(number: int, d: dict) -> list:
     return [number, d["name"], d["group"], d["sittings"], d["present"], d["excused"],
             d["absent"], d["attendance_rate"], d["votes"], d["votes_taken"], d["speeches"],
@@ -66,11 +89,16 @@ def to_csv(stats: dict) -> bytes:
     row(DELEGATE_COLUMNS)
     for number, d in enumerate(stats["delegates"], start=1):
         row(_delegate_values(number, d))
+    if stats.get("oversight"):
+        row([])
+        row(OVERSIGHT_COLUMNS)
+        for values in oversight_rows(stats):
+            row(values)
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(stats: dict) -> bytes:
-    """Three sheets: Tổng hợp, Chất vấn (by official), Đại biểu."""
+    """Sheets: Tổng hợp, Chất vấn (by official), Đại biểu, Giám sát, kiến nghị (thi đua)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -98,6 +126,9 @@ def to_xlsx(stats: dict) -> bytes:
     sheet(wb.create_sheet("Đại biểu"), DELEGATE_COLUMNS,
           [_delegate_values(n, d) for n, d in enumerate(stats["delegates"], start=1)],
           (6, 28, 20, 10, 10, 10, 10, 12, 12, 12, 12, 12))
+    if stats.get("oversight"):
+        sheet(wb.create_sheet("Giám sát, kiến nghị"), OVERSIGHT_COLUMNS, oversight_rows(stats),
+              (12, 30, 10, 10, 10, 12, 10, 12, 12, 12, 12, 12))
     wb.properties.title = _title(stats)
     wb.properties.creator = "Kỳ họp số"
     out = io.BytesIO()

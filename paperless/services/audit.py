@@ -27,6 +27,11 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     minutes.edited, minutes.finalized, minutes.signed
     resolution.issued, resolution.signed (chair, then organisation),
     resolution.correction_opened
+    body.created, body.member_added, commitment.recorded, commitment.reported,
+    commitment.fulfilled, commitment.on_agenda, supervision.created, supervision.reported,
+    voters.meeting_recorded, petition.received, petition.forwarded, petition.answered,
+    reception.recorded, citizen_petition.received, citizen_petition.forwarded,
+    citizen_petition.answered   (never a citizen's name, address or phone)
 """
 
 from __future__ import annotations

@@ -156,5 +156,77 @@ def load_demo(today: date | None = None) -> Council:
                        title="Khách mời"),
     ])
     db.session.add(meeting)
+    db.session.flush()
+    _oversight(council, meeting, made, delegates, groups, committees, today)
     db.session.commit()
     return council
+
+
+BODIES = ["UBND xã Tân Phú", "Phòng Kinh tế UBND xã", "Công an xã Tân Phú"]
+
+
+def _oversight(council, meeting, made, delegates, groups, committees, today: date) -> None:
+    """A few oversight records, so the pages are not empty: bodies with their officials, a
+    supervision mission with a recommendation now overdue, a meeting with voters and its
+    petitions in each state, and a citizen reception with a complaint."""
+    from paperless.models import (
+        BodyMember,
+        CitizenPetition,
+        CitizenReception,
+        Commitment,
+        ResponsibleBody,
+        SupervisionMission,
+        VoterMeeting,
+        VoterPetition,
+    )
+
+    bodies = [ResponsibleBody(council_id=council.id, name=n) for n in BODIES]
+    db.session.add_all(bodies)
+    db.session.flush()
+    db.session.add_all([BodyMember(body_id=bodies[0].id, user_id=made["ubnd"].id),
+                        BodyMember(body_id=bodies[1].id, user_id=made["truongphong"].id)])
+    mission = SupervisionMission(
+        council_id=council.id, by="committee", committee_id=committees[0].id,
+        subject="Giám sát việc đầu tư, duy tu đường giao thông nông thôn năm 2026",
+        supervised="UBND xã Tân Phú; Phòng Kinh tế UBND xã",
+        member_ids=[delegates[2].id, delegates[4].id, delegates[6].id],
+        start_date=today - timedelta(days=60), end_date=today - timedelta(days=55),
+        conclusion="Một số tuyến đường xuống cấp chưa được sửa chữa kịp thời.")
+    db.session.add(mission)
+    db.session.flush()
+    db.session.add(Commitment(
+        council_id=council.id, source="supervision", mission_id=mission.id,
+        text="Sửa chữa tuyến đường liên ấp 3–4 trước mùa mưa", body_id=bodies[1].id,
+        committed_by="Trưởng phòng Kinh tế UBND xã", deadline=today - timedelta(days=10)))
+    voters = VoterMeeting(
+        council_id=council.id, group_id=groups[0].id, session_id=meeting.id,
+        held_on=today - timedelta(days=20), place="Nhà văn hóa ấp 2", voters_present=86,
+        delegate_ids=[delegates[0].id, delegates[3].id, delegates[6].id])
+    db.session.add(voters)
+    db.session.flush()
+    db.session.add_all([
+        VoterPetition(council_id=council.id, voter_meeting_id=voters.id, field="giao_thong",
+                      text="Đề nghị lắp đèn chiếu sáng tuyến đường ấp 2 đi chợ xã.",
+                      body_id=bodies[0].id, status="answered",
+                      forwarded_on=today - timedelta(days=18), deadline=today + timedelta(days=12),
+                      answered_on=today - timedelta(days=5),
+                      answer="UBND xã đã đưa vào kế hoạch đầu tư công năm 2027."),
+        VoterPetition(council_id=council.id, voter_meeting_id=voters.id, field="nong_nghiep",
+                      text="Đề nghị nạo vét kênh nội đồng ấp 2 trước vụ Đông Xuân.",
+                      body_id=bodies[1].id, status="forwarded",
+                      forwarded_on=today - timedelta(days=18), deadline=today + timedelta(days=12)),
+        VoterPetition(council_id=council.id, voter_meeting_id=voters.id, field="an_ninh",
+                      text="Tình trạng xe tải chạy quá tốc độ qua khu dân cư vào ban đêm."),
+    ])
+    reception = CitizenReception(council_id=council.id, receiver="standing",
+                                 held_on=today - timedelta(days=7), place="Trụ sở HĐND xã",
+                                 citizens=3, notes="Tiếp công dân định kỳ")
+    db.session.add(reception)
+    db.session.flush()
+    db.session.add(CitizenPetition(
+        council_id=council.id, reception_id=reception.id, kind="complaint",
+        citizen_name="Nguyễn Văn Tư", citizen_address="Ấp 5, xã Tân Phú",
+        citizen_phone="0909000111",
+        summary="Khiếu nại việc đo đạc ranh giới thửa đất số 112.", body_id=bodies[0].id,
+        status="forwarded", forwarded_on=today - timedelta(days=6),
+        deadline=today + timedelta(days=24)))

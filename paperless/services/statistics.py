@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from paperless import db
+from paperless.domain import oversight as oversight_rules
 from paperless.domain import statistics as rules
 from paperless.domain.delegates import StatusChange, serving_on
 from paperless.domain.labels import MEETING_KINDS
@@ -29,6 +30,7 @@ from paperless.models import (
     Term,
     Vote,
 )
+from paperless.services import oversight as oversight_service
 from paperless.services.access import STAFF, Actor, require
 from paperless.services.errors import Invalid, NotFound
 
@@ -58,13 +60,16 @@ def periods(actor: Actor, council_id: int) -> dict:
 
 
 def council_statistics(actor: Actor, council_id: int, *, year: int | None = None,
-                       term_id: int | None = None, today: date | None = None) -> dict:
+                       term_id: int | None = None, quarter: int | None = None,
+                       today: date | None = None) -> dict:
     require(actor, council_id, VIEWERS)
     council = db.session.get(Council, council_id)
     if council is None:
         raise NotFound("Không tìm thấy Hội đồng.")
-    today = today or date.today()
+    today = today or oversight_rules.council_today(council)
     query = select(Meeting).where(Meeting.council_id == council_id)
+    if quarter is not None and (term_id is not None or not 1 <= quarter <= 4):
+        raise Invalid("Quý phải từ 1 đến 4 và đi cùng một năm.", code="invalid_quarter")
     if term_id is not None:
         term = db.session.get(Term, term_id)
         if term is None or term.council_id != council_id:
@@ -79,9 +84,13 @@ def council_statistics(actor: Actor, council_id: int, *, year: int | None = None
         if not 1990 <= year <= 2200:
             raise Invalid("Năm không hợp lệ.", code="invalid_year")
         start, end = rules.year_period(year)
+        period = {"kind": "year", "year": year, "label": f"Năm {year}"}
+        if quarter is not None:
+            start, end = oversight_rules.quarter_period(year, quarter)
+            period = {"kind": "quarter", "year": year, "quarter": quarter,
+                      "label": f"Quý {quarter} năm {year}"}
         query = query.where(Meeting.start_date >= start, Meeting.start_date <= end)
-        period = {"kind": "year", "year": year, "label": f"Năm {year}",
-                  "start": start.isoformat(), "end": end.isoformat()}
+        period.update({"start": start.isoformat(), "end": end.isoformat()})
     meetings = [m for m in db.session.scalars(query.order_by(Meeting.start_date, Meeting.id))
                 if m.status in rules.HELD]
     by_id = {m.id: m for m in meetings}
@@ -121,6 +130,7 @@ def council_statistics(actor: Actor, council_id: int, *, year: int | None = None
                   "secret": sum(1 for v in votes if v.kind != "open")},
         "questions": {**question_totals, "by_official": [o.to_dict() for o in by_official]},
         "delegates": [f.to_dict() for f in figures],
+        "oversight": oversight_service.figures(council, start, end, today),
         "labels": {"meeting_kinds": MEETING_KINDS, "vote_kinds": VOTE_KINDS,
                    "outcomes": rules.OUTCOMES},
     }

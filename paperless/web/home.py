@@ -58,7 +58,12 @@ def manage():
 @bp.get("/chair")
 @login_required
 def chair():
-    return render_template("home/participant.html", role="chair", **_context("chair"))
+    from paperless.services import oversight
+
+    overdue = len(oversight.overdue_commitments(g.actor, g.council.id)) \
+        if g.council is not None and g.actor.has(g.council.id, ("chair",)) else 0
+    return render_template("home/participant.html", role="chair", overdue_commitments=overdue,
+                           **_context("chair"))
 
 
 @bp.get("/delegate")

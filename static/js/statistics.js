@@ -42,4 +42,15 @@ bar("chart-attendance", delegates.map((d) => d.name),
        backgroundColor: delegates.map((d) => (d.attendance_rate >= 80 ? palette[1] : palette[2])) }],
     { scales: { y: { beginAtZero: true, max: 100 } } });
 
+// Oversight per committee and delegate group (thi đua): supervision, voters, receptions.
+if (data.oversight) {
+  const units = [...data.oversight.committees, ...data.oversight.groups];
+  const series = [["supervisions", "Đoàn giám sát"], ["voter_meetings", "Tiếp xúc cử tri"],
+                  ["receptions", "Tiếp công dân"], ["petitions_received", "Kiến nghị tiếp nhận"]];
+  bar("chart-oversight", units.map((u) => u.name),
+      series.map(([key, label], i) => ({
+        label, data: units.map((u) => u[key]), backgroundColor: palette[i % palette.length],
+      })));
+}
+
 document.body.dataset.chartsReady = String(Object.keys(charts).length);

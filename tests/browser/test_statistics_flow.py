@@ -43,7 +43,7 @@ def test_statistics_page_renders_its_charts(live_server, browser):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     _login(page, live_server, "thuky")
     page.goto(f"{live_server}/councils/{council_id}/statistics?year={year}")
-    page.wait_for_function("() => document.body.dataset.chartsReady === '3'")
+    page.wait_for_function("() => document.body.dataset.chartsReady === '4'")
     assert page.get_by_test_id("stat-meetings").inner_text() == "1"
     for canvas in ("chart-meetings", "chart-questions", "chart-attendance"):
         painted = page.evaluate(PAINTED, canvas)
