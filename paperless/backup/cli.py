@@ -25,8 +25,8 @@ class Progress:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         tenth = 10 if total <= 0 else int(10 * done / total)
-        if self.shown.get(stage, -1) >= tenth:
-            return
+        if self.shown.get(stage, -1) >= tenth or (total < 20 and done < total):
+            return  # a handful of files: only the stage's last line
         self.shown[stage] = tenth
         click.echo(f"  {STAGES.get(stage, stage)}: {done}/{total} ({tenth * 10}%)", err=True)
 

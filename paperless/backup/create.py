@@ -136,7 +136,10 @@ def _assemble(options: Options, work: Path, name: str, progress) -> tuple[dict, 
     target = work / db_file
     snapshot = database.snapshot_sqlite if kind == "sqlite" else database.snapshot_postgres
     facts = snapshot(options.database_url, target, progress)
-    files[db_file] = {"sha256": layout.file_sha256(target), "size": target.stat().st_size}
+    for produced in (target, work / database.SECRET_FILE):
+        if produced.is_file():
+            files[produced.name] = {"sha256": layout.file_sha256(produced),
+                                    "size": produced.stat().st_size}
 
     store = BlobStore(options.instance / "blobs")
     blobs = sorted(r for r in facts.blob_refs if _is_hex64(r))

@@ -20,6 +20,11 @@ from paperless.backup.layout import BackupError
 
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
+# PostgreSQL dumps rows in heap (insertion) order, which would pair an open secret vote's
+# ballots with its participation rows. Those ballots are written beside the dump instead,
+# ordered by their random id, and loaded back in that order.
+SECRET_TABLE = "secret_ballot"
+SECRET_FILE = "secret_ballots.copy"
 PAGES_PER_STEP = 2048  # 8 MB with 4 KiB pages: a progress line per step
 
 
@@ -153,6 +158,7 @@ def _libpq(url: str) -> tuple[str, dict]:
 
 
 def snapshot_postgres(url: str, target: Path, progress) -> Facts:
+    """The dump, and (same snapshot) the secret ballots by random id into SECRET_FILE."""
     engine = create_engine(url)
     try:
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
@@ -160,16 +166,25 @@ def snapshot_postgres(url: str, target: Path, progress) -> Facts:
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             uri, env = _libpq(url)
             # pg_dump joins our snapshot: the dump and the facts below see the same commits
+            secret = SECRET_TABLE in inspect(conn).get_table_names()
             args = [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                    f"--snapshot={snapshot}", f"--file={target}", f"--dbname={uri}"]
+                    f"--snapshot={snapshot}", f"--file={target}", f"--dbname={uri}",
+                    *([f"--exclude-table-data={SECRET_TABLE}"] if secret else [])]
             progress("database", 0, 1)
             proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.PIPE)
             facts_box: list = []
-            reader = threading.Thread(target=lambda: facts_box.append(facts_of(conn)))
+            def read_facts():
+                facts_box.append(facts_of(conn))
+                if secret:
+                    _copy_out(conn, target.with_name(SECRET_FILE))
+
+            reader = threading.Thread(target=read_facts)
             reader.start()
             _out, err = proc.communicate()
             reader.join()
+            if len(facts_box) != 1:
+                raise BackupError("Không đọc được dữ liệu cùng thời điểm với pg_dump.")
             conn.rollback()
             if proc.returncode:
                 raise BackupError(f"pg_dump thất bại: {err.decode(errors='replace')[-500:]}")
@@ -178,6 +193,27 @@ def snapshot_postgres(url: str, target: Path, progress) -> Facts:
         engine.dispose()
     target.chmod(0o600)
     return facts_box[0]
+
+
+def _copy_out(conn: Connection, path: Path) -> None:
+    cursor = conn.connection.driver_connection.cursor()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out, cursor.copy(
+            f"COPY (SELECT * FROM {SECRET_TABLE} ORDER BY id) TO STDOUT") as copy:
+        for block in copy:
+            out.write(block)
+
+
+def _copy_in(url: str, path: Path) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            with path.open("rb") as src, cursor.copy(f"COPY {SECRET_TABLE} FROM STDIN") as copy:
+                while block := src.read(1024 * 1024):
+                    copy.write(block)
+    finally:
+        engine.dispose()
 
 
 def empty_postgres(url: str) -> None:
@@ -197,3 +233,6 @@ def restore_postgres(dump: Path, url: str) -> None:
                            str(dump)], env=env, capture_output=True, text=True)
     if done.returncode:
         raise BackupError(f"pg_restore thất bại: {done.stderr[-800:]}", PG_FILE)
+    secret = dump.with_name(SECRET_FILE)
+    if secret.is_file():
+        _copy_in(url, secret)
