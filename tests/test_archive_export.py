@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from paperless import db
 from paperless.models import Meeting, Resolution
-from tests.support import token_for
+from tests.support import login, token_for
 
 
 def _archived(demo):
@@ -65,6 +65,10 @@ def test_national_layout_from_the_api_and_the_page(app, demo, client):
     _check_zip(response.data, res, meeting)
     plain = client.get(f"/api/v1/meetings/{meeting.id}/resolutions/archive.zip", headers=staff)
     assert "manifest.json" in zipfile.ZipFile(io.BytesIO(plain.data)).namelist()
+    page = login(app.test_client(), "thuky").get(
+        f"/meetings/{meeting.id}/resolutions/archive.zip?layout=national")
+    assert page.status_code == 200
+    _check_zip(page.data, res, meeting)
     guest = token_for(client, "khach")
     refused = client.get(f"/api/v1/meetings/{meeting.id}/resolutions/archive.zip"
                          "?layout=national", headers=guest)
