@@ -231,7 +231,6 @@ def archive_export(out: Path, meeting_ids, council_id, year):
     db.session.rollback()
 
 
-
 def main() -> None:
     from paperless import create_app
 
