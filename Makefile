@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: setup run prod test lint bench vendor translations db check clean \
+.PHONY: setup run prod test lint bench vendor translations db check clean backup restore \
 	system-serve system-test system-bench
 
 # Debian packages (scripts/system-packages knows them all): installed when root or with sudo,
@@ -90,6 +90,17 @@ lint: $(VENV)/.installed
 # a short pipeline check, BENCH_ARGS="--only live votes" for some of them.
 bench: system-bench setup
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# Backups (docs/deploy.md): `make backup BACKUP_DIR=/srv/backup BACKUP_ARGS="--copy-to /mnt/usb
+# --keep-daily 14 --keep-monthly 24"`; `make restore BACKUP=/srv/backup/kyhop-…` onto an empty
+# instance (RESTORE_ARGS=--force to overwrite one).
+BACKUP_DIR ?= backups
+backup: $(VENV)/.installed
+	$(BIN)/flask --app paperless backup $(BACKUP_DIR) $(BACKUP_ARGS)
+
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=path/to/kyhop-…"; exit 2; }
+	$(BIN)/flask --app paperless restore $(BACKUP) $(RESTORE_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache tests/artifacts

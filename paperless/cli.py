@@ -18,8 +18,10 @@ from paperless.services.errors import ServiceError
 
 
 def register(app: Flask) -> None:
+    from paperless.backup.cli import backup_command, restore_command
+
     for command in (db_group, user_group, delegates_group, demo, ca_group, audit_group,
-                    check):
+                    check, backup_command, restore_command, archive_group):
         app.cli.add_command(command)
 
 
@@ -204,6 +206,50 @@ def audit_verify():
     click.echo(f"Nhật ký bị thay đổi tại mục số {verdict.broken_id}: {verdict.problem}. "
                f"({verdict.message})", err=True)
     sys.exit(1)
+
+
+@click.group("archive", help="Lưu trữ nghị quyết (the archive of signed resolutions).")
+def archive_group():
+    pass
+
+
+@archive_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--meeting", "meeting_ids", type=int, multiple=True, help="Meeting id (repeatable).")
+@click.option("--council", "council_id", type=int, help="Every meeting of this council …")
+@click.option("--year", type=int, help="… whose resolutions were issued in this year.")
+@with_appcontext
+def archive_export(out: Path, meeting_ids, council_id, year):
+    """A ZIP in the national archive's layout: one dossier per meeting, metadata per document
+    (number, date, title, signer, SHA-256, retention), SHA256SUMS."""
+    from sqlalchemy import select
+
+    from paperless.models import Resolution
+    from paperless.services import archive_export as export
+    from paperless.services import resolutions
+
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    if bool(meeting_ids) == bool(council_id) or bool(council_id) != bool(year):
+        raise click.UsageError("Give --meeting, or --council with --year.")
+    if council_id:
+        meeting_ids = list(db.session.scalars(select(Resolution.meeting_id).distinct().where(
+            Resolution.council_id == council_id, Resolution.year == year,
+            Resolution.state == "archived")))
+    dossiers = []
+    try:
+        for meeting_id in sorted(meeting_ids):
+            meeting = resolutions.get_meeting(SYSTEM, meeting_id, resolutions.READERS)
+            rows = resolutions.search_archive(SYSTEM, meeting.council_id, meeting_id=meeting_id)
+            if year:
+                rows = [r for r in rows if r.year == year]
+            dossiers.append((meeting, sorted(rows, key=lambda r: (r.year or 0, r.number or 0))))
+        data = export.build_zip(dossiers)
+    except ServiceError as exc:
+        _fail(exc)
+    out.write_bytes(data)
+    count = sum(len(rows) for _m, rows in dossiers)
+    click.echo(f"{out}: {len(dossiers)} hồ sơ, {count} nghị quyết.")
+    db.session.rollback()
 
 
 def main() -> None:

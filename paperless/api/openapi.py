@@ -257,8 +257,12 @@ def document() -> dict:
                                "name": "which", "in": "path", "required": True,
                                "schema": {"type": "string", "enum": [
                                    "draft", "official", "chair_signed", "signed"]}}])
-    archive_zip = _op("The meeting's archive as ZIP with manifest.json (SHA-256)", 200, None,
-                      401, 403, 404, 409, params=[meeting])
+    archive_zip = _op("The meeting's archive as ZIP with manifest.json (SHA-256); "
+                      "layout=national: the national archive's dossier (HoSo.xml, per "
+                      "document VanBan.xml, MucLuc.csv, SHA256SUMS)", 200, None,
+                      401, 403, 404, 409, params=[meeting, {
+                          "name": "layout", "in": "query", "required": False,
+                          "schema": {"type": "string", "enum": ["manifest", "national"]}}])
     archive_zip["responses"]["200"] = {"description": "ZIP",
                                        "content": {"application/zip": {}}}
     search = [{"name": n, "in": "query", "required": False, "schema": sch} for n, sch in (

@@ -12,6 +12,7 @@ from flask import current_app, g, jsonify, request, send_file
 from paperless import db
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
+from paperless.services import archive_export
 from paperless.services import resolutions as service
 from paperless.services.errors import Invalid
 
@@ -151,9 +152,14 @@ def archive(council_id: int):
 @bp.get("/meetings/<int:meeting_id>/resolutions/archive.zip")
 @authenticated
 def archive_zip(meeting_id: int):
-    data = service.export_meeting(g.api_actor, meeting_id)
+    if request.args.get("layout") == "national":  # the national archive's dossier layout
+        data = archive_export.export_meeting(g.api_actor, meeting_id)
+        name = f"ho-so-luu-tru-nghi-quyet-ky-hop-{meeting_id}.zip"
+    else:
+        data = service.export_meeting(g.api_actor, meeting_id)
+        name = f"luu-tru-nghi-quyet-ky-hop-{meeting_id}.zip"
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
-                     download_name=f"luu-tru-nghi-quyet-ky-hop-{meeting_id}.zip")
+                     download_name=name)
 
 
 @bp.post("/verify")

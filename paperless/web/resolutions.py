@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from paperless import db
 from paperless.domain import resolutions as rules
+from paperless.services import archive_export
 from paperless.services import meetings as meeting_service
 from paperless.services import resolutions as service
 from paperless.services.access import STAFF
@@ -155,9 +156,14 @@ def _date_arg(name: str):
 @bp.get("/meetings/<int:meeting_id>/resolutions/archive.zip")
 @login_required
 def archive_zip(meeting_id: int):
-    data = service.export_meeting(g.actor, meeting_id)
+    if request.args.get("layout") == "national":  # the national archive's dossier layout
+        data = archive_export.export_meeting(g.actor, meeting_id)
+        name = f"ho-so-luu-tru-nghi-quyet-ky-hop-{meeting_id}.zip"
+    else:
+        data = service.export_meeting(g.actor, meeting_id)
+        name = f"luu-tru-nghi-quyet-ky-hop-{meeting_id}.zip"
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
-                     download_name=f"luu-tru-nghi-quyet-ky-hop-{meeting_id}.zip")
+                     download_name=name)
 
 
 # --- public, no login -------------------------------------------------------------------
