@@ -23,7 +23,7 @@ from paperless.models.live import (
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
 from paperless.models.questioning import QuestionGroup, QuestioningState, QuestionSlip
 from paperless.models.resolution import Resolution, ResolutionCounter
-from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
+from paperless.models.user import ApiToken, AuthSession, LoginAttempt, RoleAssignment, User
 from paperless.models.vote import (
     CastReceipt,
     ManualCount,
@@ -36,6 +36,7 @@ from paperless.models.vote import (
 __all__ = [
     "AgendaItem",
     "ApiToken",
+    "AuthSession",
     "AuditEntry",
     "AuditHead",
     "Attendance",
