@@ -8,7 +8,6 @@ from paperless import create_app
 from paperless.domain.limits import Rate
 from paperless.ratelimit import DEFAULT_RATES
 
-
 # Tests fire hundreds of requests and events in a second; the rate-limit tests set their own.
 ROOMY = {kind: Rate(capacity=1e9, per_second=1e9) for kind in DEFAULT_RATES}
 
