@@ -53,8 +53,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from paperless import api, cli, realtime, web
+    from paperless import api, cli, ratelimit, realtime, web
 
+    ratelimit.init_app(app)
     web.register(app)
     api.register(app)
     realtime.register(app)

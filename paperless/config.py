@@ -51,6 +51,11 @@ def load(overrides: dict | None = None) -> dict:
         "API_TOKEN_HOURS": int(os.environ.get("PAPERLESS_API_TOKEN_HOURS", "24")),
         "LOGIN_MAX_FAILURES": int(os.environ.get("PAPERLESS_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_MINUTES": int(os.environ.get("PAPERLESS_LOGIN_WINDOW_MINUTES", "15")),
+        # Failures from one address across accounts, and across the deployment, before that
+        # address waits; the wait starts at LOGIN_DELAY_SECONDS and doubles (domain/limits.py).
+        "LOGIN_ADDRESS_FAILURES": int(os.environ.get("PAPERLESS_LOGIN_ADDRESS_FAILURES", "10")),
+        "LOGIN_OVERALL_FAILURES": int(os.environ.get("PAPERLESS_LOGIN_OVERALL_FAILURES", "300")),
+        "LOGIN_DELAY_SECONDS": int(os.environ.get("PAPERLESS_LOGIN_DELAY_SECONDS", "30")),
         "MAX_DOCUMENT_BYTES": int(os.environ.get("PAPERLESS_MAX_DOCUMENT_MB", "100")) * 1024 * 1024,
         # Behind nginx: "/_blobs/" makes document downloads an X-Accel-Redirect to that
         # internal location (which maps to instance/blobs/); Apache/lighttpd: X-Sendfile.
@@ -71,8 +76,11 @@ def load(overrides: dict | None = None) -> dict:
         # Signing keys and trust roots (never in git or the database); see README.
         "SIGNING_DIR": os.environ.get("PAPERLESS_SIGNING_DIR") or str(folder / "signing"),
         "TSA_URL": os.environ.get("PAPERLESS_TSA_URL") or None,
-        # Public address printed in the QR code of resolutions (default: this request's host).
-        "PUBLIC_URL": os.environ.get("PAPERLESS_PUBLIC_URL") or None,
+        # Public address printed in the QR code of resolutions. Never the request's Host
+        # header; production refuses to issue without it, development uses `make run`'s.
+        "PUBLIC_URL": os.environ.get("PAPERLESS_PUBLIC_URL") or (
+            None if env == "production"
+            else f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
         "MAX_VERIFY_BYTES": int(os.environ.get("PAPERLESS_MAX_VERIFY_MB", "30")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_SUPPORTED_LOCALES": ["vi", "en"],

@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 
 from paperless import create_app
+from paperless.domain.limits import Rate
+from paperless.ratelimit import DEFAULT_RATES
+
+# Tests fire hundreds of requests and events in a second; the rate-limit tests set their own.
+ROOMY = {kind: Rate(capacity=1e9, per_second=1e9) for kind in DEFAULT_RATES}
 
 
 def make_app(database_url: str, **overrides):
     config = {"DATABASE_URL": database_url, "SOCKETIO_ASYNC_MODE": "threading",
-              "WTF_CSRF_ENABLED": False, "TESTING": True}
+              "WTF_CSRF_ENABLED": False, "TESTING": True, "RATE_LIMITS": ROOMY}
     config.update(overrides)
     return create_app(config)
 

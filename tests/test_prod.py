@@ -86,7 +86,7 @@ def test_socket_event_while_database_down_answers_database_unavailable(unreachab
     with unreachable_app.test_request_context("/"):
         from flask import session
 
-        session["user_id"] = 1
+        session["socket_auth"] = ("session", 1, 1)
         answer = realtime.on_join({"meeting_id": 1})
     assert answer == {"ok": False, "error": {"code": "database_unavailable",
                                              "message": db.UNAVAILABLE_MESSAGE}}

@@ -29,10 +29,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from paperless import db
-from paperless.models import User
+from paperless.models import ApiToken, User
 from paperless.services import users
 from paperless.services.access import SYSTEM
 from paperless.services.auth import hash_secret
@@ -59,6 +59,16 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "auth.login": "public",
     "auth.logout": "public",
     "auth.switch_council": "login",
+    # --- pages: one's password and tokens; accounts and lockouts (admins) ---
+    "accounts.password": "login",
+    "accounts.tokens": "login",
+    "accounts.revoke_token": "delegate admin",  # daibieu03's token: its owner, or an admin
+    "accounts.index": "admin",
+    "accounts.user_tokens": "delegate admin",  # daibieu03's: oneself, or an admin
+    "accounts.reset_password": "admin",
+    "accounts.set_active": "admin",
+    "accounts.lockouts": "admin",
+    "accounts.clear_lockout": "admin",
     "documents.manifest": "public",
     "documents.service_worker": "public",
     "documents.offline": "public",
@@ -161,6 +171,15 @@ ROUTES: dict[str, str | dict[str, str]] = {
     # --- API ---
     "api.openapi": "public",
     "api.token": "public",
+    "api.logout": "login",
+    "api.change_password": "login",
+    "api.list_tokens": "login",
+    "api.revoke_token": "delegate admin",
+    "api.list_users": "admin",
+    "api.reset_password": "admin",
+    "api.set_user_active": "admin",
+    "api.list_lockouts": "admin",
+    "api.clear_lockout": "admin",
     "api.list_councils": "login",
     "api.create_council": "admin",
     "api.list_delegates": "council",
@@ -180,7 +199,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.document_thumbnail": "council",
     "api.export_with_notes": "council",
     "api.list_notes": "council",
-    "api.add_note": "council",
+    "api.add_note": "delegate staff",  # not guests, the hall screen or officials
     "api.update_note": "secretariat",  # notes are private: only their author (thuky)
     "api.delete_note": "secretariat",
     "api.create_vote": "staff",
@@ -322,6 +341,13 @@ def world(app, client, demo, database_url):
         assert response.status_code == 302, username
         cookies[role] = fresh.get_cookie("session").value
         tokens[role] = token_for(fresh, username)
+    # the account pages act on daibieu03 and on a second token of theirs
+    from paperless.services.auth import issue_token
+
+    target = db.session.scalar(select(User).where(User.username == ACCOUNTS["delegate"]))
+    issue_token(target, hours=1)
+    ids["user_id"] = target.id
+    ids["token_id"] = db.session.scalar(select(func.max(ApiToken.id)))
     db.session.remove()
     path = Path(database_url.removeprefix("sqlite:///"))
     pristine = path.with_name("pristine.sqlite3")
@@ -439,6 +465,17 @@ BODIES = {
     "api.verify": lambda ids: {"file": _pdf_file()},
     "api.public_check": lambda ids: {"file": _pdf_file()},
     "api.minutes_edit": lambda ids: {"sections": {_first_section(): "Khai mạc lúc 8 giờ."}},
+    "accounts.password": lambda ids: {"current_password": "not-the-password",
+                                      "new_password": "mat-khau-moi",
+                                      "confirm_password": "mat-khau-moi"},
+    "accounts.reset_password": lambda ids: {"new_password": "mat-khau-moi"},
+    "accounts.set_active": lambda ids: {"active": "0"},
+    "accounts.clear_lockout": lambda ids: {"remote_addr": "10.0.0.9"},
+    "api.change_password": lambda ids: {"current_password": "not-the-password",
+                                        "new_password": "mat-khau-moi"},
+    "api.reset_password": lambda ids: {"password": "mat-khau-moi"},
+    "api.set_user_active": lambda ids: {"active": False},
+    "api.clear_lockout": lambda ids: {"remote_addr": "10.0.0.9"},
 }
 
 
@@ -573,15 +610,15 @@ def test_every_socket_event_against_every_role(app, client, demo, database_url):
     other = users.create_user(SYSTEM, username="tinh_thuky", full_name="Thư ký HĐND tỉnh",
                               password_hash=hash_secret("kyhopso"))
     users.assign_role(SYSTEM, other, 1, "secretariat")
+    assert not connect(app, None).is_connected(), "anonymous sockets must be refused"
+    # logged in before the copy: the restored database must still hold their sessions
+    sockets = {role: connect(app, user) for role, user in ACCOUNTS.items()}
     db.session.remove()
     path = Path(database_url.removeprefix("sqlite:///"))
     pristine = path.with_name("pristine-sockets.sqlite3")
     with sqlite3.connect(path) as source, sqlite3.connect(pristine) as copy:
         source.backup(copy)
     world = {"db": path, "pristine": pristine}
-
-    assert not connect(app, None).is_connected(), "anonymous sockets must be refused"
-    sockets = {role: connect(app, user) for role, user in ACCOUNTS.items()}
     mismatches = []
     for event, spec in EVENTS.items():
         allowed = expand(spec)

@@ -7,6 +7,7 @@ from paperless.extensions import csrf
 
 def register(app: Flask) -> None:
     from paperless.api import (  # noqa: F401  (add routes to bp)
+        accounts,
         documents,
         minutes,
         oversight,

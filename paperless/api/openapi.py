@@ -16,7 +16,9 @@ def _json(schema: dict) -> dict:
 def _errors(*statuses: int) -> dict:
     text = {400: "Bad request", 401: "Not authenticated", 403: "Role not allowed",
             404: "Not found (or in a council you have no role in)", 409: "Conflict",
-            413: "Too large", 422: "Invalid field", 429: "Too many failed logins"}
+            413: "Too large", 422: "Invalid field",
+            429: "Too many failed logins (too_many_attempts, Retry-After), or requests too fast "
+                 "(rate_limited: every write is rate-limited per user; nothing was done)"}
     return {str(s): {"description": text[s], **_json(_ref("Error"))} for s in statuses}
 
 
@@ -61,6 +63,7 @@ SCHEMAS = {
     "CouncilInput": {"type": "object", "required": ["name", "level"], "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "level": {"type": "string", "enum": sorted(COUNCIL_LEVELS)}, "parent_id": _NULL_INT}},
+    # gender, birth_date and status_history: staff only (others see names and positions)
     "Delegate": {"type": "object", "properties": {
         "id": _INT, "council_id": _INT, "term_id": _INT, "full_name": _STR, "gender": _STR,
         "birth_date": {"type": ["string", "null"], "format": "date"},
@@ -231,14 +234,14 @@ def document() -> dict:
     resolution = _path_id("resolution_id")
     file_upload = _multipart({"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary"}}})
-    verify = _op("Verify every signature of any PDF (no login)", 200, _ref("VerifyReport"),
-                 400, 413, 422, public=True)
+    verify = _op("Verify every signature of any PDF (no login; rate-limited per client "
+                 "address)", 200, _ref("VerifyReport"), 400, 413, 422, 429, public=True)
     verify["requestBody"] = file_upload
     public_check = _op("Is this file exactly the archived resolution? (no login)", 200,
                        {"type": "object", "properties": {
                            "matches": {"type": "boolean"}, "sha256": _STR,
                            "archived_sha256": _STR, "resolution": _ref("Resolution"),
-                           "report": _ref("VerifyReport")}}, 400, 404, 413, 422,
+                           "report": _ref("VerifyReport")}}, 400, 404, 413, 422, 429,
                        params=[{"name": "public_id", "in": "path", "required": True,
                                 "schema": {"type": "string"}}], public=True)
     public_check["requestBody"] = file_upload
@@ -483,7 +486,64 @@ def document() -> dict:
             },
             **records_paths(council, meeting),
             **oversight_paths(council, meeting),
+            **accounts_paths(),
         },
+    }
+
+
+def accounts_paths() -> dict:
+    """Passwords, revocable tokens and sessions, accounts and login lockouts (issue 14)."""
+    token = {"type": "object", "properties": {
+        "id": _INT, "user_id": _INT, "username": _STR,
+        "created_at": {"type": "string", "format": "date-time"},
+        "expires_at": {"type": "string", "format": "date-time"},
+        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+        "state": {"type": "string", "enum": ["active", "expired", "revoked"]}}}
+    user = {"type": "object", "properties": {"id": _INT, "username": _STR, "full_name": _STR,
+                                             "is_active": {"type": "boolean"}}}
+    user_id = _path_id("user_id")
+    lockout = {"type": "object", "properties": {
+        "kind": {"type": "string", "enum": ["account", "address"]},
+        "username": {"type": ["string", "null"]}, "remote_addr": _STR, "failures": _INT,
+        "last_failure": {"type": "string", "format": "date-time"}, "wait_seconds": _INT}}
+    logout = _op("Revoke this request's credential (the bearer token, or the browser "
+                 "session); its sockets are disconnected", 204, None, 401)
+    return {
+        "/api/v1/auth/logout": {"post": logout},
+        "/api/v1/auth/password": {"post": _op(
+            "Change my password (the current one is required); revokes every session, token "
+            "and socket of mine, this token too", 200, {"type": "object"}, 400, 401, 422, 429,
+            request={"type": "object", "required": ["current_password", "new_password"],
+                     "properties": {"current_password": _STR, "new_password": _STR}})},
+        "/api/v1/auth/tokens": {"get": _op(
+            "My API tokens (an admin: ?user_id= of an account they manage)", 200,
+            {"type": "object", "properties": {"tokens": {"type": "array", "items": token}}},
+            401, 404, params=[_query_int("user_id")])},
+        "/api/v1/auth/tokens/{token_id}": {"delete": _op(
+            "Revoke a token (its owner, or an admin of the owner's council)", 200, token,
+            401, 404, params=[_path_id("token_id")])},
+        "/api/v1/users": {"get": _op(
+            "Accounts I administer (admin)", 200, {"type": "object", "properties": {
+                "users": {"type": "array", "items": user}}}, 401, 403)},
+        "/api/v1/users/{user_id}/password": {"post": _op(
+            "Reset an account's password (admin); revokes its sessions, tokens and sockets",
+            200, user, 400, 401, 403, 404, 422, params=[user_id],
+            request={"type": "object", "required": ["password"],
+                     "properties": {"password": _STR}})},
+        "/api/v1/users/{user_id}/active": {"post": _op(
+            "Disable or enable an account (admin); disabling disconnects it at once", 200, user,
+            400, 401, 403, 404, 422, params=[user_id],
+            request={"type": "object", "required": ["active"],
+                     "properties": {"active": {"type": "boolean"}}})},
+        "/api/v1/auth/lockouts": {"get": _op(
+            "Addresses and (account, address) pairs that must wait before logging in (admin)",
+            200, {"type": "object", "properties": {"lockouts": {"type": "array",
+                                                                "items": lockout}}}, 401, 403)},
+        "/api/v1/auth/lockouts/clear": {"post": _op(
+            "Forget the failed logins of an address, for one account or all (admin)", 200,
+            {"type": "object", "properties": {"cleared": _INT}}, 400, 401, 403, 404, 422,
+            request={"type": "object", "required": ["remote_addr"], "properties": {
+                "remote_addr": _STR, "username": _STR}})},
     }
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask import current_app, g, jsonify, request, send_file
 
-from paperless import db
+from paperless import db, ratelimit
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
 from paperless.services import archive_export
@@ -17,8 +17,9 @@ from paperless.services import resolutions as service
 from paperless.services.errors import Invalid
 
 
-def verify_base_url() -> str:
-    return current_app.config.get("PUBLIC_URL") or request.url_root
+def verify_base_url() -> str | None:
+    # Configuration only: a Host header must never reach a signed, archived document.
+    return current_app.config.get("PUBLIC_URL")
 
 
 def _b64(data: dict, name: str, *, required: bool = True) -> bytes | None:
@@ -165,6 +166,7 @@ def archive_zip(meeting_id: int):
 @bp.post("/verify")
 def verify():
     """Public: no login. Any PDF in, each signature's report out."""
+    ratelimit.require("verify", request.remote_addr or "")  # before reading the file
     content = _upload()
     if content is None:
         raise Invalid("Thiếu tệp (trường “file”).", details={"file": "required"})
@@ -174,6 +176,7 @@ def verify():
 @bp.post("/public/resolutions/<public_id>/check")
 def public_check(public_id: str):
     """Public: is this file exactly the archived resolution?"""
+    ratelimit.require("verify", request.remote_addr or "")
     content = _upload()
     if content is None:
         raise Invalid("Thiếu tệp (trường “file”).", details={"file": "required"})

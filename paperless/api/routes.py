@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask import session as web_session
 from flask_wtf.csrf import CSRFError, validate_csrf
 
-from paperless import db
+from paperless import db, ratelimit
 from paperless.api import body
 from paperless.api import serialize as out
 from paperless.api.errors import error_response
@@ -20,6 +20,7 @@ from paperless.services import delegates as delegate_service
 from paperless.services import meetings as meeting_service
 from paperless.services.access import actor_for
 from paperless.services.errors import Invalid, Unauthorized
+from paperless.web.auth import cookie_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,9 +32,11 @@ def authenticated(view):
     def wrapper(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         user = None
+        g.api_token = None
         if header.startswith("Bearer "):
-            user = auth_service.user_for_token(header.removeprefix("Bearer ").strip())
-        elif "user_id" in web_session:
+            g.api_token = auth_service.token_row(header.removeprefix("Bearer ").strip()[:200])
+            user = g.api_token.user if g.api_token else None
+        elif "auth" in web_session:
             if request.method not in ("GET", "HEAD", "OPTIONS"):
                 try:
                     validate_csrf(request.headers.get("X-CSRFToken", ""))
@@ -41,9 +44,12 @@ def authenticated(view):
                     raise Unauthorized("Thiếu mã CSRF.", code="csrf_failed") from exc
                 except Exception as exc:  # flask-wtf raises ValidationError for a bad token
                     raise Unauthorized("Mã CSRF không hợp lệ.", code="csrf_failed") from exc
-            user = db.session.get(User, web_session["user_id"])
+            row = cookie_session()
+            user = db.session.get(User, row.user_id) if row is not None else None
         if user is None or not user.is_active:
             raise Unauthorized("Cần đăng nhập (Authorization: Bearer <token>).")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            ratelimit.require("api_write", user.id)  # refused: 429, nothing done
         g.api_actor = actor_for(user)
         return view(*args, **kwargs)
 
@@ -71,7 +77,7 @@ def token():
     user = auth_service.authenticate(
         body.string(data, "username"), body.string(data, "password"),
         remote_addr=request.remote_addr or "",
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+        policy=auth_service.login_policy(current_app.config),
         window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
         production=current_app.config["ENV_NAME"] == "production",
     )
@@ -102,7 +108,9 @@ def create_council():
 def list_delegates(council_id: int):
     term_id = request.args.get("term_id", type=db.id_arg)
     delegates = delegate_service.list_delegates(g.api_actor, council_id, term_id)
-    return jsonify({"delegates": [out.delegate(d) for d in delegates]})
+    view = out.delegate if delegate_service.sees_personal_data(g.api_actor, council_id) \
+        else out.delegate_public
+    return jsonify({"delegates": [view(d) for d in delegates]})
 
 
 @bp.post("/councils/<int:council_id>/delegates")

@@ -10,6 +10,16 @@ def council(c: Council) -> dict:
     return {"id": c.id, "name": c.name, "level": c.level, "parent_id": c.parent_id}
 
 
+def delegate_public(d: Delegate) -> dict:
+    """What every participant (a guest too) may know: name, positions, group, committee."""
+    return {
+        "id": d.id, "council_id": d.council_id, "term_id": d.term_id, "full_name": d.full_name,
+        "group": d.group.name if d.group else None,
+        "committee": d.committee.name if d.committee else None,
+        "positions": list(d.positions or []), "status": d.current_status,
+    }
+
+
 def delegate(d: Delegate) -> dict:
     return {
         "id": d.id, "council_id": d.council_id, "term_id": d.term_id, "full_name": d.full_name,

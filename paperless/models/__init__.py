@@ -34,7 +34,7 @@ from paperless.models.oversight import (
 )
 from paperless.models.questioning import QuestionGroup, QuestioningState, QuestionSlip
 from paperless.models.resolution import Resolution, ResolutionCounter
-from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
+from paperless.models.user import ApiToken, AuthSession, LoginAttempt, RoleAssignment, User
 from paperless.models.vote import (
     CastReceipt,
     ManualCount,
@@ -56,6 +56,7 @@ __all__ = [
     "VoterPetition",
     "AgendaItem",
     "ApiToken",
+    "AuthSession",
     "AuditEntry",
     "AuditHead",
     "Attendance",

@@ -117,4 +117,8 @@ class LiveConnection(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     delegate_id: Mapped[int | None] = mapped_column(ForeignKey("delegate.id"))
     process: Mapped[str] = mapped_column(String(80), default="")
+    # Which login session or API token opened it, so revoking one disconnects its sockets
+    # on every process (no foreign key: connections are transient rows).
+    auth_session_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    api_token_id: Mapped[int | None] = mapped_column(Integer, index=True)
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,13 +19,13 @@ from flask import session as conn_session
 from flask_socketio import join_room
 from sqlalchemy import select
 
-from paperless import db
+from paperless import db, ratelimit
 from paperless.domain import documents as document_rules
 from paperless.extensions import socketio
-from paperless.models import LiveConnection, User
+from paperless.models import ApiToken, LiveConnection, User
 from paperless.realtime.commands import COMMANDS, PayloadError
 from paperless.services import auth as auth_service
-from paperless.services import events
+from paperless.services import events, sessions
 from paperless.services import live as live_service
 from paperless.services.access import Actor, actor_for
 from paperless.services.errors import ServiceError
@@ -71,6 +71,9 @@ _pending_lock = threading.Lock()
 
 
 def _deliver(message: events.Announcement) -> None:
+    if message.name == events.REVOKED:
+        _disconnect_revoked(message.payload)
+        return
     if message.name in COALESCED:
         app = current_app._get_current_object()
         key = (id(app), message.meeting_id, message.name)  # tests run several apps at once
@@ -108,32 +111,93 @@ def _emit(message: events.Announcement) -> None:
         socketio.emit("event", event, to=[room(message.meeting_id, r) for r in sorted(roles)])
 
 
+def _idle():
+    return current_app.config["PERMANENT_SESSION_LIFETIME"]
+
+
 def current_actor() -> Actor | None:
-    user_id = conn_session.get("socket_user_id") or conn_session.get("user_id")
-    if user_id is None:
+    """The socket's user, if the login session or token it connected with still holds.
+
+    Checked on every event (one primary-key read, beside the role lookup every event did
+    already): a logout, a password change or a disabled account stops a socket at once,
+    even before the announcement disconnects it.
+    """
+    held = conn_session.get("socket_auth")
+    if not held:
+        return None
+    kind, ident, user_id = held
+    if kind == "token":
+        live = auth_service.token_is_live(db.session.get(ApiToken, ident))
+    else:
+        live = sessions.is_live(ident, _idle())
+    if not live:
         return None
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
-        return None
-    return actor_for(user)
+    return actor_for(user) if user is not None and user.is_active else None
 
 
-def _error(code: str, message: str) -> dict:
-    return {"ok": False, "error": {"code": code, "message": message}}
+def _error(code: str, message: str, **details) -> dict:
+    error = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return {"ok": False, "error": error}
+
+
+def _auth_rooms(kind: str, ident: int, user_id: int) -> list[str]:
+    return [f"user:{user_id}", f"{kind}:{ident}"]
 
 
 def on_connect(auth=None):
     """The browser's login session, or `auth: {token}` for API clients; anyone else is refused."""
     if isinstance(auth, dict) and isinstance(auth.get("token"), str):
-        user = auth_service.user_for_token(auth["token"][:200])
-        if user is None:
-            return False
-        conn_session["socket_user_id"] = user.id
-    return current_actor() is not None
+        row = auth_service.token_row(auth["token"][:200])
+        held = ("token", row.id, row.user_id) if row else None
+    else:
+        row = sessions.for_key(conn_session.get("auth"), _idle())
+        held = ("session", row.id, row.user_id) if row else None
+    if held is None:
+        return False
+    conn_session["socket_auth"] = held
+    if current_actor() is None:
+        return False
+    for name in _auth_rooms(*held):  # where a revocation finds this socket
+        join_room(name, sid=request.sid)
+    return True
 
 
 def on_disconnect(*_args):
+    ratelimit.limiter().forget("socket", request.sid)
     live_service.disconnected(request.sid)
+
+
+def _disconnect_revoked(info: dict) -> None:
+    """Sessions or tokens were revoked: close their sockets, on this process (rooms) and on
+    the others (their meeting connections are rows; the queue carries the disconnect)."""
+    user_id = info["user_id"]
+    if info.get("everything"):
+        rooms = [f"user:{user_id}"]
+        rows = select(LiveConnection.sid).where(LiveConnection.user_id == user_id)
+    else:
+        rooms = [f"session:{i}" for i in info.get("session_ids", ())] + \
+                [f"token:{i}" for i in info.get("token_ids", ())]
+        rows = select(LiveConnection.sid).where(
+            LiveConnection.auth_session_id.in_(list(info.get("session_ids", ()))) |
+            LiveConnection.api_token_id.in_(list(info.get("token_ids", ()))))
+    notice = {"name": "session.revoked", "payload": {}}
+    sids = set()
+    for name in rooms:
+        socketio.emit("event", notice, to=name)  # the client goes to the login page
+        sids |= {sid for sid, _eio in socketio.server.manager.get_participants("/", name)}
+    try:
+        sids |= set(db.session.scalars(rows))
+    except Exception:  # the database is down: this process's sockets still go
+        db.session.rollback()
+        log.warning("could not list the revoked sessions' connections")
+    for sid in sorted(sids):
+        try:
+            socketio.server.disconnect(sid, namespace="/")
+        except Exception:  # already gone
+            log.debug("disconnect %s failed", sid, exc_info=True)
 
 
 def _forget_dead_processes() -> None:
@@ -156,8 +220,35 @@ def _forget_dead_processes() -> None:
     live_service.forget_connections_of(gone)
 
 
+# Rate limits (token buckets, ratelimit.py): checked before anything else, in memory, so a
+# flood is refused for less than it would cost to serve. A whole snapshot costs 5.
+EVENT_COST = {"meeting:join": 5, "live:snapshot": 5}
+READS = frozenset({"meeting:join", "live:snapshot", "vote:state"})
+# A ballot is one per vote and idempotent: only the general buckets apply to it.
+NOT_WRITE_LIMITED = READS | {"vote:cast"}
+
+
+def _rate_limited(name: str) -> dict | None:
+    """The `rate_limited` answer if this connection or its user sends too fast, else None."""
+    held = conn_session.get("socket_auth")
+    user_id = held[2] if held else None
+    cost = EVENT_COST.get(name, 1)
+    limiter = ratelimit.limiter()
+    wait = limiter.check("socket", getattr(request, "sid", None), cost)
+    if wait is None and user_id is not None:
+        wait = limiter.check("socket_user", user_id, cost)
+        if wait is None and name not in NOT_WRITE_LIMITED:
+            wait = limiter.check("socket_write", user_id)
+    if wait is None:
+        return None
+    return _error("rate_limited", ratelimit.MESSAGE, retry_after=round(min(wait, 3600), 1))
+
+
 def on_join(data=None):
     """Join a meeting's rooms; the answer carries the full snapshot to draw from."""
+    refused = _rate_limited("meeting:join")
+    if refused:
+        return refused
     try:
         actor = current_actor()
     except Exception as exc:
@@ -175,7 +266,8 @@ def on_join(data=None):
             sorted(actor.roles_in(meeting.council_id))
         for role in roles:
             join_room(room(meeting.id, role), sid=request.sid)
-        live_service.connected(actor, meeting, request.sid, PROCESS)
+        live_service.connected(actor, meeting, request.sid, PROCESS,
+                               auth=conn_session.get("socket_auth"))
         snapshot = live_service.snapshot(actor, meeting.id)
     except ServiceError as exc:
         db.session.rollback()
@@ -197,6 +289,9 @@ def _unexpected(name: str, exc: Exception) -> dict:
 
 def _command_handler(name, command):
     def handler(data=None):
+        refused = _rate_limited(name)
+        if refused:  # nothing done: no service call, no broadcast, no audit entry
+            return refused
         try:
             actor = current_actor()
         except Exception as exc:  # the database is down: say so, do not drop the event

@@ -44,6 +44,11 @@ class Actor:
         return None
 
     @property
+    def administers(self) -> bool:
+        """Admin of some council (or the superuser): manages accounts and lockouts."""
+        return self.is_superuser or any("admin" in roles for roles in self.roles.values())
+
+    @property
     def council_ids(self) -> list[int]:
         """In the order the roles were given: the first is the user's home council."""
         return list(self.roles)

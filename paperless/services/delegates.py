@@ -13,7 +13,7 @@ from paperless.domain.delegates import StatusChange, total_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS
 from paperless.models import Committee, Delegate, DelegateGroup, DelegateStatusChange, Term
 from paperless.services import audit
-from paperless.services.access import MANAGERS, PARTICIPANTS, Actor, require
+from paperless.services.access import MANAGERS, PARTICIPANTS, STAFF, Actor, require
 from paperless.services.councils import get_term
 from paperless.services.errors import Invalid, NotFound
 
@@ -30,6 +30,12 @@ def list_delegates(actor: Actor, council_id: int, term_id: int | None = None) ->
     if term_id is not None:
         query = query.where(Delegate.term_id == term_id)
     return list(db.session.scalars(query))
+
+
+def sees_personal_data(actor: Actor, council_id: int) -> bool:
+    """Birth dates, gender and status notes are the council staff's: a guest, an official or
+    the hall screen sees names and positions only."""
+    return actor.is_superuser or actor.has(council_id, STAFF)
 
 
 def get_delegate(actor: Actor, delegate_id: int, allowed=PARTICIPANTS) -> Delegate:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from paperless import db, pdf
 from paperless.domain import documents as rules
@@ -280,6 +280,9 @@ def read_log(actor: Actor, document_id: int) -> list[DocumentRead]:
 # --- personal notes ---------------------------------------------------------
 
 NOTE_KINDS = ("highlight", "comment")
+# Personal notes are a working tool of delegates and staff; a guest or the hall screen (an
+# account many people see) has no business keeping any.
+NOTE_ROLES = frozenset({"delegate", "chair", "secretariat", "admin"})
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -311,7 +314,9 @@ def add_note(actor: Actor, document_id: int, version_number: int | None, *, page
              kind: str, rect, text_value: str = "", colour: str = "#ffd54f") -> PersonalNote:
     if actor.user_id is None:
         raise Forbidden("Ghi chú cá nhân cần một tài khoản.")
-    version = version_of(get_document(actor, document_id), version_number)
+    document = get_document(actor, document_id)
+    require(actor, get_meeting(actor, document.meeting_id).council_id, NOTE_ROLES)
+    version = version_of(document, version_number)
     rect = _check_note(version, page, kind, rect, text_value, colour)
     note = PersonalNote(user_id=actor.user_id, version_id=version.id, page_number=page,
                         kind=kind, rect=rect, text=text_value, colour=colour)
@@ -389,18 +394,25 @@ def search(actor: Actor, meeting_id: int, query: str, limit: int = 50) -> list[S
     dialect = db.session.get_bind().dialect.name
     if dialect == "sqlite":
         match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+        # Only the readable versions are ranked: taking the top pages of every council
+        # first would let one council's large document push another's results out.
         rows = db.session.execute(text(
             "SELECT p.id FROM document_page_fts f JOIN document_page p ON p.id = f.rowid "
-            "WHERE document_page_fts MATCH :match ORDER BY rank LIMIT 2000"), {"match": match})
+            "WHERE document_page_fts MATCH :match AND p.version_id IN :versions "
+            "ORDER BY rank LIMIT :limit").bindparams(bindparam("versions", expanding=True)),
+            {"match": match, "versions": list(current), "limit": limit})
         page_ids = [r[0] for r in rows]
     elif dialect == "postgresql":
         rows = db.session.execute(text(
             "SELECT id FROM document_page WHERE to_tsvector('simple', folded) @@ "
-            "plainto_tsquery('simple', :q) LIMIT 2000"), {"q": " ".join(terms)})
+            "plainto_tsquery('simple', :q) AND version_id IN :versions ORDER BY id LIMIT :limit"
+        ).bindparams(bindparam("versions", expanding=True)),
+            {"q": " ".join(terms), "versions": list(current), "limit": limit})
         page_ids = [r[0] for r in rows]
     else:  # pragma: no cover - other databases: a plain scan
         page_ids = list(db.session.scalars(select(DocumentPage.id).where(
-            *[DocumentPage.folded.contains(t) for t in terms])))
+            DocumentPage.version_id.in_(list(current)),
+            *[DocumentPage.folded.contains(t) for t in terms]).limit(limit)))
     if not page_ids:
         return []
     pages = db.session.scalars(select(DocumentPage).where(

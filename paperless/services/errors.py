@@ -45,3 +45,10 @@ class Conflict(ServiceError):
 class TooManyAttempts(ServiceError):
     status = 429
     code = "too_many_attempts"
+
+
+class RateLimited(ServiceError):
+    """Too many requests too fast; nothing was done. `details.retry_after` in seconds."""
+
+    status = 429
+    code = "rate_limited"

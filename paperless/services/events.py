@@ -41,3 +41,14 @@ def announce(meeting_id: int, name: str, payload: dict | Callable[[], dict],
     message = Announcement(meeting_id, name, payload, audience)
     for sink in list(_sinks):
         sink(message)
+
+
+REVOKED = "auth.revoked"  # never sent to a client as such: the realtime layer disconnects
+
+
+def announce_revoked(user_id: int, *, session_ids=(), token_ids=(),
+                     everything: bool = False) -> None:
+    """Sessions or tokens of a user were revoked (or the user disabled): their sockets go."""
+    announce(0, REVOKED, {"user_id": user_id, "session_ids": list(session_ids),
+                          "token_ids": list(token_ids), "everything": everything},
+             audience="none")

@@ -532,10 +532,14 @@ def roster(meeting: Meeting, state: LiveState) -> list[dict]:
             for d in delegates if d.current_status == "active"]
 
 
-def connected(actor: Actor, meeting: Meeting, sid: str, process: str) -> None:
+def connected(actor: Actor, meeting: Meeting, sid: str, process: str, auth=None) -> None:
+    """`auth`: ("session" | "token", id, user id) — what a revocation disconnects."""
+    kind, ident = (auth[0], auth[1]) if auth else (None, None)
     db.session.merge(LiveConnection(
         sid=sid, meeting_id=meeting.id, user_id=actor.user_id,
-        delegate_id=actor.delegate_ids.get(meeting.council_id), process=process))
+        delegate_id=actor.delegate_ids.get(meeting.council_id), process=process,
+        auth_session_id=ident if kind == "session" else None,
+        api_token_id=ident if kind == "token" else None))
     db.session.commit()
     _announce_presence(meeting.id)
 

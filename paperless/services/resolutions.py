@@ -193,13 +193,20 @@ def _session_line(meeting: Meeting) -> str:
     return f"Nhiệm kỳ {term}{number}"
 
 
-def issue(actor: Actor, resolution_id: int, *, verify_base_url: str, kind: str = "individual",
+def issue(actor: Actor, resolution_id: int, *, verify_base_url: str | None,
+          kind: str = "individual",
           title: str | None = None, document_id: int | None = None,
           upload: bytes | None = None, filename: str = "",
           issued_on: date | None = None) -> Resolution:
     """Number the resolution and make its official PDF/A (with both signature fields)."""
     res = get(actor, resolution_id, ISSUERS)
     _rule(rules.check_transition, res.state, "issued")
+    # The QR address is printed in a document that is signed and archived for good: it comes
+    # from configuration only (never a request's Host header, which anyone can write).
+    if not verify_base_url:
+        raise Invalid("Chưa cấu hình địa chỉ công khai của hệ thống (PAPERLESS_PUBLIC_URL), "
+                      "nên chưa thể ban hành: mã QR trên nghị quyết cần địa chỉ này.",
+                      code="public_url_missing")
     if kind not in rules.KINDS:
         raise Invalid("Loại nghị quyết không hợp lệ.", details={"kind": sorted(rules.KINDS)})
     title = _clean_title(title, res.title)

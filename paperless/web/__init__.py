@@ -2,11 +2,18 @@
 
 from flask import Flask, flash, g, redirect, render_template, request
 
-from paperless.services.errors import Forbidden, NotFound, ServiceError, Unauthorized
+from paperless.services.errors import (
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServiceError,
+    Unauthorized,
+)
 
 
 def register(app: Flask) -> None:
     from paperless.web import (
+        accounts,
         auth,
         councils,
         delegates,
@@ -21,19 +28,27 @@ def register(app: Flask) -> None:
     )
 
     auth.init_app(app)
-    for module in (auth, home, councils, delegates, meetings, documents, live, questioning,
-                   resolutions, records, oversight):
+    for module in (auth, accounts, home, councils, delegates, meetings, documents, live,
+                   questioning, resolutions, records, oversight):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):
+        response = _service_error_response(exc)
+        wait = exc.details.get("retry_after") if isinstance(exc.details, dict) else None
+        if exc.status == 429 and isinstance(wait, int | float):
+            response = app.make_response(response)
+            response.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
+        return response
+
+    def _service_error_response(exc: ServiceError):
         if request.path.startswith("/api/"):
             from paperless.api.errors import error_response
 
             return error_response(exc.status, exc.code, exc.message, exc.details)
         if isinstance(exc, Unauthorized):
             return redirect("/login")
-        if isinstance(exc, (NotFound, Forbidden)) or request.method == "GET":
+        if isinstance(exc, (NotFound, Forbidden, RateLimited)) or request.method == "GET":
             return render_template("error.html", status=exc.status, message=exc.message), exc.status
         # A refused form: say why on the page the user came from; nothing was stored.
         flash(exc.message, "error")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request
 from flask import session as web_session
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from paperless import db
 from paperless.models import Council, User
 from paperless.services import auth as auth_service
+from paperless.services import sessions
 from paperless.services.access import actor_for
 from paperless.services.errors import ServiceError
 
@@ -33,14 +35,26 @@ def init_app(app: Flask) -> None:
     app.before_request(_load_actor)
 
 
+def cookie_session():
+    """The live server-side session of this request's cookie, or None (a revoked, expired or
+    forged key: the cookie alone proves nothing)."""
+    if "auth" not in web_session:
+        return None
+    if "auth_row" not in g:
+        g.auth_row = sessions.for_key(web_session.get("auth"),
+                                      current_app.config["PERMANENT_SESSION_LIFETIME"])
+    return g.auth_row
+
+
 def _load_actor() -> None:
     g.actor = None
     g.council = None
-    user_id = web_session.get("user_id")
-    if user_id is None:
+    g.pop("auth_row", None)  # g can outlive a request (an app context pushed around several)
+    if "auth" not in web_session:
         return
-    user = db.session.get(User, user_id)
-    if user is None or not user.is_active:
+    row = cookie_session()
+    user = db.session.get(User, row.user_id) if row is not None else None
+    if user is None:
         web_session.clear()
         return
     g.actor = actor_for(user)
@@ -63,11 +77,22 @@ def login_required(view):
     return wrapper
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect would let a phishing link borrow our login.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
+def safe_next(target: str | None) -> str:
+    """A same-site path to go to after login, or "/".
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so
+    "/<TAB>/evil.example/" would become "//evil.example/", another site: any control
+    character, backslash, scheme or host means "/" (an open redirect would let a phishing
+    link borrow our login; a newline in a header would be a 500).
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return "/"
+    if "\\" in target or any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if target.startswith("//") or parts.scheme or parts.netloc:
+        return "/"
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -81,7 +106,7 @@ def login():
     try:
         user = auth_service.authenticate(
             username, secret, remote_addr=request.remote_addr or "", use_pin=mode == "pin",
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            policy=auth_service.login_policy(current_app.config),
             window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
             production=current_app.config["ENV_NAME"] == "production",
         )
@@ -89,14 +114,27 @@ def login():
         flash(exc.message, "error")
         return render_template("login.html", mode=mode, next=request.form.get("next", ""),
                                username=username), exc.status
+    start_web_session(user)
+    return redirect(safe_next(request.form.get("next")))
+
+
+def start_web_session(user: User) -> None:
+    """A fresh server-side session; the cookie carries only its key."""
+    key, _row = sessions.start(user, remote_addr=request.remote_addr or "",
+                               user_agent=request.headers.get("User-Agent", ""))
+    lang = web_session.get("lang")
     web_session.clear()
     web_session.permanent = True
-    web_session["user_id"] = user.id
-    return redirect(_safe_next(request.form.get("next")))
+    web_session["auth"] = key
+    if lang:
+        web_session["lang"] = lang
 
 
 @bp.post("/logout")
 def logout():
+    row = cookie_session()
+    if row is not None:  # revoked on the server: a copy of the cookie is worthless now
+        sessions.end(row.id, g.actor)
     web_session.clear()
     flash(_("Đã đăng xuất."), "info")
     return redirect("/login")

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from paperless import db
+from paperless import db, ratelimit
 from paperless.domain import resolutions as rules
 from paperless.services import archive_export
 from paperless.services import meetings as meeting_service
@@ -36,8 +36,9 @@ STATUS_LABELS = {"valid": "Hợp lệ", "untrusted": "Chữ ký đúng nhưng ch
                  "invalid": "Không hợp lệ"}
 
 
-def _base_url() -> str:
-    return current_app.config.get("PUBLIC_URL") or request.url_root
+def _base_url() -> str | None:
+    # Configuration only: a Host header must never reach a signed, archived document.
+    return current_app.config.get("PUBLIC_URL")
 
 
 @bp.get("/meetings/<int:meeting_id>/resolutions")
@@ -63,7 +64,7 @@ def show(resolution_id: int):
         meeting=meeting_service.get_meeting(g.actor, res.meeting_id),
         is_issuer="secretariat" in roles or g.actor.is_superuser,
         is_chair="chair" in roles,
-        public_url=f"{_base_url().rstrip('/')}{url_for('.public', public_id=res.public_id)}")
+        public_url=f"{(_base_url() or '').rstrip('/')}{url_for('.public', public_id=res.public_id)}")
 
 
 @bp.post("/resolutions/<int:resolution_id>/issue")
@@ -177,26 +178,28 @@ def _uploaded() -> bytes:
 
 @bp.route("/verify", methods=["GET", "POST"])
 def verify():
-    report, error = None, None
+    report, error, status = None, None, 200
     if request.method == "POST":
         try:
+            # per client address, before the file is even read: the page needs no login
+            ratelimit.require("verify", request.remote_addr or "")
             report = service.verify(_uploaded())
         except ServiceError as exc:
-            error = exc.message
+            error, status = exc.message, (429 if exc.status == 429 else 422)
     return render_template("resolutions/verify.html", report=report, error=error,
-                           labels=STATUS_LABELS), (422 if error else 200)
+                           labels=STATUS_LABELS), status
 
 
 @bp.route("/r/<public_id>", methods=["GET", "POST"])
 def public(public_id: str):
     res = service.by_public_id(public_id)
-    check, error = None, None
+    check, error, status = None, None, 200
     if request.method == "POST":
         try:
+            ratelimit.require("verify", request.remote_addr or "")
             check = service.check_against_archive(public_id, _uploaded())
         except ServiceError as exc:
-            error = exc.message
+            error, status = exc.message, (429 if exc.status == 429 else 422)
     return render_template("resolutions/public.html", res=res, record=service.public_record(res),
                            statement=service._vote_statement(res), check=check, error=error,
-                           labels=STATUS_LABELS, signatures=res.signatures), \
-        (422 if error else 200)
+                           labels=STATUS_LABELS, signatures=res.signatures), status

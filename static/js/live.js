@@ -22,6 +22,12 @@ export function connect() {
   });
   socket.on("disconnect", () => window.dispatchEvent(new CustomEvent("paperless:offline")));
   socket.on("event", (message) => {
+    if (message.name === "session.revoked") {
+      // logged out elsewhere, password changed or account disabled: stop reconnecting
+      socket.io.reconnection(false);
+      window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
+      return;
+    }
     window.dispatchEvent(new CustomEvent(`paperless:${message.name}`, { detail: message.payload }));
   });
   return socket;

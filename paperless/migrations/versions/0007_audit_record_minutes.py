@@ -1,7 +1,7 @@
 """audit record (hash chain), its head, and the minutes of meetings
 
 Revision ID: 0007
-Revises: 0005 (the lead re-points this at 0006, resolutions, when merging)
+Revises: 0006
 Create Date: 2026-11-23 12:30:00
 """
 import sqlalchemy as sa

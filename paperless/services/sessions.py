@@ -1,0 +1,165 @@
+"""Login sessions and API tokens the server can revoke, and what revokes them.
+
+A browser's cookie carries only a session key; the row here says whether it still holds.
+Logging out revokes that session; a password change (the user's own, or an admin's reset)
+and disabling an account revoke every session and token of the user. Each revocation is
+announced (`events.announce_revoked`) so the realtime layer disconnects the sockets they
+opened, on every process; sockets also re-check their session on every event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from paperless import db
+from paperless.models import ApiToken, AuthSession, RoleAssignment, User
+from paperless.services import audit, events
+from paperless.services.access import Actor
+from paperless.services.errors import NotFound
+
+# last_seen_at is written at most this often: idle expiry without a write per request.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start(user: User, *, remote_addr: str = "", user_agent: str = "") -> tuple[str, AuthSession]:
+    """A new session for `user`; returns the key for the cookie (never stored) and the row."""
+    key = secrets.token_urlsafe(32)
+    row = AuthSession(user_id=user.id, key_hash=_digest(key), remote_addr=(remote_addr or "")[:64],
+                      user_agent=(user_agent or "")[:200])
+    db.session.add(row)
+    db.session.commit()
+    return key, row
+
+
+def _live(row: AuthSession | None, idle: timedelta) -> bool:
+    if row is None or row.revoked_at is not None:
+        return False
+    if row.last_seen_at + idle <= datetime.now(UTC):
+        return False
+    user = db.session.get(User, row.user_id)
+    return user is not None and user.is_active
+
+
+def for_key(key: str | None, idle: timedelta) -> AuthSession | None:
+    """The live session of this cookie key (sliding its idle expiry), or None."""
+    if not isinstance(key, str) or not key or len(key) > 100:
+        return None
+    row = db.session.scalar(select(AuthSession).where(AuthSession.key_hash == _digest(key)))
+    if not _live(row, idle):
+        return None
+    now = datetime.now(UTC)
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    return row
+
+
+def is_live(session_id: int | None, idle: timedelta) -> bool:
+    """One primary-key read: what a socket checks before each event."""
+    return session_id is not None and _live(db.session.get(AuthSession, session_id), idle)
+
+
+def end(row_id: int, actor: Actor | None = None) -> None:
+    """Logout: this session only."""
+    row = db.session.get(AuthSession, row_id)
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = datetime.now(UTC)
+    audit.record(actor, "auth.logout", subject=("user", row.user_id),
+                 details={"session_id": row.id})
+    db.session.commit()
+    events.announce_revoked(row.user_id, session_ids=[row.id])
+
+
+def revoke_everything(user_id: int, *, commit: bool = True) -> tuple[int, int]:
+    """Every live session and token of the user (the caller records why in the audit
+    record, in the same transaction); returns how many of each."""
+    now = datetime.now(UTC)
+    sessions = db.session.execute(update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)).values(revoked_at=now))
+    tokens = db.session.execute(update(ApiToken).where(
+        ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+    if commit:
+        db.session.commit()
+        events.announce_revoked(user_id, everything=True)
+    return sessions.rowcount or 0, tokens.rowcount or 0
+
+
+# --- API tokens: listed and revoked by their owner and by an admin ------------------------
+
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    user_id: int
+    username: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= datetime.now(UTC) else "active"
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "user_id": self.user_id, "username": self.username,
+                "created_at": self.created_at.isoformat(),
+                "expires_at": self.expires_at.isoformat(),
+                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+                "state": self.state}
+
+
+def may_manage(actor: Actor, user: User) -> bool:
+    """The superuser manages everyone; a council's admin the accounts holding a role in one
+    of their councils (never a superuser)."""
+    if actor.is_superuser:
+        return True
+    if user.is_superuser:
+        return False
+    councils = {cid for cid, roles in actor.roles.items() if "admin" in roles}
+    if not councils:
+        return False
+    return db.session.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.council_id.in_(councils)
+    ).limit(1)) is not None
+
+
+def managed_user(actor: Actor, user_id: int) -> User:
+    """A user the actor may manage (self included); anyone else does not exist for them."""
+    user = db.session.get(User, user_id) if db.is_id(user_id) else None
+    if user is None or not (user.id == actor.user_id or may_manage(actor, user)):
+        raise NotFound("Không tìm thấy tài khoản.")
+    return user
+
+
+def list_tokens(actor: Actor, user_id: int | None = None) -> list[TokenView]:
+    user = managed_user(actor, actor.user_id if user_id is None else user_id)
+    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                              .order_by(ApiToken.id.desc()).limit(200))
+    return [TokenView(r.id, r.user_id, user.username, r.created_at, r.expires_at, r.revoked_at)
+            for r in rows]
+
+
+def revoke_token(actor: Actor, token_id: int) -> TokenView:
+    row = db.session.get(ApiToken, token_id) if db.is_id(token_id) else None
+    if row is None:
+        raise NotFound("Không tìm thấy mã truy cập.")
+    user = managed_user(actor, row.user_id)
+    if row.revoked_at is None:
+        row.revoked_at = datetime.now(UTC)
+        audit.record(actor, "auth.token_revoked", subject=("user", user.id),
+                     details={"token_id": row.id, "username": user.username})
+        db.session.commit()
+        events.announce_revoked(user.id, token_ids=[row.id])
+    return TokenView(row.id, row.user_id, user.username, row.created_at, row.expires_at,
+                     row.revoked_at)
