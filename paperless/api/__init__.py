@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     from paperless.api import (  # noqa: F401  (add routes to bp)
         documents,
         minutes,
+        opinions,
         questioning,
         resolutions,
         statistics,

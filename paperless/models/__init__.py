@@ -21,6 +21,13 @@ from paperless.models.live import (
     SpeakerRequest,
 )
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
+from paperless.models.opinion import (
+    Consultation,
+    ConsultationAnswer,
+    DraftAgency,
+    GroupSecretary,
+    Opinion,
+)
 from paperless.models.questioning import QuestionGroup, QuestioningState, QuestionSlip
 from paperless.models.resolution import Resolution, ResolutionCounter
 from paperless.models.user import ApiToken, LoginAttempt, RoleAssignment, User
@@ -34,6 +41,11 @@ from paperless.models.vote import (
 )
 
 __all__ = [
+    "Consultation",
+    "ConsultationAnswer",
+    "DraftAgency",
+    "GroupSecretary",
+    "Opinion",
     "AgendaItem",
     "ApiToken",
     "AuditEntry",
