@@ -349,3 +349,36 @@ def test_written_consultation_counted_against_n(client, meeting, draft):
     assert late.status_code == 409 and late.get_json()["error"]["code"] == "consultation_closed"
     mine = client.get(f"/api/v1/consultations/{cid}", headers=token_for(client, "daibieu16"))
     assert mine.get_json()["mine"]["choice"] == "disagree" and "opinions" not in mine.get_json()
+
+
+def test_minutes_summarise_opinions_per_item(client, meeting, draft):
+    from paperless.services.minutes import opinion_lines
+
+    opinion = _give(client, "daibieu03", draft).get_json()["id"]
+    _give(client, "daibieu04", draft, text="Ý kiến khác.")
+    client.post(f"/api/v1/opinions/{opinion}/answer", headers=token_for(client, "truongphong"),
+                json={"state": "accepted", "text": "Tiếp thu."})
+    item = sorted(meeting.agenda_items, key=lambda i: i.position)[6]
+    assert opinion_lines(meeting.id) == [(item.id, (
+        "Ý kiến về Dự thảo Nghị quyết dự toán ngân sách 2027: 2 ý kiến; cơ quan soạn thảo "
+        "tiếp thu 1, giải trình 0, chưa trả lời 1; rút 0."))]
+
+
+def test_pages_give_a_paper_opinion_and_refuse_bad_forms(client, draft):
+    from tests.support import login
+
+    staff = login(client.application.test_client(), "thuky")
+    page = staff.get(f"/documents/{draft}/opinions")
+    assert page.status_code == 200 and "Ý kiến về dự thảo" in page.get_data(as_text=True)
+    made = staff.post(f"/documents/{draft}/opinions",
+                      data={"author": "d:9", "text": "<script>x</script> Ý kiến giấy",
+                            "article": "Điều 2"})
+    assert made.status_code == 302
+    html = staff.get(f"/documents/{draft}/opinions").get_data(as_text=True)
+    assert "&lt;script&gt;x&lt;/script&gt; Ý kiến giấy" in html and "Đỗ Văn Thành" in html
+    bad = staff.post(f"/documents/{draft}/opinions", data={"author": "d:abc", "text": "x"})
+    assert bad.status_code == 302
+    assert db.session.scalars(select(Opinion)).all()[-1].text.endswith("Ý kiến giấy")
+    assert len(db.session.scalars(select(Opinion)).all()) == 1
+    consultations = staff.get(f"/meetings/{db.session.scalar(select(Meeting.id))}/consultations")
+    assert consultations.status_code == 200

@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
         home,
         live,
         meetings,
+        opinions,
         questioning,
         records,
         resolutions,
@@ -21,7 +22,7 @@ def register(app: Flask) -> None:
 
     auth.init_app(app)
     for module in (auth, home, councils, delegates, meetings, documents, live, questioning,
-                   resolutions, records):
+                   resolutions, records, opinions):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(ServiceError)
