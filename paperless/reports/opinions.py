@@ -76,7 +76,7 @@ def _pdf(data: dict, title: str, columns: tuple, widths: tuple, make_row, intro:
 
 def compilation_pdf(data: dict) -> bytes:
     """For the agency to answer: every opinion by article, with its authors."""
-    return _pdf(data, COMPILATION, COLUMNS[:7], (26, 70, 100, 130, 190, 150, 70),
+    return _pdf(data, COMPILATION, COLUMNS[:7], (32, 70, 100, 130, 184, 150, 70),
                 lambda r: r[:7], [f"Dự thảo: {data['document']} (phiên bản {data['version']})",
                                   f"Cơ quan soạn thảo: {data['agency']}" if data["agency"] else ""])
 
@@ -84,7 +84,7 @@ def compilation_pdf(data: dict) -> bytes:
 def response_pdf(data: dict) -> bytes:
     """Each opinion with the agency's answer: tiếp thu (accepted) or giải trình (explained)."""
     return _pdf(data, RESPONSE, (*COLUMNS[:3], COLUMNS[4], COLUMNS[6], COLUMNS[7]),
-                (26, 70, 100, 220, 70, 250),
+                (32, 70, 100, 220, 70, 244),
                 lambda r: [r[0], r[1], r[2], r[4] + (f"\nĐề xuất: {r[5]}" if r[5] else ""),
                            r[6], r[7]],
                 [f"Dự thảo: {data['document']} (phiên bản {data['version']})",

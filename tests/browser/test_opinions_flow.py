@@ -124,6 +124,7 @@ def test_opinions_from_passage_to_report_and_point_vote(app, live_server, browse
     chair.goto(f"{live_server}/meetings/{meeting_id}/console")
     _online(chair)
     chair.click("[data-action=open]")
+    chair.wait_for_selector("[data-bind=current-title]:has-text('1. Khai mạc')")
     chair.click(".console-agenda button:has-text('7. Xem xét, thông qua Nghị quyết về dự toán')")
     chair.wait_for_selector("[data-bind=current-title]:has-text('7. Xem xét')")
     chair.click("[data-list=votes] .console-vote:has-text('Biểu quyết riêng về Điều 1') "
