@@ -12,7 +12,15 @@ from sqlalchemy import select
 from paperless import db
 from paperless.domain import opinions as rules
 from paperless.domain import textdiff
-from paperless.models import AuditEntry, Delegate, DelegateGroup, Meeting, MeetingInvitee, Opinion
+from paperless.models import (
+    AuditEntry,
+    Consultation,
+    Delegate,
+    DelegateGroup,
+    Meeting,
+    MeetingInvitee,
+    Opinion,
+)
 from tests.support import token_for as _login_token
 
 _TOKENS: dict[tuple[str, str], dict] = {}
@@ -380,5 +388,22 @@ def test_pages_give_a_paper_opinion_and_refuse_bad_forms(client, draft):
     assert bad.status_code == 302
     assert db.session.scalars(select(Opinion)).all()[-1].text.endswith("Ý kiến giấy")
     assert len(db.session.scalars(select(Opinion)).all()) == 1
-    consultations = staff.get(f"/meetings/{db.session.scalar(select(Meeting.id))}/consultations")
-    assert consultations.status_code == 200
+    assert "Đỗ Văn Thành</td><td>1</td>" in html  # opinions per delegate
+
+    meeting_id = db.session.scalar(select(Meeting.id))
+    deadline = (date.today() + timedelta(days=3)).isoformat()
+    sent = staff.post(f"/documents/{draft}/consultations",
+                      data={"title": "Lấy ý kiến dự toán", "deadline": deadline})
+    assert sent.status_code == 302
+    assert staff.post(f"/documents/{draft}/consultations",
+                      data={"deadline": "không phải ngày"}).status_code == 302
+    delegate = login(client.application.test_client(), "daibieu05")
+    page = delegate.get(f"/meetings/{meeting_id}/consultations").get_data(as_text=True)
+    assert "Lấy ý kiến dự toán" in page and "23:59 ngày" in page
+    cid = db.session.scalar(select(Consultation.id))
+    assert delegate.post(f"/consultations/{cid}/answer",
+                         data={"choice": "agree"}).status_code == 302
+    assert staff.post(f"/consultations/{cid}/close").status_code == 302
+    result = staff.get(f"/meetings/{meeting_id}/consultations").get_data(as_text=True)
+    assert "Đồng ý: 1/30 đại biểu, chiếm 3,33% tổng số đại biểu" in result
+    assert len(db.session.scalars(select(Consultation)).all()) == 1

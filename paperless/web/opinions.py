@@ -65,6 +65,7 @@ def page(document_id: int):
         officials=[i for i in meeting.invitees if i.kind == "official"],
         groups=meeting.council.groups, secretaries=secretaries,
         delegate_names={d.id: d.full_name for d in delegates},
+        per_delegate=service.per_delegate(g.actor, meeting.id) if is_keeper else [],
         page_arg=request.args.get("page", ""), quote_arg=request.args.get("quote", "")[:2000],
         states=rules.STATES)
 
