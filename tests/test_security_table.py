@@ -112,6 +112,20 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "documents.new_version": "managers",
     "documents.publish_all": "managers",
     "documents.publish_one": "managers",
+    # --- pages: opinions on drafts, written consultations ---
+    "opinions.page": "council",
+    "opinions.give": "staff",  # with an author: a paper opinion (a delegate gives their own)
+    "opinions.withdraw": "delegate staff",
+    "opinions.merge": "staff",
+    "opinions.answer": "official",  # the drafting agency of that draft only
+    "opinions.point_vote": "staff",
+    "opinions.set_agency": "managers",
+    "opinions.set_secretary": "managers",
+    "opinions.diff": "council",
+    "opinions.consultations_page": "delegate staff",
+    "opinions.send_consultation": "staff",
+    "opinions.answer_consultation": "delegate chair",
+    "opinions.close_consultation": "staff",
     # --- pages: live session ---
     "live.console": "staff",
     "live.tablet": "council",
@@ -265,6 +279,24 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.list_citizen_petitions": "delegate official staff",
     "api.forward_citizen_petition": "staff",
     "api.answer_citizen_petition": "official staff",
+    # --- API: opinions on drafts, written consultations ---
+    "api.list_opinions": "council",  # filtered: staff and the agency all, a delegate theirs
+    "api.give_opinion": "delegate chair",  # staff: only with delegate_id/group_id (paper)
+    "api.withdraw_opinion": "delegate staff",  # the author (daibieu03) or the secretariat
+    "api.merge_opinions": "staff",
+    "api.answer_opinion": "official",  # the drafting agency of that draft only (ubnd)
+    "api.point_vote": "staff",
+    "api.set_drafting_agency": "managers",
+    "api.set_group_secretary": "managers",
+    "api.opinions_compilation": "staff official",
+    "api.opinions_response_report": "staff official",
+    "api.document_diff": "council",  # then 409: one version
+    "api.opinion_statistics": "staff",
+    "api.list_consultations": "delegate staff",
+    "api.send_consultation": "staff",
+    "api.get_consultation": "delegate staff",
+    "api.answer_consultation": "delegate chair",
+    "api.close_consultation": "staff",
 }
 
 
@@ -423,6 +455,19 @@ BODIES = {
     "api.file_slip": lambda ids: {"official_id": ids["official_id"], "text": "Câu hỏi",
                                   "delegate_id": ids["delegate_id"]},
     "api.record_answer": lambda ids: {"mode": "session", "summary": "Đã trả lời"},
+    "api.give_opinion": lambda ids: {"text": "Ý kiến", "article": "Điều 1"},
+    "api.merge_opinions": lambda ids: {"duplicate_ids": [ids["second_opinion_id"]]},
+    "api.answer_opinion": lambda ids: {"state": "accepted", "text": "Tiếp thu"},
+    "api.set_drafting_agency": lambda ids: {"invitee_ids": [ids["official_id"]]},
+    "api.set_group_secretary": lambda ids: {"delegate_id": None},
+    "api.send_consultation": lambda ids: {"deadline": "2099-12-31"},
+    "api.answer_consultation": lambda ids: {"choice": "agree"},
+    "opinions.give": lambda ids: {"text": "Ý kiến", "author": f"d:{ids['delegate_id']}"},
+    "opinions.merge": lambda ids: {"keep_id": str(ids["opinion_id"]),
+                                   "opinion_id": [str(ids["second_opinion_id"])]},
+    "opinions.answer": lambda ids: {"state": "accepted", "text": "Tiếp thu"},
+    "opinions.send_consultation": lambda ids: {"deadline": "2099-12-31"},
+    "opinions.answer_consultation": lambda ids: {"choice": "agree"},
     "councils.create": lambda ids: {"name": "HĐND xã Mới", "level": "xa", "parent_id": "1"},
     "councils.add_term": lambda ids: {"name": "2031–2036", "start_date": "2031-03-15",
                                       "seats": "30"},

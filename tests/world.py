@@ -68,11 +68,12 @@ def populate(client, *, records: bool = True) -> dict[str, int | str]:
                         data={"file": (io.BytesIO(small_pdf("Tra loi")), "tra-loi.pdf")},
                         content_type="multipart/form-data")
     assert filed.status_code == 201, filed.get_json()
+    drafts = opinions_on(client, staff, document_id, official)
     ids = {"council_id": council.id, "meeting_id": meeting.id, "item_id": items[1],
            "document_id": document_id, "note_id": note.get_json()["id"],
            "vote_id": vote.get_json()["id"], "slip_id": slip.get_json()["id"],
            "answered_slip_id": answered, "delegate_id": 3, "term_id": meeting.term_id,
-           "official_id": official}
+           "official_id": official, **drafts}
     from tests.oversight_support import oversight_records
 
     ids.update(oversight_records(council.id, meeting.id, answered))
@@ -80,6 +81,31 @@ def populate(client, *, records: bool = True) -> dict[str, int | str]:
         ids.update(resolutions_in_every_state(meeting.id, council.id))
         ids.update(closed_meetings(meeting.term_id))
     return ids
+
+
+def opinions_on(client, staff: dict, document_id: int, official_id: int) -> dict[str, int]:
+    """The document is a draft drafted by the official (ubnd); delegate no. 3 gave two
+    opinions on it; it is out for written consultation; group 1 has a secretary."""
+    from datetime import date, timedelta
+
+    from paperless.models import DelegateGroup
+
+    agency = client.put(f"/api/v1/documents/{document_id}/drafting-agency", headers=staff,
+                        json={"invitee_ids": [official_id]})
+    assert agency.status_code == 200, agency.get_json()
+    delegate = token_for(client, "daibieu03")
+    opinions = []
+    for text in ("Làm rõ nguồn thu.", "Nguồn thu chưa rõ."):
+        given = client.post(f"/api/v1/documents/{document_id}/opinions", headers=delegate,
+                            json={"text": text, "article": "Điều 1", "page": 1})
+        assert given.status_code == 201, given.get_json()
+        opinions.append(given.get_json()["id"])
+    sent = client.post(f"/api/v1/documents/{document_id}/consultations", headers=staff,
+                       json={"deadline": (date.today() + timedelta(days=30)).isoformat()})
+    assert sent.status_code == 201, sent.get_json()
+    group_id = db.session.scalar(select(DelegateGroup.id).order_by(DelegateGroup.id))
+    return {"opinion_id": opinions[0], "second_opinion_id": opinions[1],
+            "consultation_id": sent.get_json()["id"], "group_id": group_id}
 
 
 def resolutions_in_every_state(meeting_id: int, council_id: int) -> dict[str, int | str]:

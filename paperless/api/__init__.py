@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
         accounts,
         documents,
         minutes,
+        opinions,
         oversight,
         questioning,
         resolutions,

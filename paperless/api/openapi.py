@@ -487,6 +487,7 @@ def document() -> dict:
             **records_paths(council, meeting),
             **oversight_paths(council, meeting),
             **accounts_paths(),
+            **opinions_paths(meeting),
         },
     }
 
@@ -737,4 +738,114 @@ def oversight_paths(council: dict, meeting: dict) -> dict:
         "/api/v1/citizen-petitions/{citizen_petition_id}/answer": {"post": write(
             "Answer (the body's official, or staff)", ok=200, params=[citizen],
             request=answer)},
+    }
+
+
+def opinions_paths(meeting: dict) -> dict:
+    """Opinions on drafts, the drafting agency's answers, written consultations (issue #21)."""
+    doc, opinion = _path_id("document_id"), _path_id("opinion_id")
+    consultation, group = _path_id("consultation_id"), _path_id("group_id")
+    opinion_schema = {"type": "object", "properties": {
+        "id": _INT, "document_id": _INT, "authors": {"type": "array", "items": _STR},
+        "author_kind": {"type": "string", "enum": ["delegate", "group"]},
+        "source": {"type": "string", "enum": ["tablet", "group", "paper"]},
+        "article": _STR, "page": _NULL_INT, "rect": {"type": ["array", "null"]},
+        "quote": _STR, "text": _STR, "proposed_wording": _STR,
+        "status": {"type": "string",
+                   "enum": ["new", "accepted", "explained", "withdrawn", "merged"]},
+        "merged_into_id": _NULL_INT, "answer": _STR, "answered_by": _STR,
+        "vote_id": _NULL_INT}}
+    consultation_schema = {"type": "object", "properties": {
+        "id": _INT, "title": _STR, "document_id": _INT, "deadline": _STR,
+        "deadline_local": _STR, "status": {"type": "string", "enum": ["open", "closed"]},
+        "total": _INT, "mine": {"type": ["object", "null"]}, "result": {"type": "object"}}}
+    version_param = [{"name": n, "in": "query", "required": False,
+                      "schema": {"type": "integer", "minimum": 1}} for n in ("from", "to")]
+    fmt = {"name": "format", "in": "query", "required": False,
+           "schema": {"type": "string", "enum": ["pdf", "xlsx"]}}
+    return {
+        "/api/v1/documents/{document_id}/opinions": {
+            "get": _op("Opinions on the draft I may see (staff and the drafting agency: all; a "
+                       "delegate: theirs and their group's)", 200, {"type": "object", "properties": {
+                           "opinions": {"type": "array", "items": opinion_schema}}},
+                       401, 403, 404, params=[doc]),
+            "post": _op("Give an opinion (delegate), for the group (its secretary: for_group) "
+                        "or from paper (secretariat: delegate_id or group_id)", 201,
+                        opinion_schema, 400, 401, 403, 404, 409, 422, params=[doc],
+                        request={"type": "object", "required": ["text"], "properties": {
+                            "text": _STR, "article": _STR, "proposed_wording": _STR,
+                            "quote": _STR, "page": _INT,
+                            "rect": {"type": "array", "items": {"type": "number"}},
+                            "for_group": {"type": "boolean"}, "delegate_id": _INT,
+                            "group_id": _INT}}),
+        },
+        "/api/v1/opinions/{opinion_id}/withdraw": {"post": _op(
+            "Withdraw (the author, or the secretariat)", 200, opinion_schema,
+            401, 403, 404, 409, params=[opinion])},
+        "/api/v1/opinions/{opinion_id}/merge": {"post": _op(
+            "Merge duplicates into this opinion, keeping every author (staff)", 200,
+            opinion_schema, 400, 401, 403, 404, 409, 422, params=[opinion],
+            request={"type": "object", "required": ["duplicate_ids"], "properties": {
+                "duplicate_ids": {"type": "array", "items": _INT}}})},
+        "/api/v1/opinions/{opinion_id}/answer": {"post": _op(
+            "Answer: accepted (tiếp thu) or explained (giải trình) — an official of this "
+            "draft's drafting agency only", 200, opinion_schema, 400, 401, 403, 404, 409, 422,
+            params=[opinion], request={"type": "object", "required": ["state", "text"],
+                                       "properties": {"state": {"type": "string", "enum": [
+                                           "accepted", "explained"]}, "text": _STR}})},
+        "/api/v1/opinions/{opinion_id}/point-vote": {"post": _op(
+            "Create (and with open: true, open) a vote on this contested point, linked to the "
+            "opinion (chair, secretariat)", 201, {"type": "object", "properties": {
+                "vote_id": _INT, "opinion_id": _INT, "title": _STR, "status": _STR}},
+            400, 401, 403, 404, 409, 422, params=[opinion],
+            request={"type": "object", "properties": {"title": _STR,
+                                                      "open": {"type": "boolean"}}})},
+        "/api/v1/documents/{document_id}/drafting-agency": {"put": _op(
+            "Set the drafting agency: the meeting's officials who answer this draft "
+            "(secretariat)", 200, {"type": "object"}, 400, 401, 403, 404, 422, params=[doc],
+            request={"type": "object", "required": ["invitee_ids"], "properties": {
+                "invitee_ids": {"type": "array", "items": _INT}}})},
+        "/api/v1/delegate-groups/{group_id}/secretary": {"put": _op(
+            "Set (or with null clear) the group's secretary, a delegate of the group "
+            "(secretariat)", 200, {"type": "object"}, 400, 401, 403, 404, 422, params=[group],
+            request={"type": "object", "properties": {"delegate_id": _NULL_INT}})},
+        "/api/v1/documents/{document_id}/opinions/compilation": {"get": _op(
+            "The compilation of opinions by article, PDF or XLSX (staff, the agency)", 200,
+            None, 401, 403, 404, 422, params=[doc, fmt])},
+        "/api/v1/documents/{document_id}/opinions/response-report": {"get": _op(
+            "Báo cáo tiếp thu, giải trình: each opinion with its answer, PDF (staff, the "
+            "agency)", 200, None, 401, 403, 404, params=[doc])},
+        "/api/v1/documents/{document_id}/diff": {"get": _op(
+            "Sentences inserted and deleted between two versions (default: the last two)",
+            200, {"type": "object", "properties": {"from": _INT, "to": _INT, "pieces": {
+                "type": "array", "items": {"type": "object", "properties": {
+                    "op": {"type": "string", "enum": ["equal", "insert", "delete"]},
+                    "text": _STR}}}}}, 401, 403, 404, 409, 422, params=[doc, *version_param])},
+        "/api/v1/meetings/{meeting_id}/opinion-statistics": {"get": _op(
+            "Opinions per delegate (staff)", 200, {"type": "object"}, 401, 403, 404,
+            params=[meeting])},
+        "/api/v1/meetings/{meeting_id}/consultations": {"get": _op(
+            "Written consultations of the meeting (staff, delegates)", 200,
+            {"type": "object", "properties": {"consultations": {
+                "type": "array", "items": consultation_schema}}}, 401, 403, 404,
+            params=[meeting])},
+        "/api/v1/documents/{document_id}/consultations": {"post": _op(
+            "Send the draft to every delegate for a written answer by a deadline (a date in "
+            "the council's time zone; secretariat, chair)", 201, consultation_schema,
+            400, 401, 403, 404, 409, 422, params=[doc],
+            request={"type": "object", "required": ["deadline"], "properties": {
+                "title": _STR, "deadline": _DATE}})},
+        "/api/v1/consultations/{consultation_id}": {"get": _op(
+            "One consultation: my answer; for staff the count against N", 200,
+            consultation_schema, 401, 403, 404, params=[consultation])},
+        "/api/v1/consultations/{consultation_id}/answers": {"post": _op(
+            "Answer agree / disagree / opinion (a delegate, before the deadline; again "
+            "replaces)", 201, {"type": "object"}, 400, 401, 403, 404, 409, 422,
+            params=[consultation], request={"type": "object", "required": ["choice"],
+                                            "properties": {"choice": {"type": "string", "enum": [
+                                                "agree", "disagree", "opinion"]},
+                                                "text": _STR}})},
+        "/api/v1/consultations/{consultation_id}/close": {"post": _op(
+            "Close and count against N (secretariat, chair)", 200, consultation_schema,
+            401, 403, 404, 409, params=[consultation])},
     }

@@ -21,6 +21,13 @@ from paperless.models.live import (
     SpeakerRequest,
 )
 from paperless.models.meeting import AgendaItem, Meeting, MeetingInvitee
+from paperless.models.opinion import (
+    Consultation,
+    ConsultationAnswer,
+    DraftAgency,
+    GroupSecretary,
+    Opinion,
+)
 from paperless.models.oversight import (
     BodyMember,
     CitizenPetition,
@@ -54,6 +61,11 @@ __all__ = [
     "SupervisionMission",
     "VoterMeeting",
     "VoterPetition",
+    "Consultation",
+    "ConsultationAnswer",
+    "DraftAgency",
+    "GroupSecretary",
+    "Opinion",
     "AgendaItem",
     "ApiToken",
     "AuthSession",

@@ -59,6 +59,7 @@ class ItemRecord:
     depth: int = 0
     speakers: list[SpeakerRecord] = field(default_factory=list)
     votes: list[VoteRecord] = field(default_factory=list)
+    opinions: list[str] = field(default_factory=list)  # one summary line per draft
 
 
 @dataclass
@@ -221,7 +222,7 @@ def to_pdf(data: MinutesData) -> tuple[bytes, tuple[int, tuple[float, float, flo
     section("Diễn biến: phát biểu và biểu quyết theo từng nội dung")
     anything = False
     for item in data.items:
-        if not (item.speakers or item.votes):
+        if not (item.speakers or item.votes or item.opinions):
             continue
         anything = True
         story.append(p(f"{item.number}. {item.title}", sub))
@@ -236,6 +237,8 @@ def to_pdf(data: MinutesData) -> tuple[bytes, tuple[int, tuple[float, float, flo
                 story.append(b(line))
             if v.note:
                 story.append(b(v.note))
+        for line in item.opinions:
+            story.append(b(line))
     if data.unplanned_speakers:
         anything = True
         story.append(p("Ngoài các nội dung của chương trình", sub))

@@ -27,6 +27,9 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     questioning.group_opened, questioning.group_closed, questioning.answer_invited,
     question.answered, question.written_pending, question.written_answered
     minutes.edited, minutes.finalized, minutes.signed
+    opinions.agency_set, group.secretary_set, opinion.given, opinion.withdrawn,
+    opinion.merged, opinion.answered, opinion.vote_linked
+    consultation.sent, consultation.answered, consultation.closed   (counts only)
     resolution.issued, resolution.signed (chair, then organisation),
     resolution.correction_opened
     body.created, body.member_added, commitment.recorded, commitment.reported,

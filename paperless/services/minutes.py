@@ -121,6 +121,25 @@ def edit_sections(actor: Actor, meeting_id: int, sections: dict) -> dict:
 
 # --- building -----------------------------------------------------------------------
 
+def opinion_lines(meeting_id: int) -> list[tuple[int, str]]:
+    """Per draft on an agenda item: how many opinions, and what the agency answered."""
+    from paperless.models import Document, Opinion
+
+    out = []
+    for document in db.session.scalars(select(Document).where(
+            Document.meeting_id == meeting_id, Document.agenda_item_id.is_not(None))
+            .order_by(Document.id)):
+        states = db.session.scalars(select(Opinion.status).where(
+            Opinion.document_id == document.id, Opinion.status != "merged")).all()
+        if states:
+            count = {s: states.count(s) for s in ("accepted", "explained", "new", "withdrawn")}
+            out.append((document.agenda_item_id,
+                        f"Ý kiến về {document.title}: {len(states)} ý kiến; cơ quan soạn thảo "
+                        f"tiếp thu {count['accepted']}, giải trình {count['explained']}, chưa "
+                        f"trả lời {count['new']}; rút {count['withdrawn']}."))
+    return out
+
+
 def _user_name(user_id: int | None) -> str:
     user = db.session.get(User, user_id) if user_id else None
     return user.full_name if user else ""
@@ -185,6 +204,10 @@ def build(actor: Actor, meeting_id: int, seal: writer.Seal | None = None) -> wri
                                    if vote.status != "cancelled" else [], note)
         if vote.agenda_item_id in items:
             items[vote.agenda_item_id].votes.append(record)
+
+    for item_id, line in opinion_lines(meeting.id):
+        if item_id in items:
+            items[item_id].opinions.append(line)
 
     report = questioning.report(actor, meeting.id) if actor.is_superuser or actor.has(
         meeting.council_id, questioning.KEEPERS) else None

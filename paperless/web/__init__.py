@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
         home,
         live,
         meetings,
+        opinions,
         oversight,
         questioning,
         records,
@@ -29,7 +30,7 @@ def register(app: Flask) -> None:
 
     auth.init_app(app)
     for module in (auth, accounts, home, councils, delegates, meetings, documents, live,
-                   questioning, resolutions, records, oversight):
+                   questioning, resolutions, records, oversight, opinions):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(ServiceError)

@@ -65,6 +65,16 @@ function setupToolbar(viewer, eventBus, pageCount) {
   for (const [name, action] of Object.entries(actions)) {
     $(`[data-action="${name}"]`).addEventListener("click", action);
   }
+  // An opinion on a passage: the opinions page opens with this page and the selected text.
+  const opinionLink = $("[data-action=opinion]");
+  opinionLink?.addEventListener("click", (event) => {
+    event.preventDefault();
+    const url = new URL(opinionLink.href, location.href);
+    url.searchParams.set("page", viewer.currentPageNumber);
+    const quote = String(window.getSelection() || "").trim().slice(0, 2000);
+    if (quote) url.searchParams.set("quote", quote);
+    location.assign(url);
+  });
   pageInput.addEventListener("change", () => goTo(pageInput.value));
   pageInput.addEventListener("keydown", (event) => {
     if (event.key === "Enter") goTo(pageInput.value);

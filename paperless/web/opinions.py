@@ -1,0 +1,204 @@
+"""Pages for drafts under discussion: opinions on a draft, consolidation and answers, the
+difference between versions, and written consultations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from paperless.domain import opinions as rules
+from paperless.services import consultations
+from paperless.services import delegates as delegate_service
+from paperless.services import opinions as service
+from paperless.services.documents import get_document
+from paperless.services.errors import Invalid
+from paperless.services.meetings import get_meeting
+from paperless.web import forms
+from paperless.web.auth import login_required
+
+bp = Blueprint("opinions", __name__)
+
+
+def _back(document_id: int):
+    return redirect(url_for(".page", document_id=document_id))
+
+
+def _page_int(name: str, label: str) -> int | None:
+    value = forms.optional_int(name, label)
+    if value is not None and not 0 < value < 2**31:
+        raise Invalid(f"{label}: không hợp lệ.")
+    return value
+
+
+def _rect() -> list[float] | None:
+    raw = request.form.get("rect", "").strip()
+    if not raw:
+        return None
+    try:
+        values = [float(v) for v in raw.split(",")]
+    except ValueError as exc:
+        raise Invalid("Vùng đánh dấu không hợp lệ.") from exc
+    return values
+
+
+@bp.get("/documents/<int:document_id>/opinions")
+@login_required
+def page(document_id: int):
+    document = get_document(g.actor, document_id)
+    meeting = get_meeting(g.actor, document.meeting_id)
+    council_id = meeting.council_id
+    roles = g.actor.roles_in(council_id)
+    is_keeper = g.actor.is_superuser or bool(roles & service.KEEPERS)
+    is_agency = service.is_agency_official(g.actor, document)
+    views = [service.view(o, meeting.council) for o in service.list_opinions(g.actor, document.id)]
+    delegates = delegate_service.list_delegates(g.actor, council_id, meeting.term_id) \
+        if is_keeper else []
+    secretaries = service.group_secretaries(council_id)
+    return render_template(
+        "opinions/page.html", document=document, meeting=meeting, opinions=views,
+        by_article=service.by_article(views), is_keeper=is_keeper, is_agency=is_agency,
+        may_give=g.actor.votes_in(council_id) is not None,
+        my_group=service.secretary_of_group(g.actor, council_id),
+        may_vote=g.actor.is_superuser or bool(roles & service.POINT_VOTERS),
+        is_manager=g.actor.is_superuser or bool(roles & {"admin", "secretariat"}),
+        agency=service.agency_of(document), delegates=delegates,
+        officials=[i for i in meeting.invitees if i.kind == "official"],
+        groups=meeting.council.groups, secretaries=secretaries,
+        delegate_names={d.id: d.full_name for d in delegates},
+        per_delegate=service.per_delegate(g.actor, meeting.id) if is_keeper else [],
+        page_arg=request.args.get("page", ""), quote_arg=request.args.get("quote", "")[:2000],
+        states=rules.STATES)
+
+
+@bp.post("/documents/<int:document_id>/opinions")
+@login_required
+def give(document_id: int):
+    author = request.form.get("author", "")
+    delegate_id = group_id = None
+    # the secretariat's paper entry names the author as "d:<delegate id>" or "g:<group id>"
+    if author[:2] in ("d:", "g:"):
+        if not author[2:].isdigit() or len(author) > 12:
+            raise Invalid("Người góp ý không hợp lệ.")
+        if author[0] == "d":
+            delegate_id = int(author[2:])
+        else:
+            group_id = int(author[2:])
+    service.give_opinion(
+        g.actor, document_id, text=request.form.get("text", ""),
+        article=forms.text("article"), proposed_wording=request.form.get("proposed_wording", ""),
+        quote=request.form.get("quote", ""), page=_page_int("page", "Trang"), rect=_rect(),
+        for_group=request.form.get("for_group") == "1", delegate_id=delegate_id,
+        group_id=group_id)
+    flash(_("Đã ghi nhận ý kiến."), "success")
+    return _back(document_id)
+
+
+@bp.post("/opinions/<int:opinion_id>/withdraw")
+@login_required
+def withdraw(opinion_id: int):
+    opinion = service.withdraw(g.actor, opinion_id)
+    flash(_("Đã rút ý kiến."), "success")
+    return _back(opinion.document_id)
+
+
+@bp.post("/documents/<int:document_id>/opinions/merge")
+@login_required
+def merge(document_id: int):
+    keep = _page_int("keep_id", "Ý kiến giữ lại")
+    if keep is None:
+        raise Invalid("Chọn ý kiến giữ lại.")
+    chosen = [int(v) for v in request.form.getlist("opinion_id") if v.isdigit() and len(v) < 10]
+    service.merge(g.actor, keep, chosen)
+    flash(_("Đã gộp các ý kiến trùng."), "success")
+    return _back(document_id)
+
+
+@bp.post("/opinions/<int:opinion_id>/answer")
+@login_required
+def answer(opinion_id: int):
+    opinion = service.answer(g.actor, opinion_id, state=forms.text("state"),
+                             text=request.form.get("text", ""))
+    flash(_("Đã ghi nhận trả lời."), "success")
+    return _back(opinion.document_id)
+
+
+@bp.post("/opinions/<int:opinion_id>/point-vote")
+@login_required
+def point_vote(opinion_id: int):
+    made = service.open_point_vote(g.actor, opinion_id, title=forms.text("title"))
+    opinion, _doc, _meeting = service.get_opinion(g.actor, opinion_id)
+    flash(_("Đã tạo cuộc biểu quyết riêng về điểm này (số %(id)s); mở trên bàn điều khiển.",
+            id=made["vote_id"]), "success")
+    return _back(opinion.document_id)
+
+
+@bp.post("/documents/<int:document_id>/drafting-agency")
+@login_required
+def set_agency(document_id: int):
+    ids = [int(v) for v in request.form.getlist("invitee_id") if v.isdigit() and len(v) < 10]
+    service.set_drafting_agency(g.actor, document_id, ids)
+    flash(_("Đã cập nhật cơ quan soạn thảo."), "success")
+    return _back(document_id)
+
+
+@bp.post("/delegate-groups/<int:group_id>/secretary")
+@login_required
+def set_secretary(group_id: int):
+    service.set_group_secretary(g.actor, group_id, _page_int("delegate_id", "Đại biểu"))
+    flash(_("Đã cập nhật thư ký tổ."), "success")
+    return redirect(forms.back())
+
+
+@bp.get("/documents/<int:document_id>/diff")
+@login_required
+def diff(document_id: int):
+    def arg(name):
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 7 else None
+
+    document = get_document(g.actor, document_id)
+    result = service.version_diff(g.actor, document.id, arg("from"), arg("to"))
+    return render_template("opinions/diff.html", document=document, diff=result)
+
+
+@bp.get("/meetings/<int:meeting_id>/consultations")
+@login_required
+def consultations_page(meeting_id: int):
+    from paperless.services import documents as document_service
+
+    meeting = get_meeting(g.actor, meeting_id)
+    rows = [consultations.view(g.actor, c) for c in consultations.list_for(g.actor, meeting.id)]
+    roles = g.actor.roles_in(meeting.council_id)
+    is_sender = g.actor.is_superuser or bool(roles & consultations.SENDERS)
+    documents = [d for d, _unread in document_service.list_documents(g.actor, meeting.id)
+                 if d.published_at] if is_sender else []
+    return render_template("opinions/consultations.html", meeting=meeting, rows=rows,
+                           is_sender=is_sender, documents=documents, choices=rules.CHOICES,
+                           may_answer=g.actor.votes_in(meeting.council_id) is not None)
+
+
+@bp.post("/documents/<int:document_id>/consultations")
+@login_required
+def send_consultation(document_id: int):
+    consultation = consultations.send(g.actor, document_id, title=forms.text("title"),
+                                      deadline=forms.required_date("deadline", "Hạn trả lời"))
+    flash(_("Đã gửi dự thảo tới các đại biểu để lấy ý kiến."), "success")
+    return redirect(url_for(".consultations_page", meeting_id=consultation.meeting_id))
+
+
+@bp.post("/consultations/<int:consultation_id>/answer")
+@login_required
+def answer_consultation(consultation_id: int):
+    consultations.respond(g.actor, consultation_id, choice=forms.text("choice"),
+                          text=request.form.get("text", ""))
+    consultation, _meeting = consultations.get(g.actor, consultation_id)
+    flash(_("Đã gửi ý kiến của bạn."), "success")
+    return redirect(url_for(".consultations_page", meeting_id=consultation.meeting_id))
+
+
+@bp.post("/consultations/<int:consultation_id>/close")
+@login_required
+def close_consultation(consultation_id: int):
+    consultation = consultations.close(g.actor, consultation_id)
+    flash(_("Đã kết thúc và kiểm đếm."), "success")
+    return redirect(url_for(".consultations_page", meeting_id=consultation.meeting_id))
