@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from paperless import db
 from paperless.domain import resolutions as rules
+from paperless.limits import accepts_upload
 from paperless.services import meetings as meeting_service
 from paperless.services import resolutions as service
 from paperless.services.access import STAFF
@@ -67,6 +68,7 @@ def show(resolution_id: int):
 
 @bp.post("/resolutions/<int:resolution_id>/issue")
 @login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def issue(resolution_id: int):
     upload = request.files.get("file")
     content = upload.read() if upload is not None and upload.filename else None
@@ -170,6 +172,7 @@ def _uploaded() -> bytes:
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@accepts_upload("MAX_VERIFY_BYTES")
 def verify():
     report, error = None, None
     if request.method == "POST":
@@ -182,6 +185,7 @@ def verify():
 
 
 @bp.route("/r/<public_id>", methods=["GET", "POST"])
+@accepts_upload("MAX_VERIFY_BYTES")
 def public(public_id: str):
     res = service.by_public_id(public_id)
     check, error = None, None
