@@ -202,6 +202,8 @@ TITLES = {
     "signing": "Signing: resolutions per second, project vs pyHanko direct (RSA-2048, ECDSA P-256)",
     "audit": "Audit record: what recording costs, verification, minutes and statistics",
     "votes": "Voting: 500 ballots in one second + 200 observers (app vs bare python-socketio)",
+    "hostile": "Under attack: a live-session probe's latency and the server's peak RSS while "
+               "hostile requests run (issue 14), beside the quiet figures",
     "multiprocess": "Multi-process: observers over 4 `make prod` processes on PostgreSQL + "
                     "Redis (app vs bare python-socketio + the same Redis)",
 }
