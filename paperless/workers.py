@@ -331,6 +331,10 @@ def _serve(sock: socket.socket) -> None:
 
 
 def main() -> None:
+    # Below the server in the scheduler: on a small machine the serving loop keeps its CPU
+    # share while jobs run, so heavy work waits rather than the hall.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     sock = socket.socket(fileno=0)  # the pool's end of the socket pair is our stdin
     try:
         _serve(sock)

@@ -163,7 +163,7 @@ def server(tmp_path_factory):
 
             load_demo()
         db.session.remove()
-        running = ServerProcess(instance).start()
+        running = ServerProcess(instance).start(timeout=180)  # a loaded machine starts slowly
     finally:
         if saved is None:
             os.environ.pop("PAPERLESS_INSTANCE_PATH", None)
