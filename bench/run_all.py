@@ -204,6 +204,8 @@ TITLES = {
     "votes": "Voting: 500 ballots in one second + 200 observers (app vs bare python-socketio)",
     "backup": "Backups: a deployment with the 200 MB meeting, backed up and restored (app vs "
               "`sqlite3 .backup` / `pg_dump` + `tar` of the same files)",
+    "hostile": "Under attack: a live-session probe's latency and the server's peak RSS while "
+               "hostile requests run (issue 14), beside the quiet figures",
     "multiprocess": "Multi-process: observers over 4 `make prod` processes on PostgreSQL + "
                     "Redis (app vs bare python-socketio + the same Redis)",
 }

@@ -53,13 +53,16 @@ def create_app(overrides: dict | None = None) -> Flask:
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from paperless import api, cli, ratelimit, realtime, web
+    from paperless import api, cli, limits, ratelimit, realtime, web, workers
 
     ratelimit.init_app(app)
+    workers.configure(size=app.config["WORKERS"], timeout_s=app.config["WORKER_TIMEOUT_S"],
+                      memory_mb=app.config["WORKER_MEMORY_MB"])
     web.register(app)
     api.register(app)
     realtime.register(app)
     cli.register(app)
+    limits.register(app)
 
     @app.teardown_appcontext
     def _remove_session(_exc):

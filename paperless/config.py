@@ -82,6 +82,18 @@ def load(overrides: dict | None = None) -> dict:
             None if env == "production"
             else f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
         "MAX_VERIFY_BYTES": int(os.environ.get("PAPERLESS_MAX_VERIFY_MB", "30")) * 1024 * 1024,
+        # The public verify refuses files beyond these before parsing them (too_complex).
+        "MAX_VERIFY_PAGES": int(os.environ.get("PAPERLESS_MAX_VERIFY_PAGES", "2000")),
+        "MAX_VERIFY_FIELDS": int(os.environ.get("PAPERLESS_MAX_VERIFY_FIELDS", "50")),
+        # Bodies of every other route (JSON, forms without files): small.
+        "MAX_BODY_BYTES": int(os.environ.get("PAPERLESS_MAX_BODY_KB", "1024")) * 1024,
+        # The worker pool for heavy work (paperless/workers.py): processes, and each job's
+        # limits. PAPERLESS_WORKERS=0 runs jobs in the server itself (debugging only).
+        "WORKERS": int(os.environ.get("PAPERLESS_WORKERS") or os.cpu_count() or 1),
+        "WORKER_TIMEOUT_S": float(os.environ.get("PAPERLESS_WORKER_TIMEOUT_S", "180")),
+        # The public verify's own, shorter limit (anyone may send anything).
+        "VERIFY_TIMEOUT_S": float(os.environ.get("PAPERLESS_VERIFY_TIMEOUT_S", "30")),
+        "WORKER_MEMORY_MB": int(os.environ.get("PAPERLESS_WORKER_MEMORY_MB", "1024")),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_SUPPORTED_LOCALES": ["vi", "en"],
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

@@ -27,6 +27,7 @@ MESSAGES_VI: dict[str, str] = {
     "invalid_prepared_state": "Dữ liệu chuẩn bị ký không hợp lệ hoặc đã hỏng.",
     "timestamp_failed": "Không lấy được dấu thời gian từ máy chủ cấp dấu thời gian.",
     "signing_failed": "Ký số không thành công.",
+    "too_complex": "Tệp PDF quá phức tạp để kiểm tra (quá nhiều trang hoặc ô chữ ký).",
 }
 
 
@@ -41,6 +42,10 @@ class SigningError(Exception):
         self.detail = detail
         self.message_vi = MESSAGES_VI.get(self.code, MESSAGES_VI["signing_failed"])
         super().__init__(f"{self.code}: {detail}" if detail else self.code)
+
+    def __reduce__(self):
+        # Travels between processes (paperless.workers) with its code intact.
+        return (self.__class__, (self.detail,), {"code": self.code, "message_vi": self.message_vi})
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message_vi, "detail": self.detail}

@@ -9,6 +9,7 @@ but it is not a signature or form-filling change, so we report "modified".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
@@ -235,18 +236,78 @@ def _report(
     return rep
 
 
+# Validation cost grows with the square of the signature fields (every signature's
+# difference analysis walks every field); a file far beyond any real document is refused.
+_SIG_FIELD_MARK = re.compile(rb"/FT\s*/Sig(?![A-Za-z0-9])")
+_PAGE_MARK = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9])")
+_MAX_FIELD_NODES = 20_000
+
+
+def _too_complex(what: str) -> DocumentError:
+    return DocumentError(what, code="too_complex")
+
+
+def precheck(pdf: bytes, *, max_pages: int, max_fields: int) -> None:
+    """A scan of the raw bytes, before any parsing: refuse (too_complex) a file that shows
+    more pages or signature fields than allowed. Objects hidden in compressed object
+    streams escape it; :func:`validate_pdf`'s own limits catch those after opening."""
+    if len(_SIG_FIELD_MARK.findall(pdf)) > max_fields:
+        raise _too_complex(f"more than {max_fields} signature fields")
+    if len(_PAGE_MARK.findall(pdf)) > max_pages:
+        raise _too_complex(f"more than {max_pages} pages")
+
+
+def _check_structure(reader: PdfFileReader, max_pages: int | None, max_fields: int | None) -> None:
+    root = reader.root
+    if max_pages is not None:
+        try:
+            count = int(root["/Pages"].get("/Count", 0))
+        except Exception:
+            count = 0
+        if count > max_pages:
+            raise _too_complex(f"{count} pages (limit {max_pages})")
+    if max_fields is None:
+        return
+    try:
+        fields = root["/AcroForm"]["/Fields"]
+    except Exception:
+        return
+    # An explicit stack (no recursion) with a ceiling on nodes: loops and deep trees end.
+    pending, signatures, seen = [(f, None) for f in fields], 0, 0
+    while pending:
+        seen += 1
+        if seen > _MAX_FIELD_NODES:
+            raise _too_complex("form field tree too large")
+        ref, inherited = pending.pop()
+        try:
+            node = ref.get_object()
+            kind = node.get("/FT", inherited)
+            kids = node.get("/Kids")
+        except Exception:
+            continue
+        if kids:
+            pending.extend((k, kind) for k in kids)
+        elif kind == "/Sig":
+            signatures += 1
+            if signatures > max_fields:
+                raise _too_complex(f"more than {max_fields} signature fields")
+
+
 @outside_event_loop
 def validate_pdf(
-    pdf: bytes, trust_roots: Iterable = (), *, crls: Iterable[bytes] = ()
+    pdf: bytes, trust_roots: Iterable = (), *, crls: Iterable[bytes] = (),
+    max_pages: int | None = None, max_fields: int | None = None,
 ) -> list[SignatureReport]:
     """Validate all signatures (and document timestamps) in ``pdf``, oldest first.
 
     ``trust_roots``: root certificates (asn1crypto, pyca, DER or PEM) to trust;
     with none, every signature is at best "untrusted". Raises DocumentError
     (not_a_pdf) when the bytes are not a readable PDF; a broken signature is
-    reported with status "invalid", never raised.
+    reported with status "invalid", never raised. With ``max_pages``/``max_fields`` a file
+    beyond them raises DocumentError(too_complex) before any signature is looked at.
     """
     reader = _open_reader(pdf)
+    _check_structure(reader, max_pages, max_fields)
     roots = [to_asn1_certificate(c) for c in trust_roots]
     crls = list(crls)
 

@@ -108,5 +108,73 @@ def nesting_bomb(depth: int = 200_000) -> bytes:
     ])
 
 
+
+
+def signature_field_bomb(fields: int = 3_000, contents_bytes: int = 2_000,
+                         in_object_stream: bool = False) -> bytes:
+    """One page with `fields` filled signature fields whose signatures are junk bytes.
+
+    Validation walks every field for every signature, so the work grows with the square of
+    `fields` (issue 14: 200 fields froze the server 17 s and took 800 MB; 3,000 went past
+    17 GB). With `in_object_stream` the field dictionaries sit in a compressed object stream
+    where a scan of the raw bytes cannot see them.
+    """
+    first_field = 4
+    refs = b" ".join(b"%d 0 R" % (first_field + 2 * i) for i in range(fields))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [" + refs + b"] /SigFlags 3 >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [" + refs + b"] >>",
+    ]
+    junk = (b"30820" + b"ab" * contents_bytes)[: 2 * contents_bytes]
+    fields_bodies = []
+    for i in range(fields):
+        field = (b"<< /FT /Sig /T (Sig%d) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] "
+                 b"/F 132 /P 3 0 R /V %d 0 R >>" % (i, first_field + 2 * i + 1))
+        signature = (b"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
+                     b"/ByteRange [0 10 20 30] /Contents <" + junk + b"> >>")
+        fields_bodies += [field, signature]
+    if not in_object_stream:
+        return _pdf(objects + fields_bodies)
+    return _pdf_with_object_stream(objects, fields_bodies, first_field)
+
+
+def _pdf_with_object_stream(objects: list[bytes], packed: list[bytes], first: int) -> bytes:
+    """objects as usual; `packed` (numbered from `first`) inside one /ObjStm, with an xref
+    stream, as PDF 1.5 writers do."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    header, bodies = bytearray(), bytearray()
+    for i, body in enumerate(packed):
+        header += b"%d %d " % (first + i, len(bodies))
+        bodies += body + b"\n"
+    stream_number = first + len(packed)
+    data = zlib.compress(bytes(header) + bytes(bodies))
+    offsets_stream = len(out)
+    out += (b"%d 0 obj\n" % stream_number + _stream(
+        b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(packed), len(header)),
+        data) + b"\nendobj\n")
+    xref_number = stream_number + 1
+    xref_offset = len(out)
+    rows = [b"\x00\x00\x00\x00\xff\xff"]
+    rows += [b"\x01" + offset.to_bytes(4, "big") + b"\x00" for offset in offsets]
+    rows += [b"\x02" + stream_number.to_bytes(4, "big") + i.to_bytes(1, "big")
+             if i < 256 else b"" for i in range(len(packed))]
+    if len(packed) > 255:
+        raise ValueError("at most 255 packed objects (one-byte index)")
+    rows += [b"\x01" + offsets_stream.to_bytes(4, "big") + b"\x00",
+             b"\x01" + xref_offset.to_bytes(4, "big") + b"\x00"]
+    out += (b"%d 0 obj\n" % xref_number + _stream(
+        b"/Type /XRef /Size %d /W [1 4 1] /Root 1 0 R" % (xref_number + 1), b"".join(rows))
+        + b"\nendobj\n")
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_offset
+    return bytes(out)
+
+
 BOMBS = {"content": content_bomb, "image": image_bomb, "pages": page_bomb,
-         "nesting": nesting_bomb}
+         "nesting": nesting_bomb, "sigfields": signature_field_bomb,
+         "sigfields200": functools.partial(signature_field_bomb, 200),
+         "sigfields_packed": functools.partial(signature_field_bomb, 120, in_object_stream=True)}

@@ -8,6 +8,7 @@ from paperless import db
 from paperless.api import body
 from paperless.api import serialize as out
 from paperless.api.routes import authenticated, bp
+from paperless.limits import accepts_upload
 from paperless.services import documents as document_service
 from paperless.services.errors import Invalid
 
@@ -37,6 +38,7 @@ def list_documents(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/documents")
 @authenticated
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def upload_document(meeting_id: int):
     data, filename = _upload()
     document = document_service.upload(
@@ -74,6 +76,7 @@ def get_document(document_id: int):
 
 @bp.post("/documents/<int:document_id>/versions")
 @authenticated
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def add_version(document_id: int):
     data, filename = _upload()
     document = document_service.add_version(g.api_actor, document_id, data, filename=filename)

@@ -6,6 +6,7 @@ from flask import g, jsonify, request, send_file
 
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
+from paperless.limits import accepts_upload
 from paperless.services import questioning as service
 from paperless.services.errors import Invalid
 
@@ -43,6 +44,7 @@ def record_answer(slip_id: int):
 
 @bp.post("/question-slips/<int:slip_id>/written-answer")
 @authenticated
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def upload_written_answer(slip_id: int):
     upload = request.files.get("file")
     if upload is None:

@@ -12,6 +12,7 @@ from flask import current_app, g, jsonify, request, send_file
 from paperless import db, ratelimit
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
+from paperless.limits import accepts_upload
 from paperless.services import archive_export
 from paperless.services import resolutions as service
 from paperless.services.errors import Invalid
@@ -63,6 +64,7 @@ def resolution(resolution_id: int):
 
 @bp.post("/resolutions/<int:resolution_id>/issue")
 @authenticated
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def issue(resolution_id: int):
     if request.mimetype == "multipart/form-data":
         form = request.form
@@ -164,6 +166,7 @@ def archive_zip(meeting_id: int):
 
 
 @bp.post("/verify")
+@accepts_upload("MAX_VERIFY_BYTES")
 def verify():
     """Public: no login. Any PDF in, each signature's report out."""
     ratelimit.require("verify", request.remote_addr or "")  # before reading the file
@@ -174,6 +177,7 @@ def verify():
 
 
 @bp.post("/public/resolutions/<public_id>/check")
+@accepts_upload("MAX_VERIFY_BYTES")
 def public_check(public_id: str):
     """Public: is this file exactly the archived resolution?"""
     ratelimit.require("verify", request.remote_addr or "")

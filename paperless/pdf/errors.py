@@ -31,5 +31,9 @@ class PdfRejected(Exception):
         self.message_vi = message_vi
         self.message_en = message_en
 
+    def __reduce__(self):
+        # Travels between processes (paperless.workers) with its messages intact.
+        return (self.__class__, (self.code, self.message_vi, self.message_en))
+
     def __repr__(self) -> str:
         return f"PdfRejected(code={self.code!r}, message_en={self.message_en!r})"

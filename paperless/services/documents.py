@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import bindparam, func, select, text
 
-from paperless import db, pdf
+from paperless import db, jobs, pdf
 from paperless.domain import documents as rules
 from paperless.models import (
     AgendaItem,
@@ -42,18 +42,14 @@ def _roles(actor: Actor, council_id: int) -> frozenset[str]:
     return frozenset(rules.STAFF) if actor.is_superuser else actor.roles_in(council_id)
 
 
-def _checked_pdf(data: bytes, filename: str) -> tuple[bytes, pdf.PdfInfo, str | None]:
-    """Convert Office files, then inspect; a PdfRejected becomes a Rejected with its code."""
+def _checked_pdf(data: bytes, filename: str) -> jobs.CheckedUpload:
+    """Convert Office files, inspect, render the thumbnail — in the worker pool; a
+    PdfRejected becomes a Rejected with its code."""
     max_bytes = current_app.config["MAX_DOCUMENT_BYTES"]
     try:
         if not data:
             raise pdf.PdfRejected("empty_file", "Tệp rỗng (0 byte).", "The file is empty.")
-        converted_from = None
-        if not data[:1024].lstrip().startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
-            converted_from = pdf.detect_format(data)
-            if converted_from:
-                data = pdf.convert_to_pdf(data)
-        return data, pdf.inspect_pdf(data, max_bytes=max_bytes), converted_from
+        return jobs.check_upload(data, max_bytes=max_bytes)
     except pdf.PdfRejected as exc:
         error = Rejected(f"{filename or 'Tệp'}: {exc.message_vi}", code=exc.code)
         if exc.code == "too_large":
@@ -68,25 +64,24 @@ def _clean_title(title: str, fallback: str) -> str:
     return title[:300]
 
 
-def _store_version(document: Document, data: bytes, info: pdf.PdfInfo, filename: str,
-                   converted_from: str | None, actor: Actor) -> list[str]:
+def _store_version(document: Document, checked: jobs.CheckedUpload, filename: str,
+                   actor: Actor) -> list[str]:
     """Write the blobs and the version rows; returns the blobs this call newly wrote."""
     blobs = store()
+    data, info = checked.pdf, checked.info
     written = []
     sha, new = blobs.put(data)
     if new:
         written.append(sha)
     thumb_sha = None
-    try:
-        thumb_sha, new_thumb = blobs.put(pdf.thumbnail_png(data))
+    if checked.thumbnail is not None:
+        thumb_sha, new_thumb = blobs.put(checked.thumbnail)
         if new_thumb:
             written.append(thumb_sha)
-    except pdf.PdfRejected:
-        pass  # a PDF poppler cannot render still reads in the viewer; it just has no thumbnail
     number = len(document.versions) + 1
     version = DocumentVersion(
         number=number, sha256=sha, size=len(data), page_count=info.page_count,
-        original_name=(filename or "")[:255], converted_from=converted_from,
+        original_name=(filename or "")[:255], converted_from=checked.converted_from,
         thumbnail_sha256=thumb_sha, uploaded_by=actor.user_id,
         active_content=[{"kind": a.kind, "description": a.description_vi, "count": a.count}
                         for a in info.active_content],
@@ -94,10 +89,11 @@ def _store_version(document: Document, data: bytes, info: pdf.PdfInfo, filename:
     )
     document.versions.append(version)
     db.session.flush()
+    # Pages without text have nothing to search: a 20,000-page scan adds no rows.
     db.session.add_all(
         DocumentPage(version_id=version.id, page_number=i, text=page_text,
                      folded=pdf.fold_vietnamese(page_text))
-        for i, page_text in enumerate(info.page_texts, start=1)
+        for i, page_text in enumerate(info.page_texts, start=1) if page_text.strip()
     )
     return written
 
@@ -124,12 +120,12 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
         if item is None or item.meeting_id != meeting.id:
             raise Invalid("Mục chương trình không thuộc kỳ họp này.",
                           details={"agenda_item_id": "invalid"})
-    pdf_bytes, info, converted_from = _checked_pdf(data, filename)
-    title = _clean_title(title, info.title or Path(filename or "").stem)
+    checked = _checked_pdf(data, filename)
+    title = _clean_title(title, checked.info.title or Path(filename or "").stem)
     document = Document(meeting_id=meeting.id, agenda_item_id=agenda_item_id, title=title,
                         access=access, created_by=actor.user_id)
     db.session.add(document)
-    written = _store_version(document, pdf_bytes, info, filename, converted_from, actor)
+    written = _store_version(document, checked, filename, actor)
     db.session.flush()
     audit.record(actor, "documents.uploaded", council_id=meeting.council_id,
                  meeting_id=meeting.id, subject=("document", document.id),
@@ -143,8 +139,7 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
 
 def add_version(actor: Actor, document_id: int, data: bytes, *, filename: str = "") -> Document:
     document = get_document(actor, document_id, MANAGERS)
-    pdf_bytes, info, converted_from = _checked_pdf(data, filename)
-    written = _store_version(document, pdf_bytes, info, filename, converted_from, actor)
+    written = _store_version(document, _checked_pdf(data, filename), filename, actor)
     owner = db.session.get(Meeting, document.meeting_id)
     audit.record(actor, "documents.version_added", council_id=owner.council_id,
                  meeting_id=owner.id, subject=("document", document.id),
@@ -254,8 +249,9 @@ def open_file(actor: Actor, document_id: int, version_number: int | None, *,
     name = _download_name(document, version)
     if watermark:
         stamp = pdf.watermark_text(actor.full_name, datetime.now(UTC).astimezone())
-        return ServedFile(version.sha256, None, pdf.watermark_pdf(blobs.read(version.sha256), stamp),
-                          name)
+        # In the worker pool, which reads the blob itself: 20 readers never stall the hall.
+        return ServedFile(version.sha256, None,
+                          jobs.watermark_file(blobs.path(version.sha256), stamp), name)
     return ServedFile(version.sha256, blobs.path(version.sha256), None, name)
 
 
@@ -360,7 +356,7 @@ def export_with_notes(actor: Actor, document_id: int, version_number: int | None
     served = open_file(actor, document_id, version_number, record_read=False)
     notes = list_notes(actor, document_id, version_number)
     data = served.data if served.data is not None else served.path.read_bytes()
-    marked = pdf.export_with_notes(data, [
+    marked = jobs.export_with_notes(data, [
         pdf.Note(page=n.page_number, kind=n.kind, rect=tuple(n.rect), text=n.text,
                  colour=n.colour, author=actor.full_name, created=n.created_at)
         for n in notes])

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from paperless import db
+from paperless import db, jobs
 from paperless.domain import agenda as agenda_rules
 from paperless.domain.delegates import StatusChange, serving_on
 from paperless.domain.labels import MEETING_KINDS
@@ -291,7 +291,7 @@ def sign(actor: Actor, meeting_id: int) -> dict:
             pdf = signing.sign_pdf(pdf, organisation, field_name=signing.ORGANISATION_FIELD,
                                    stamp=signing.organisation_stamp(
                                        meeting.council.name.upper())).pdf
-        reports = [r for r in signing.validate_pdf(pdf, roots) if r.kind == "signature"]
+        reports = [r for r in jobs.validate_signatures(pdf, roots) if r.kind == "signature"]
     except signing_keys.SigningFailed as exc:
         raise SigningUnavailable(f"Không ký được biên bản: {exc.message}",
                                  code=exc.code) from exc

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from paperless import db, pdf
+from paperless import db, jobs, pdf
 from paperless.domain import questioning as rules
 from paperless.models import (
     Delegate,
@@ -350,7 +350,7 @@ def upload_written_answer(actor: Actor, slip_id: int, data: bytes, filename: str
     if slip.status != "written_pending":
         raise Conflict("Câu hỏi này không chờ trả lời bằng văn bản.", code="not_written_pending")
     try:
-        info = pdf.inspect_pdf(data, max_bytes=current_app.config["MAX_DOCUMENT_BYTES"])
+        info = jobs.inspect(data, max_bytes=current_app.config["MAX_DOCUMENT_BYTES"])
     except pdf.PdfRejected as exc:
         raise Rejected(f"{filename or 'Tệp'}: {exc.message_vi}", code=exc.code) from exc
     sha, _new = store().put(data)

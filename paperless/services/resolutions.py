@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 import signing
-from paperless import db
+from paperless import db, jobs
 from paperless import pdf as pdfcheck
 from paperless.domain import resolutions as rules
 from paperless.models import AgendaItem, Document, Meeting, Resolution, ResolutionCounter, Vote
@@ -282,7 +282,7 @@ def _cert_record(cert, role: str, actor: Actor, method: str, result_level: str,
 
 def _check_signed(data: bytes, council_id: int, expected: int) -> list[dict]:
     """Validate the new file; every signature must be valid, else nothing is stored."""
-    reports = signing.validate_pdf(data, keys.trust_roots(council_id))
+    reports = jobs.validate_signatures(data, keys.trust_roots(council_id))
     signatures = [r for r in reports if r.kind == "signature"]
     if len(signatures) != expected or any(r.status != signing.VALID for r in reports):
         problems = "; ".join(f"{r.field_name}: {r.status} {r.problems}" for r in reports)
@@ -405,7 +405,7 @@ def finish_chair_two_step(actor: Actor, resolution_id: int, *, signature: bytes 
         prepared = signing.PreparedSignature.from_dict(state)
         data = (signing.finish_with_signature(prepared, signature, timestamper=keys.timestamper())
                 if signature is not None else signing.finish_with_cms(prepared, cms))
-        level, signed_at = signing.validate.summarise_field(data, signing.SIGNER_FIELD)
+        level, signed_at = jobs.summarise_signature(data, signing.SIGNER_FIELD)
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
     _check_signed(data, res.council_id, 1)
@@ -584,9 +584,17 @@ def _checked_upload(data: bytes) -> bytes:
 def verify(data: bytes, council_id: int | None = None) -> dict:
     """Every signature of any PDF: signer, time, chain, trust, intact, changed after, level."""
     data = _checked_upload(data)
+    config = current_app.config
+    limits = {"max_pages": config["MAX_VERIFY_PAGES"], "max_fields": config["MAX_VERIFY_FIELDS"]}
     roots = _all_roots() if council_id is None else keys.trust_roots(council_id)
     try:
-        reports = signing.validate_pdf(data, roots)
+        # Anyone may send anything here: a scan of the bytes refuses the absurd before any
+        # parsing, and the rest is validated in the worker pool under its time and memory
+        # limits (a WorkerError: too_complex / timeout).
+        signing.validate.precheck(data, **limits)
+        reports = jobs.validate_signatures(
+            data, roots, **limits,
+            timeout_s=min(config["VERIFY_TIMEOUT_S"], config["WORKER_TIMEOUT_S"]))
     except signing.SigningError as exc:
         raise Invalid(exc.message_vi, code=exc.code) from exc
     return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),

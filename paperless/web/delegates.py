@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from paperless import db
 from paperless.domain.delegates import StatusChange, status_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS, POSITIONS
+from paperless.limits import accepts_upload
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services.access import MANAGERS
@@ -104,6 +105,7 @@ def change_status(delegate_id: int):
 
 @bp.route("/councils/<int:council_id>/delegates/import", methods=["GET", "POST"])
 @login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def import_csv(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS)
     term = _term_for(council, request.values.get("term_id", type=db.id_arg))

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from paperless import db
 from paperless.domain import documents as document_rules
 from paperless.domain.agenda import flatten
+from paperless.limits import accepts_upload
 from paperless.services import documents as document_service
 from paperless.services import meetings as meeting_service
 from paperless.services.access import MANAGERS
@@ -50,6 +51,7 @@ def bag(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/documents")
 @login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def upload(meeting_id: int):
     """The form without JavaScript: several files at once; each is checked on its own."""
     meeting_service.get_meeting(g.actor, meeting_id, MANAGERS)  # a refusal is a 403/404 page
@@ -95,6 +97,7 @@ def publish_one(document_id: int):
 
 @bp.post("/documents/<int:document_id>/versions")
 @login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def new_version(document_id: int):
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from paperless.domain import questioning as rules
+from paperless.limits import accepts_upload
 from paperless.services import delegates as delegate_service
 from paperless.services import meetings as meeting_service
 from paperless.services import questioning as service
@@ -119,6 +120,7 @@ def answer(slip_id: int):
 
 @bp.post("/question-slips/<int:slip_id>/written-answer")
 @login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def written_answer(slip_id: int):
     upload = request.files.get("file")
     if upload is None or not upload.filename:

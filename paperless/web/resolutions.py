@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from paperless import db, ratelimit
 from paperless.domain import resolutions as rules
+from paperless.limits import accepts_upload
 from paperless.services import archive_export
 from paperless.services import meetings as meeting_service
 from paperless.services import resolutions as service
@@ -69,6 +70,7 @@ def show(resolution_id: int):
 
 @bp.post("/resolutions/<int:resolution_id>/issue")
 @login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
 def issue(resolution_id: int):
     upload = request.files.get("file")
     content = upload.read() if upload is not None and upload.filename else None
@@ -177,6 +179,7 @@ def _uploaded() -> bytes:
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@accepts_upload("MAX_VERIFY_BYTES")
 def verify():
     report, error, status = None, None, 200
     if request.method == "POST":
@@ -191,6 +194,7 @@ def verify():
 
 
 @bp.route("/r/<public_id>", methods=["GET", "POST"])
+@accepts_upload("MAX_VERIFY_BYTES")
 def public(public_id: str):
     res = service.by_public_id(public_id)
     check, error, status = None, None, 200
