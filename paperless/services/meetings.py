@@ -103,7 +103,12 @@ def set_status(actor: Actor, meeting_id: int, status: str) -> Meeting:
     _audit(actor, meeting, "meeting.status", ("meeting", meeting.id),
            {"from": meeting.status, "to": status})
     meeting.status = status
-    db.session.commit()
+    if status == "closed":
+        from paperless.services import live  # live builds on this module
+
+        live.close_with_meeting(actor, meeting)  # commits; every screen shows it closed
+    else:
+        db.session.commit()
     return meeting
 
 

@@ -268,8 +268,10 @@ def open_group(actor: Actor, group_id: int, meeting_id: int | None = None) -> di
     state.current_group_id = group.id
     live.record(actor, meeting, "questioning.group_opened", ("question_group", group.id),
                 {"title": group.title})
+    dismissed = live.dismiss_result(meeting, live.state_for(meeting))
     return live.commit_and_announce(meeting, "questioning.group",
-                                    {"group": group_public(group)}, actor)
+                                    {"group": group_public(group),
+                                     "dismissed_vote_id": dismissed}, actor)
 
 
 def close_group(actor: Actor, meeting_id: int) -> dict:
