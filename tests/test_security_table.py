@@ -157,6 +157,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.add_version": "managers",
     "api.publish_document": "managers",
     "api.document_file": "council",
+    "api.record_document_read": "council",
     "api.document_thumbnail": "council",
     "api.export_with_notes": "council",
     "api.list_notes": "council",
@@ -177,6 +178,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.list_slips": "council",
     "api.file_slip": "staff",  # with delegate_id: a paper slip
     "api.record_answer": "staff",
+    "api.create_question_group": "staff",
+    "api.group_slip": "staff",
     "api.upload_written_answer": "official staff",
     "api.written_answer": "staff official",  # and its author
     "api.questioning_report": "staff",
@@ -351,6 +354,8 @@ BODIES = {
     "api.file_slip": lambda ids: {"official_id": ids["official_id"], "text": "Câu hỏi",
                                   "delegate_id": ids["delegate_id"]},
     "api.record_answer": lambda ids: {"mode": "session", "summary": "Đã trả lời"},
+    "api.create_question_group": lambda ids: {"title": "Nhóm giao thông"},
+    "api.group_slip": lambda ids: {"group_id": None},
     "councils.create": lambda ids: {"name": "HĐND xã Mới", "level": "xa", "parent_id": "1"},
     "councils.add_term": lambda ids: {"name": "2031–2036", "start_date": "2031-03-15",
                                       "seats": "30"},

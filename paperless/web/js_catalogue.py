@@ -43,6 +43,7 @@ JS_STRINGS = (
     "Kết thúc nhóm", "Mở nhóm", "Mời {name} trả lời", "“{text}” — hỏi {official}",
     "Tạm dừng đồng hồ", "Chạy tiếp đồng hồ", "Đồng hồ đang dừng", "Tiếp theo",
     "Bế mạc kỳ họp?", "Đã xóa màn hình.", "Đang biểu quyết — mời đại biểu bấm nút",
+    "Lý do vắng: {name}", "Có lý do", "Ốm", "Đi công tác", "Việc gia đình", "Lý do khác",
 )
 
 
