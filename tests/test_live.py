@@ -330,3 +330,12 @@ def test_closing_from_the_meeting_page_closes_the_hall(client, demo, meeting_id)
         live.go_to_item(chair, meeting_id, offset=1)
     assert db.session.scalars(select(LiveEvent.name).order_by(LiveEvent.seq.desc())).first() \
         == "live.phase"
+
+
+def test_a_new_agenda_item_lands_before_the_closing(demo, meeting_id):
+    from paperless.services import meetings
+
+    meetings.add_agenda_item(_actor("thuky"), meeting_id, title="Báo cáo bổ sung", kind="report")
+    meeting = db.session.get(Meeting, meeting_id)
+    titles = [n.item.title for n in meetings.agenda_tree(meeting)]
+    assert titles[-2:] == ["Báo cáo bổ sung", "Bế mạc kỳ họp"]
