@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, pgettext
+
+# Strings whose English depends on their use: (context, msgid); scripts call t(msgid, {}, ctx).
+JS_CONTEXT_STRINGS = (("phase", "Tạm dừng"),)
 
 JS_STRINGS = (
     # phases, kinds, statuses
@@ -54,4 +57,7 @@ def catalogue_json() -> str:
         table = {}
     else:
         table = {m: gettext(m) for m in JS_STRINGS if gettext(m) != m}
+        for context, msgid in JS_CONTEXT_STRINGS:
+            if pgettext(context, msgid) != msgid:
+                table[f"{context}\u0004{msgid}"] = pgettext(context, msgid)
     return json.dumps(table, ensure_ascii=False).replace("<", "\\u003c")

@@ -183,7 +183,7 @@ function drawVotes(s) {
 root.querySelector('[data-form="vote"]').addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const itemId = session.state?.current_item?.id;
+  const itemId = Number(form.elements.item.value) || session.state?.current_item?.id;
   if (!itemId) return reportError(root, { ok: false, error: { message: t("Chưa có mục chương trình hiện tại.") } }, form);
   const labels = form.elements.labels.value.split("\n").map((x) => x.trim()).filter(Boolean);
   const kind = form.elements.kind.value;
@@ -195,6 +195,7 @@ root.querySelector('[data-form="vote"]').addEventListener("submit", async (event
     await api(`/api/v1/agenda-items/${itemId}/votes`, { method: "POST", json: body });
     form.reset();
     form.elements.title.dataset.edited = "no";
+    form.elements.item.dataset.chosen = "no";
     form.closest("details").open = false;
     session.resync();
     reportError(root, { ok: true }, form);
@@ -242,11 +243,23 @@ function draw() {
   drawRoster(s);
   drawVotes(s);
   drawQuestioning(s);
-  // The vote's wording starts as the current item's title until the chair edits it.
+  // Votes are prepared for any item, in advance: the current one is the default.
+  const items = root.querySelector('[data-list="vote-items"]');
+  const chosen = items.dataset.chosen === "yes" ? items.value : String(s.current_item?.id ?? "");
+  if (items.options.length !== s.agenda.length) { // rebuilding an open select would close it
+    items.replaceChildren(...s.agenda.map((i) => new Option(`${i.number}. ${i.title}`, String(i.id))));
+  }
+  if (chosen) items.value = chosen;
+  // The vote's wording starts as the chosen item's title until the chair edits it.
   const title = root.querySelector('[data-form="vote"] input[name=title]');
-  if (title.dataset.edited !== "yes" && s.current_item) title.value = s.current_item.title;
+  const item = s.agenda.find((i) => String(i.id) === items.value) || s.current_item;
+  if (title.dataset.edited !== "yes" && item) title.value = item.title;
 }
 
+root.querySelector('[data-list="vote-items"]').addEventListener("change", (e) => {
+  e.target.dataset.chosen = "yes";
+  draw();
+});
 root.querySelector('[data-form="vote"] input[name=title]').addEventListener("input", (e) => {
   e.target.dataset.edited = "yes";
 });

@@ -4,7 +4,7 @@
 const block = document.getElementById("i18n-catalogue");
 const CATALOGUE = block ? JSON.parse(block.textContent || "{}") : {};
 
-export function t(msgid, params = {}) {
-  const text = CATALOGUE[msgid] ?? msgid;
+export function t(msgid, params = {}, context = null) {
+  const text = (context && CATALOGUE[`${context}\u0004${msgid}`]) ?? CATALOGUE[msgid] ?? msgid;
   return text.replace(/\{(\w+)\}/g, (whole, key) => (key in params ? String(params[key]) : whole));
 }

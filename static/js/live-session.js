@@ -196,7 +196,7 @@ export function formatSeconds(seconds) {
 }
 
 export const PHASES = { not_started: t("Chưa khai mạc"), running: t("Đang họp"),
-                        paused: t("Tạm dừng"), closed: t("Đã bế mạc") };
+                        paused: t("Tạm dừng", {}, "phase"), closed: t("Đã bế mạc") };
 export const KINDS = { speech: t("Phát biểu"), debate: t("Tranh luận"), question: t("Chất vấn"),
                        follow_up: t("Chất vấn lại") };
 
