@@ -324,8 +324,11 @@ def test_closing_from_the_meeting_page_closes_the_hall(client, demo, meeting_id)
     from paperless.services import live, meetings
 
     chair = _opened(meeting_id)
+    queue = live.request_floor(_actor("daibieu05"), meeting_id, "speech", "")
+    live.give_floor(chair, meeting_id, queue["queue"][0]["id"])
     meetings.set_status(_actor("thuky"), meeting_id, "closed")
-    assert live.snapshot(_actor("manhinh"), meeting_id)["phase"] == "closed"
+    snap = live.snapshot(_actor("manhinh"), meeting_id)
+    assert snap["phase"] == "closed" and snap["speaker"] is None
     with pytest.raises(Exception, match="bế mạc"):
         live.go_to_item(chair, meeting_id, offset=1)
     assert db.session.scalars(select(LiveEvent.name).order_by(LiveEvent.seq.desc())).first() \

@@ -141,6 +141,8 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
                "sitting": _sitting_json(state)}
     if action == "open":
         payload["attendance"] = attendance_summary(meeting, state)
+    if action == "close":  # the speaker's turn ended with the session: off every screen
+        payload.update(queue_json(meeting))
     record(actor, meeting, {"open": "live.opened", "pause": "live.paused",
                             "resume": "live.resumed", "close": "live.closed"}[action],
            ("meeting", meeting.id), {"phase": state.phase, "sitting": payload["sitting"]})
@@ -172,7 +174,7 @@ def close_with_meeting(actor: Actor, meeting: Meeting) -> dict | None:
     return commit_and_announce(meeting, "live.phase", {
         "phase": state.phase, "paused_at": None,
         "current_item": _item_json(meeting, state.current_item_id),
-        "sitting": _sitting_json(state)}, actor)
+        "sitting": _sitting_json(state), **queue_json(meeting)}, actor)
 
 
 def _new_sitting(meeting: Meeting) -> Sitting:
