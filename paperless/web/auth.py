@@ -89,15 +89,21 @@ def login():
         flash(exc.message, "error")
         return render_template("login.html", mode=mode, next=request.form.get("next", ""),
                                username=username), exc.status
+    lang = web_session.get("lang")  # the language chosen on the login page stays
     web_session.clear()
     web_session.permanent = True
     web_session["user_id"] = user.id
+    if lang:
+        web_session["lang"] = lang
     return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout():
+    lang = web_session.get("lang")
     web_session.clear()
+    if lang:
+        web_session["lang"] = lang
     flash(_("Đã đăng xuất."), "info")
     return redirect("/login")
 
