@@ -118,6 +118,17 @@ def current_actor() -> Actor | None:
     return actor_for(user)
 
 
+def _translated(message: str) -> str:
+    """A service's Vietnamese message in the connection's language (the login session's
+    choice), when the catalogue has it; the code stays the stable part."""
+    from flask_babel import gettext
+
+    try:
+        return gettext(message)
+    except Exception:  # no request context to pick a language from: Vietnamese
+        return message
+
+
 def _error(code: str, message: str) -> dict:
     return {"ok": False, "error": {"code": code, "message": message}}
 
@@ -248,7 +259,7 @@ def _command_handler(name, command):
             return _error("validation_error", str(exc))
         except ServiceError as exc:
             db.session.rollback()
-            return _error(exc.code, exc.message)
+            return _error(exc.code, _translated(exc.message))
         except Exception as exc:  # never let a bad event kill the connection or leak a trace
             return _unexpected(name, exc)
         return {"ok": True, "result": result}
