@@ -64,3 +64,14 @@ def test_touch_targets_and_no_sideways_scroll(live_server, browser):
         _online(page)
         assert page.evaluate(OVERFLOW) <= 0, f"{name} scrolls sideways at 390 px"
         page.context.close()
+    # The phone's document viewer: the tool rows wrap, nothing sideways.
+    from tests.browser.test_whole_session import _seed_document
+
+    document_id = _seed_document(meeting_id)
+    page = _page(browser, live_server, "daibieu05", (390, 844), "vi",
+                 f"/documents/{document_id}/view")
+    page.wait_for_selector("#viewer-app.ready")
+    width = page.evaluate("() => Math.max(...[...document.querySelectorAll("
+                          "'.viewer-toolbar, .viewer-tools')].map((e) => e.scrollWidth))")
+    assert width <= 390 and page.evaluate(OVERFLOW) <= 0, f"viewer toolbar {width}px wide"
+    page.context.close()
