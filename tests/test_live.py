@@ -342,3 +342,10 @@ def test_a_new_agenda_item_lands_before_the_closing(demo, meeting_id):
     meeting = db.session.get(Meeting, meeting_id)
     titles = [n.item.title for n in meetings.agenda_tree(meeting)]
     assert titles[-2:] == ["Báo cáo bổ sung", "Bế mạc kỳ họp"]
+
+
+def test_closing_sits_apart_and_asks_once(client, demo, meeting_id):
+    html = login(client, "thuky").get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    zone = html.split('data-testid="danger-zone"')[1]
+    assert "Bế mạc" not in html.split('data-testid="danger-zone"')[0].split('id="agenda"')[0]
+    assert "data-confirm=" in zone and "Trở về dự thảo" in zone  # a published meeting
