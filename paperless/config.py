@@ -71,6 +71,10 @@ def load(overrides: dict | None = None) -> dict:
         "QUESTION_SECONDS": int(os.environ.get("PAPERLESS_QUESTION_SECONDS", "180")),
         "ANSWER_SECONDS": int(os.environ.get("PAPERLESS_ANSWER_SECONDS", "300")),
         "FOLLOW_UP_SECONDS": int(os.environ.get("PAPERLESS_FOLLOW_UP_SECONDS", "120")),
+        # The council's time zone: every time a person reads (e.g. signing times on /verify).
+        "TIMEZONE": os.environ.get("PAPERLESS_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        # How long a notice stays on the screens unless the sender sets another duration.
+        "NOTICE_SECONDS": int(os.environ.get("PAPERLESS_NOTICE_SECONDS", "120")),
         # Whether tablets may keep confidential documents offline (default: no).
         "OFFLINE_CONFIDENTIAL": os.environ.get("PAPERLESS_OFFLINE_CONFIDENTIAL") == "1",
         # Signing keys and trust roots (never in git or the database); see README.

@@ -84,6 +84,7 @@ def app(database_url):
     application = make_app(database_url)
     with application.app_context():
         yield application
+    application.extensions["paperless.stopped"] = True  # ends the app's timer loop
     db.session.remove()
     application.extensions["paperless.engine"].dispose()
 

@@ -153,3 +153,69 @@ def test_openapi_document_matches_routes(app, client):
 
     for ref in re.findall(r'"#/components/schemas/([A-Za-z]+)"', json.dumps(document)):
         assert ref in schemas
+
+
+def test_read_beacon_records_reads_of_offline_copies(client, demo):
+    from paperless.models import DocumentRead
+    from paperless.services import documents
+    from paperless.services.access import SYSTEM
+    from tests.world import small_pdf
+
+    meeting_id = db.session.scalar(select(Meeting.id))
+    doc = documents.upload(SYSTEM, meeting_id, small_pdf(), filename="a.pdf", title="Tờ trình")
+    documents.publish(SYSTEM, meeting_id, [doc.id])
+    reader = token_for(client, "daibieu05")
+    # The viewer's own file fetch is not a read: the viewer reports it once, itself.
+    fetched = client.get(f"/api/v1/documents/{doc.id}/file",
+                         headers={**reader, "X-Paperless-Read-Beacon": "1"})
+    assert fetched.status_code == 200
+    count = select(func.count()).select_from(DocumentRead).where(
+        DocumentRead.document_id == doc.id)
+    assert db.session.scalar(count) == 0
+    beacon = client.post(f"/api/v1/documents/{doc.id}/reads", headers=reader, json={"version": 1})
+    assert beacon.status_code == 201, beacon.get_json()
+    assert db.session.scalar(count) == 1
+    for bad in ({"version": "1"}, {"version": True}):
+        refused = client.post(f"/api/v1/documents/{doc.id}/reads", headers=reader, json=bad)
+        assert refused.status_code == 422
+    assert client.post(f"/api/v1/documents/{doc.id}/reads", headers=reader,
+                       data="[1]", content_type="application/json").status_code == 422
+    assert client.post(f"/api/v1/documents/{doc.id}/reads", json={}).status_code == 401
+    assert db.session.scalar(count) == 1
+
+
+def test_question_groups_by_api(client, demo):
+    from paperless.models import QuestionGroup, QuestionSlip
+
+    meeting_id = db.session.scalar(select(Meeting.id))
+    staff = token_for(client, "thuky")
+    made = client.post(f"/api/v1/meetings/{meeting_id}/question-groups", headers=staff,
+                       json={"title": "Giao thông nông thôn"})
+    assert made.status_code == 201, made.get_json()
+    group_id = made.get_json()["id"]
+    assert db.session.get(QuestionGroup, group_id).title == "Giao thông nông thôn"
+    assert client.post(f"/api/v1/meetings/{meeting_id}/question-groups", headers=staff,
+                       json={"title": ""}).status_code == 422
+    delegate = token_for(client, "daibieu05")
+    assert client.post(f"/api/v1/meetings/{meeting_id}/question-groups", headers=delegate,
+                       json={"title": "x"}).status_code == 403
+    official_id = client.get(f"/api/v1/meetings/{meeting_id}/question-slips",
+                             headers=staff).status_code
+    assert official_id == 200
+    from paperless.models import MeetingInvitee
+
+    official = db.session.scalar(select(MeetingInvitee.id).where(
+        MeetingInvitee.meeting_id == meeting_id, MeetingInvitee.kind == "official"))
+    slip = client.post(f"/api/v1/meetings/{meeting_id}/question-slips", headers=delegate,
+                       json={"official_id": official, "text": "Khi nào làm đường?"}).get_json()
+    put = client.post(f"/api/v1/question-slips/{slip['id']}/group", headers=staff,
+                      json={"group_id": group_id})
+    assert put.status_code == 200, put.get_json()
+    assert db.session.get(QuestionSlip, slip["id"]).group_id == group_id
+    assert client.post(f"/api/v1/question-slips/{slip['id']}/group", headers=staff,
+                       json={}).status_code == 422
+    out = client.post(f"/api/v1/question-slips/{slip['id']}/group", headers=staff,
+                      json={"group_id": None})
+    assert out.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(QuestionSlip, slip["id"]).group_id is None

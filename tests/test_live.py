@@ -214,7 +214,7 @@ def test_presence_shows_dropped_tablets(connect, meeting_id):
 
 # Commands for which {"meeting_id": …} alone is a complete, valid request.
 MEETING_ONLY = {"live:snapshot", "live:sitting", "floor:stop", "attendance:check_in",
-                "questioning:close_group"}
+                "questioning:close_group", "floor:extend", "floor:pause", "live:clear"}
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -246,3 +246,106 @@ def test_socket_handshake_from_another_site_is_refused(app, demo):
     assert evil.status_code == 400
     same = client.get(url, headers={"Origin": "http://localhost"})
     assert same.status_code == 200
+
+
+def _actor(username):
+    from paperless.models import User
+    from paperless.services.access import actor_for
+
+    return actor_for(db.session.scalar(select(User).where(User.username == username)))
+
+
+def _opened(meeting_id):
+    from paperless.services import live
+
+    chair = _actor("chutoa")
+    live.change_phase(chair, meeting_id, "open")
+    live.mark_attendance(chair, meeting_id, 5, "present")
+    return chair
+
+
+def test_notices_expire_and_the_chair_clears_the_screen(demo, meeting_id):
+    from datetime import UTC, datetime, timedelta
+
+    from paperless.models import Notice
+    from paperless.services import live
+
+    chair = _opened(meeting_id)
+    sent = live.send_notice(chair, meeting_id, "Nghỉ giải lao 15 phút", duration_seconds=60)
+    assert sent["expires_at"]
+    screen = _actor("manhinh")
+    assert [n["text"] for n in live.snapshot(screen, meeting_id)["notices"]] == [
+        "Nghỉ giải lao 15 phút"]
+    db.session.get(Notice, sent["id"]).expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+    assert live.snapshot(screen, meeting_id)["notices"] == []  # expired: gone, also on reload
+    live.send_notice(chair, meeting_id, "Mời đại biểu vào hội trường")
+    for bad in (0, 10**9, "60", True):
+        with pytest.raises(Exception, match="Thời gian hiển thị"):
+            live.send_notice(chair, meeting_id, "x", duration_seconds=bad)
+    cleared = live.clear_screen(chair, meeting_id)
+    assert cleared["notices"] == [] and live.snapshot(screen, meeting_id)["notices"] == []
+
+
+def test_the_speakers_clock_extends_pauses_and_ends_itself(demo, meeting_id):
+    from datetime import timedelta
+
+    from paperless.services import live
+
+    chair = _opened(meeting_id)
+    queue = live.request_floor(_actor("daibieu05"), meeting_id, "speech", "Về ngân sách")
+    request_id = queue["queue"][0]["id"]
+    live.give_floor(chair, meeting_id, request_id)
+    extended = live.extend_speaker(chair, meeting_id, 60)
+    assert extended["speaker"]["limit_seconds"] == 360
+    paused = live.pause_speaker(chair, meeting_id, True)
+    assert paused["speaker"]["paused_at"]
+    turn = db.session.get(SpeakerRequest, request_id)
+    turn.started_at -= timedelta(seconds=400)  # the clock "ran" while paused: no effect
+    turn.paused_at -= timedelta(seconds=400)
+    db.session.commit()
+    assert live.end_due_speakers() == []  # a paused clock never ends
+    resumed = live.pause_speaker(chair, meeting_id, False)
+    assert resumed["speaker"]["paused_at"] is None
+    db.session.expire_all()
+    turn = db.session.get(SpeakerRequest, request_id)
+    assert turn.paused_seconds >= 400
+    assert live.end_due_speakers() == []  # the pause does not count: time is left
+    turn.started_at -= timedelta(seconds=361)
+    db.session.commit()
+    ended = live.end_due_speakers()
+    assert len(ended) == 1 and ended[0]["speaker"] is None
+    assert live.end_due_speakers() == []  # once
+    with pytest.raises(Exception, match="Không có ai đang phát biểu"):
+        live.extend_speaker(chair, meeting_id, 60)
+
+
+def test_closing_from_the_meeting_page_closes_the_hall(client, demo, meeting_id):
+    from paperless.services import live, meetings
+
+    chair = _opened(meeting_id)
+    queue = live.request_floor(_actor("daibieu05"), meeting_id, "speech", "")
+    live.give_floor(chair, meeting_id, queue["queue"][0]["id"])
+    meetings.set_status(_actor("thuky"), meeting_id, "closed")
+    snap = live.snapshot(_actor("manhinh"), meeting_id)
+    assert snap["phase"] == "closed" and snap["speaker"] is None
+    with pytest.raises(Exception, match="bế mạc"):
+        live.go_to_item(chair, meeting_id, offset=1)
+    assert db.session.scalars(select(LiveEvent.name).order_by(LiveEvent.seq.desc())).first() \
+        == "live.phase"
+
+
+def test_a_new_agenda_item_lands_before_the_closing(demo, meeting_id):
+    from paperless.services import meetings
+
+    meetings.add_agenda_item(_actor("thuky"), meeting_id, title="Báo cáo bổ sung", kind="report")
+    meeting = db.session.get(Meeting, meeting_id)
+    titles = [n.item.title for n in meetings.agenda_tree(meeting)]
+    assert titles[-2:] == ["Báo cáo bổ sung", "Bế mạc kỳ họp"]
+
+
+def test_closing_sits_apart_and_asks_once(client, demo, meeting_id):
+    html = login(client, "thuky").get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    zone = html.split('data-testid="danger-zone"')[1]
+    assert "Bế mạc" not in html.split('data-testid="danger-zone"')[0].split('id="agenda"')[0]
+    assert "data-confirm=" in zone and "Trở về dự thảo" in zone  # a published meeting

@@ -21,7 +21,7 @@ from paperless.models import (
     User,
     Vote,
 )
-from paperless.services import councils, delegates, live, users
+from paperless.services import councils, delegates, live, users, votes
 from paperless.services.access import SYSTEM, actor_for
 from tests.support import token_for
 
@@ -361,3 +361,68 @@ def test_the_chair_votes_and_checks_in_as_the_delegate_they_are(client, hall):
         live.check_in(_actor("chutoa"), hall["meeting_id"])
         state = live.state_for(db.session.get(Meeting, hall["meeting_id"]))
         assert live.is_present(state, 1)
+
+
+def _run_out(vote_id):
+    """The countdown reached 0:00 (moved into the past instead of waiting for it)."""
+    from datetime import UTC, datetime, timedelta
+
+    db.session.get(Vote, vote_id).closes_at = datetime.now(UTC) - timedelta(seconds=1)
+    db.session.commit()
+
+
+def test_a_timed_vote_closes_itself_once_and_a_late_tap_is_refused(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"], countdown_seconds=30)
+    assert client.post(f"/api/v1/votes/{vote_id}/open", headers=chair).status_code == 200
+    early = token_for(client, "daibieu03")
+    assert _cast(client, early, vote_id, choice="yes").status_code == 201
+    assert votes.close_due() == []  # not yet due
+    _run_out(vote_id)
+    closed = votes.close_due()
+    assert [m["vote"]["status"] for m in closed] == ["closed"]
+    assert votes.close_due() == []  # closing is idempotent: a second process finds nothing
+    vote = db.session.get(Vote, vote_id)
+    assert vote.status == "closed" and vote.result["voted"] == 1
+    events = db.session.scalars(select(LiveEvent.name).where(
+        LiveEvent.name == "vote.closed")).all()
+    assert events == ["vote.closed"]
+    # the chair's own close after the timer: refused, nothing recorded twice
+    again = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "vote_not_open"
+    late = _cast(client, token_for(client, "daibieu04"), vote_id, choice="no")
+    assert late.status_code == 409
+
+
+def test_a_late_tap_closes_a_vote_no_loop_closed(client, hall):
+    """After a restart with no timer loop yet, the first late ballot closes the vote."""
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"], countdown_seconds=30)
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    _run_out(vote_id)
+    late = _cast(client, token_for(client, "daibieu04"), vote_id, choice="no")
+    assert late.get_json()["error"]["code"] == "vote_time_over"
+    db.session.expire_all()
+    assert db.session.get(Vote, vote_id).status == "closed"
+
+
+def test_a_snapshot_closes_a_due_vote(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"], countdown_seconds=30)
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    _run_out(vote_id)
+    snap = live.snapshot(_actor("daibieu05"), hall["meeting_id"])
+    assert snap["vote"]["vote"]["status"] == "closed"
+
+
+def test_the_result_leaves_the_screens_when_the_chair_moves_on(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    for step in ("open", "close", "announce"):
+        client.post(f"/api/v1/votes/{vote_id}/{step}", headers=chair)
+    guest = _actor("khach")
+    assert live.snapshot(guest, hall["meeting_id"])["vote"]["vote"]["id"] == vote_id
+    moved = live.go_to_item(_actor("chutoa"), hall["meeting_id"], offset=1)
+    assert moved["dismissed_vote_id"] == vote_id
+    assert live.snapshot(guest, hall["meeting_id"])["vote"] is None  # also after a reload
+    assert live.snapshot(_actor("thuky"), hall["meeting_id"])["vote"] is None

@@ -101,14 +101,30 @@ def _version_arg() -> int | None:
         raise Invalid("“version” phải là số.", details={"version": "type"}) from None
 
 
+@bp.post("/documents/<int:document_id>/reads")
+@authenticated
+def record_document_read(document_id: int):
+    """The viewer's read beacon: sent when a document is opened (from the offline copy too)."""
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        raise Invalid("Nội dung phải là một đối tượng JSON.", code="invalid_json")
+    version = body.integer(data, "version")
+    read = document_service.record_read(g.api_actor, document_id, version,
+                                        remote_addr=request.remote_addr or "")
+    return jsonify({"document_id": read.document_id, "version_id": read.version_id,
+                    "at": read.at.isoformat() if read.at else None}), 201
+
+
 @bp.get("/documents/<int:document_id>/file")
 @authenticated
 def document_file(document_id: int):
     version = _version_arg()
     # Not a read: PDF.js streaming byte ranges of a copy it already logged, or the service
     # worker keeping a copy for offline use (the delegate has not opened it).
+    # The viewer reports its reads itself (POST …/reads, also from the offline copy).
     is_read = "Range" not in request.headers and \
-        request.headers.get("X-Paperless-Offline-Copy") != "1"
+        request.headers.get("X-Paperless-Offline-Copy") != "1" and \
+        request.headers.get("X-Paperless-Read-Beacon") != "1"
     served = document_service.open_file(g.api_actor, document_id, version,
                                         remote_addr=request.remote_addr or "",
                                         record_read=is_read)

@@ -354,6 +354,14 @@ def document() -> dict:
                             "confidential documents are watermarked per reader", 401, 403, 404, 422,
                             params=[doc, version]),
             },
+            "/api/v1/documents/{document_id}/reads": {
+                "post": _op("Record a read: the viewer's beacon when a document is opened "
+                            "(also from the offline copy; queued while offline)", 201,
+                            {"type": "object", "properties": {
+                                "document_id": _INT, "version_id": _INT, "at": _STR}},
+                            401, 403, 404, 422, params=[doc],
+                            request={"type": "object", "properties": {"version": _INT}}),
+            },
             "/api/v1/documents/{document_id}/thumbnail": {"get": thumbnail},
             "/api/v1/documents/{document_id}/export": {"get": export},
             "/api/v1/documents/{document_id}/notes": {
@@ -424,6 +432,18 @@ def document() -> dict:
                             "(secretariat)", 201, _ref("QuestionSlip"), 400, 401, 403, 404, 409,
                             422, request=_ref("QuestionSlipInput"), params=[meeting]),
             },
+            "/api/v1/meetings/{meeting_id}/question-groups": {"post": _op(
+                "Make a question group (nhóm vấn đề); the console sees it at once", 201,
+                {"type": "object", "properties": {"id": _INT, "meeting_id": _INT,
+                                                  "title": _STR, "status": _STR}},
+                400, 401, 403, 404, 422, params=[meeting],
+                request={"type": "object", "required": ["title"],
+                         "properties": {"title": _STR}})},
+            "/api/v1/question-slips/{slip_id}/group": {"post": _op(
+                "Put a slip in a question group (group_id null: take it out)", 200,
+                _ref("QuestionSlip"), 400, 401, 403, 404, 409, 422, params=[slip],
+                request={"type": "object", "required": ["group_id"], "properties": {
+                    "group_id": {"type": ["integer", "null"]}}})},
             "/api/v1/question-slips/{slip_id}/answer": {"post": _op(
                 "Record the answer: at the session, or in writing with a deadline", 200,
                 _ref("QuestionSlip"), 400, 401, 403, 404, 409, 422, params=[slip],

@@ -30,6 +30,26 @@ def file_slip(meeting_id: int):
     return jsonify(service.slip_view(slip)), 201
 
 
+@bp.post("/meetings/<int:meeting_id>/question-groups")
+@authenticated
+def create_question_group(meeting_id: int):
+    group = service.create_group(g.api_actor, meeting_id, body.string(body.json_body(), "title"))
+    return jsonify({"id": group.id, "meeting_id": group.meeting_id, "title": group.title,
+                    "status": group.status}), 201
+
+
+@bp.post("/question-slips/<int:slip_id>/group")
+@authenticated
+def group_slip(slip_id: int):
+    """Put a slip in a question group, or take it out with "group_id": null."""
+    data = body.json_body()
+    if "group_id" not in data:
+        raise Invalid("Thiếu trường “group_id” (số, hoặc null để bỏ khỏi nhóm).",
+                      details={"group_id": "required"})
+    slip = service.assign_to_group(g.api_actor, slip_id, body.integer(data, "group_id"))
+    return jsonify(service.slip_view(slip))
+
+
 @bp.post("/question-slips/<int:slip_id>/answer")
 @authenticated
 def record_answer(slip_id: int):

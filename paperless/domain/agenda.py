@@ -69,3 +69,8 @@ def is_descendant(parents: dict[int, int | None], item_id: int, candidate: int) 
             return True
         node = parents.get(node)
     return False
+
+
+def is_closing(title: str) -> bool:
+    """The closing item ("Bế mạc kỳ họp", "Bế mạc"): new items go before it."""
+    return " ".join(title.split()).casefold().startswith("bế mạc")

@@ -23,6 +23,9 @@ class LiveState(Base):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The finished vote whose result the chair moved past (next item, the floor given,
+    # questioning opened, or cleared): the screens stop showing it, also after a reload.
+    dismissed_vote_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Sitting(Base):
@@ -76,6 +79,10 @@ class SpeakerRequest(Base):
     answer_official_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_invitee.id"))
     answer_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer_limit_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The chair's pause of the running clock: while paused_at is set the clock stands still;
+    # paused_seconds is the time already spent paused (the clock is started_at + paused).
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Notice(Base):
@@ -89,6 +96,7 @@ class Notice(Base):
     text: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # then it leaves the screens
 
 
 class LiveEvent(Base):

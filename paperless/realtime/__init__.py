@@ -136,6 +136,17 @@ def current_actor() -> Actor | None:
     return actor_for(user) if user is not None and user.is_active else None
 
 
+def _translated(message: str) -> str:
+    """A service's Vietnamese message in the connection's language (the login session's
+    choice), when the catalogue has it; the code stays the stable part."""
+    from flask_babel import gettext
+
+    try:
+        return gettext(message)
+    except Exception:  # no request context to pick a language from: Vietnamese
+        return message
+
+
 def _error(code: str, message: str, **details) -> dict:
     error = {"code": code, "message": message}
     if details:
@@ -260,6 +271,7 @@ def on_join(data=None):
         return _error("validation_error", "Thiếu meeting_id (số nguyên).")
     try:
         meeting = get_meeting(actor, meeting_id)
+        start_timers(current_app._get_current_object())
         _forget_dead_processes()
         join_room(room(meeting.id), sid=request.sid)
         roles = sorted(document_rules.STAFF) if actor.is_superuser else \
@@ -275,6 +287,44 @@ def on_join(data=None):
     except Exception as exc:
         return _unexpected("meeting:join", exc)
     return {"ok": True, "meeting_id": meeting.id, "roles": roles, "snapshot": snapshot}
+
+
+# Every count-down ends itself on the server: each process runs one loop per app that
+# closes timed votes at 0:00 and ends speakers whose time is up. Several processes may
+# run it at once (closing is a conditional UPDATE that matches once); after a restart the
+# loop, and every snapshot, catch up on what fell due meanwhile.
+TIMER_SECONDS = 1.0
+_timers_started: set[int] = set()
+_timers_lock = threading.Lock()
+
+
+def start_timers(app: Flask) -> None:
+    with _timers_lock:
+        if id(app) in _timers_started:
+            return
+        _timers_started.add(id(app))
+    socketio.start_background_task(_timer_loop, app)
+
+
+def _timer_loop(app: Flask) -> None:
+    from paperless.services import votes as vote_service
+
+    failures = 0
+    while not app.extensions.get("paperless.stopped") and failures < 30:
+        socketio.sleep(TIMER_SECONDS)
+        with app.app_context():
+            try:
+                vote_service.close_due()
+                live_service.end_due_speakers()
+                failures = 0
+            except Exception as exc:  # a database restart: try again next second
+                failures += 1
+                db.session.rollback()
+                log.warning("timer loop: %s", exc)
+            finally:
+                db.session.remove()
+    with _timers_lock:
+        _timers_started.discard(id(app))
 
 
 def _unexpected(name: str, exc: Exception) -> dict:
@@ -304,7 +354,7 @@ def _command_handler(name, command):
             return _error("validation_error", str(exc))
         except ServiceError as exc:
             db.session.rollback()
-            return _error(exc.code, exc.message)
+            return _error(exc.code, _translated(exc.message))
         except Exception as exc:  # never let a bad event kill the connection or leak a trace
             return _unexpected(name, exc)
         return {"ok": True, "result": result}

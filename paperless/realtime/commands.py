@@ -104,10 +104,27 @@ def stop(actor, data):
     return live.stop_speaker(actor, meeting_id)
 
 
+def extend(actor, data):
+    data, meeting_id = _meeting(data)
+    seconds = data.get("seconds", 60)
+    return live.extend_speaker(actor, meeting_id, seconds)
+
+
+def pause_clock(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.pause_speaker(actor, meeting_id, data.get("paused", True))
+
+
 def notice(actor, data):
     data, meeting_id = _meeting(data)
     return live.send_notice(actor, meeting_id, _str(data, "text", limit=500),
-                            _str(data, "audience", "all", limit=20))
+                            _str(data, "audience", "all", limit=20),
+                            _int(data, "duration_seconds", required=False))
+
+
+def clear_screen(actor, data):
+    _, meeting_id = _meeting(data)
+    return live.clear_screen(actor, meeting_id)
 
 
 def _vote(data) -> tuple[dict, int]:
@@ -175,7 +192,10 @@ COMMANDS: dict[str, Callable] = {
     "floor:reorder": reorder,
     "floor:give": give,
     "floor:stop": stop,
+    "floor:extend": extend,
+    "floor:pause": pause_clock,
     "notice:send": notice,
+    "live:clear": clear_screen,
     "vote:cast": vote_cast,
     "vote:open": vote_open,
     "vote:close": vote_close,

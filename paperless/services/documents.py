@@ -255,6 +255,21 @@ def open_file(actor: Actor, document_id: int, version_number: int | None, *,
     return ServedFile(version.sha256, blobs.path(version.sha256), None, name)
 
 
+def record_read(actor: Actor, document_id: int, version_number: int | None, *,
+                remote_addr: str = "") -> DocumentRead:
+    """The viewer opened the document — possibly from the tablet's offline copy, which the
+    server never sees: the viewer says so (queued while offline), so "Chưa đọc" clears and
+    the secretariat's read log has the read."""
+    document = get_document(actor, document_id)
+    version = version_of(document, version_number)
+    read = DocumentRead(document_id=document.id, version_id=version.id, user_id=actor.user_id,
+                        watermarked=rules.must_watermark(document.access),
+                        remote_addr=remote_addr[:64])
+    db.session.add(read)
+    db.session.commit()
+    return read
+
+
 def _download_name(document: Document, version: DocumentVersion) -> str:
     stem = re.sub(r"[\\/:*?\"<>|\r\n]+", " ", document.title).strip()[:120] or "tai-lieu"
     return f"{stem} (v{version.number}).pdf"

@@ -7,7 +7,7 @@ that sees a gap asks for `snapshot()`, which is built from the database alone.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -135,22 +135,46 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
     elif action == "resume":
         state.paused_at = None
     elif action == "close":
-        meeting.status = "closed"
-        state.closed_at = now
-        state.paused_at = None
-        _end_speaker(meeting, now)
-        sitting = db.session.get(Sitting, state.sitting_id) if state.sitting_id else None
-        if sitting and sitting.ended_at is None:
-            sitting.ended_at = now
+        _close_state(meeting, state, now)
     payload = {"phase": state.phase, "paused_at": _iso(state.paused_at),
                "current_item": _item_json(meeting, state.current_item_id),
                "sitting": _sitting_json(state)}
     if action == "open":
         payload["attendance"] = attendance_summary(meeting, state)
+    if action == "close":  # the speaker's turn ended with the session: off every screen
+        payload.update(queue_json(meeting))
     record(actor, meeting, {"open": "live.opened", "pause": "live.paused",
                             "resume": "live.resumed", "close": "live.closed"}[action],
            ("meeting", meeting.id), {"phase": state.phase, "sitting": payload["sitting"]})
     return commit_and_announce(meeting, "live.phase", payload, actor)
+
+
+def _close_state(meeting: Meeting, state: LiveState, now: datetime) -> None:
+    meeting.status = "closed"
+    state.phase = "closed"
+    state.closed_at = now
+    state.paused_at = None
+    _end_speaker(meeting, now)
+    sitting = db.session.get(Sitting, state.sitting_id) if state.sitting_id else None
+    if sitting and sitting.ended_at is None:
+        sitting.ended_at = now
+
+
+def close_with_meeting(actor: Actor, meeting: Meeting) -> dict | None:
+    """Bế mạc from the meeting page (meetings.set_status): the hall closes too, so no screen
+    keeps saying "Đang họp" and the console can no longer move items. The caller has
+    recorded the status change; this commits and announces."""
+    state = state_for(meeting, lock=True)
+    if state.phase == "closed":
+        db.session.commit()
+        return None
+    _close_state(meeting, state, _now())
+    record(actor, meeting, "live.closed", ("meeting", meeting.id),
+           {"phase": "closed", "sitting": _sitting_json(state)})
+    return commit_and_announce(meeting, "live.phase", {
+        "phase": state.phase, "paused_at": None,
+        "current_item": _item_json(meeting, state.current_item_id),
+        "sitting": _sitting_json(state), **queue_json(meeting)}, actor)
 
 
 def _new_sitting(meeting: Meeting) -> Sitting:
@@ -197,7 +221,40 @@ def go_to_item(actor: Actor, meeting_id: int, *, item_id: int | None = None,
     state.current_item_id = target
     record(actor, meeting, "live.item", ("agenda_item", target), {})
     return commit_and_announce(meeting, "live.item",
-                                {"current_item": _item_json(meeting, target)}, actor)
+                                {"current_item": _item_json(meeting, target),
+                                 "dismissed_vote_id": dismiss_result(meeting, state)}, actor)
+
+
+# --- what leaves the screen -------------------------------------------------
+
+def dismiss_result(meeting: Meeting, state: LiveState) -> int | None:
+    """The chair moves on (next item, the floor given, questioning opened): the finished
+    vote the screens still show leaves them. Returns its id (None: nothing was shown)."""
+    from paperless.models import Vote
+
+    latest = db.session.scalar(select(Vote).where(
+        Vote.meeting_id == meeting.id, Vote.status.in_(("closed", "announced", "cancelled")))
+        .order_by(Vote.closed_at.desc(), Vote.id.desc()).limit(1))
+    if latest is None or db.session.scalar(select(Vote.id).where(
+            Vote.meeting_id == meeting.id, Vote.status == "open")) is not None:
+        return None
+    state.dismissed_vote_id = latest.id
+    return latest.id
+
+
+def clear_screen(actor: Actor, meeting_id: int) -> dict:
+    """The chair clears the hall: the last result and the notices leave every screen."""
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    state = state_for(meeting, lock=True)
+    now = _now()
+    dismissed = dismiss_result(meeting, state)
+    db.session.execute(update(Notice).where(
+        Notice.meeting_id == meeting.id,
+        (Notice.expires_at.is_(None)) | (Notice.expires_at > now)).values(expires_at=now))
+    record(actor, meeting, "live.screen_cleared", ("meeting", meeting.id),
+           {"dismissed_vote_id": dismissed})
+    return commit_and_announce(meeting, "live.cleared",
+                                {"dismissed_vote_id": dismissed, "notices": []}, actor)
 
 
 # --- attendance -------------------------------------------------------------
@@ -309,7 +366,8 @@ def queue_json(meeting: Meeting) -> dict:
     speaker = None
     if speaking is not None:
         speaker = {**one(speaking), "started_at": _iso(speaking.started_at),
-                   "limit_seconds": speaking.limit_seconds}
+                   "limit_seconds": speaking.limit_seconds,
+                   "paused_at": _iso(speaking.paused_at)}
         if speaking.answer_official_id is not None:
             official = db.session.get(MeetingInvitee, speaking.answer_official_id)
             speaker["answer"] = {"official": official.full_name, "title": official.title,
@@ -416,7 +474,102 @@ def give_floor(actor: Actor, meeting_id: int, request_id: int) -> dict:
     record(actor, meeting, "floor.given", ("speaker_request", request.id),
            {"delegate_id": request.delegate_id, "kind": request.kind,
             "agenda_item_id": request.agenda_item_id})
+    return commit_and_announce(meeting, "live.queue", {
+        **queue_json(meeting), "dismissed_vote_id": dismiss_result(meeting, state)}, actor)
+
+
+def _speaking(meeting: Meeting) -> SpeakerRequest:
+    request = db.session.scalar(select(SpeakerRequest).where(
+        SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "speaking"))
+    if request is None:
+        raise Conflict("Không có ai đang phát biểu.", code="no_speaker")
+    return request
+
+
+def extend_speaker(actor: Actor, meeting_id: int, seconds: int = 60) -> dict:
+    """"+1 phút": more time on the clock that runs (the answer's once the official answers)."""
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or not 10 <= seconds <= 600:
+        raise Invalid("Thời gian thêm từ 10 đến 600 giây.", code="validation_error")
+    state = state_for(meeting, lock=True)
+    _require_running(state)
+    request = _speaking(meeting)
+    if request.answer_started_at is not None:
+        request.answer_limit_seconds = (request.answer_limit_seconds or 0) + seconds
+    else:
+        request.limit_seconds += seconds
+    record(actor, meeting, "floor.extended", ("speaker_request", request.id),
+           {"seconds": seconds})
     return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
+
+
+def pause_speaker(actor: Actor, meeting_id: int, paused: bool) -> dict:
+    """The chair stops the speaker's clock (an interruption) and starts it again; the running
+    clock's start moves by the pause, so every screen computes the same time left."""
+    meeting = _meeting(actor, meeting_id, OPERATORS)
+    if not isinstance(paused, bool):
+        raise Invalid("“paused” phải là true hoặc false.", code="validation_error")
+    state = state_for(meeting, lock=True)
+    _require_running(state)
+    request = _speaking(meeting)
+    now = _now()
+    if paused and request.paused_at is None:
+        request.paused_at = now
+    elif not paused and request.paused_at is not None:
+        pause = now - request.paused_at
+        if request.answer_started_at is not None:
+            request.answer_started_at += pause
+        else:
+            request.started_at += pause
+        request.paused_seconds += int(pause.total_seconds())
+        request.paused_at = None
+    else:
+        db.session.rollback()
+        return queue_json(meeting)
+    record(actor, meeting, "floor.paused" if paused else "floor.resumed",
+           ("speaker_request", request.id), {})
+    return commit_and_announce(meeting, "live.queue", queue_json(meeting), actor)
+
+
+def time_left(request: SpeakerRequest, now: datetime) -> float:
+    """Seconds left on the clock that runs: the answer's once invited, else the speaker's."""
+    until = request.paused_at or now
+    if request.answer_started_at is not None:
+        return (request.answer_limit_seconds or 0) - (until - request.answer_started_at).total_seconds()
+    return request.limit_seconds - (until - request.started_at).total_seconds()
+
+
+def end_due_speakers(meeting_id: int | None = None) -> list[dict]:
+    """The countdown ends itself: a speech or debate whose time is up, and a question turn
+    whose answer time is up, end on the server (the system acts, as at a timed vote's 0:00).
+    A question waits at 0:00 for the chair to invite the answer."""
+    from paperless.services.access import SYSTEM
+
+    now = _now()
+    messages = []
+    query = select(SpeakerRequest).where(SpeakerRequest.status == "speaking",
+                                         SpeakerRequest.paused_at.is_(None))
+    if meeting_id is not None:
+        query = query.where(SpeakerRequest.meeting_id == meeting_id)
+    running = db.session.scalars(query).all()
+    for request in running:
+        asking = request.kind in rules.QUESTIONING_KINDS
+        if asking and request.answer_started_at is None:
+            continue
+        if time_left(request, now) > 0:
+            continue
+        # Only the first process to get here ends it: the UPDATE matches once.
+        ended = db.session.execute(update(SpeakerRequest).where(
+            SpeakerRequest.id == request.id, SpeakerRequest.status == "speaking")
+            .values(status="done", ended_at=now)).rowcount
+        meeting = db.session.get(Meeting, request.meeting_id)
+        if not ended or meeting is None:
+            db.session.rollback()
+            continue
+        record(SYSTEM, meeting, "floor.time_up", ("speaker_request", request.id), {})
+        messages.append(commit_and_announce(meeting, "live.queue", queue_json(meeting), SYSTEM))
+    db.session.rollback()
+    return messages
 
 
 def stop_speaker(actor: Actor, meeting_id: int) -> dict:
@@ -434,17 +587,27 @@ def stop_speaker(actor: Actor, meeting_id: int) -> dict:
 
 def _notice_json(notice: Notice) -> dict:
     return {"id": notice.id, "text": notice.text, "audience": notice.audience,
-            "sent_at": _iso(notice.sent_at)}
+            "sent_at": _iso(notice.sent_at), "expires_at": _iso(notice.expires_at)}
 
 
-def send_notice(actor: Actor, meeting_id: int, text: str, audience: str = "all") -> dict:
+def send_notice(actor: Actor, meeting_id: int, text: str, audience: str = "all",
+                duration_seconds: int | None = None) -> dict:
+    """A notice stays on the screens for `duration_seconds` (default NOTICE_SECONDS), then
+    leaves them; the next notice, or the chair's "clear", replaces it sooner."""
     meeting = _meeting(actor, meeting_id, OPERATORS)
     if audience not in {"all", "delegates"}:
         raise Invalid("Đối tượng nhận không hợp lệ.", details={"audience": ["all", "delegates"]})
     text = " ".join((text or "").split()) if isinstance(text, str) else ""
     if not text or len(text) > 500:
         raise Invalid("Thông báo phải có nội dung, tối đa 500 ký tự.")
-    notice = Notice(meeting_id=meeting.id, audience=audience, text=text, sent_by=actor.user_id)
+    if duration_seconds is None:
+        duration_seconds = current_app.config.get("NOTICE_SECONDS", 120)
+    if not isinstance(duration_seconds, int) or isinstance(duration_seconds, bool) or \
+            not 5 <= duration_seconds <= 86400:
+        raise Invalid("Thời gian hiển thị thông báo từ 5 giây đến 24 giờ.",
+                      code="validation_error")
+    notice = Notice(meeting_id=meeting.id, audience=audience, text=text, sent_by=actor.user_id,
+                    expires_at=_now() + timedelta(seconds=duration_seconds))
     db.session.add(notice)
     db.session.flush()
     record(actor, meeting, "notice.sent", ("notice", notice.id),
@@ -469,13 +632,18 @@ def snapshot(actor: Actor, meeting_id: int) -> dict:
     from paperless.services import questioning, votes  # both build on this module
 
     meeting = _meeting(actor, meeting_id)
+    # Clocks that ran out while nobody's loop was running (a restart) end on this access.
+    votes.close_due(meeting.id)
+    end_due_speakers(meeting.id)
     state = state_for(meeting)
     db.session.commit()  # a first look creates the state row
     roles = actor.roles_in(meeting.council_id)
     is_staff = actor.is_superuser or bool(roles & STAFF)
     audiences = ["all"] + (["delegates"] if is_staff or roles & {"delegate", "official"} else [])
+    now = _now()
     notices = db.session.scalars(select(Notice).where(
-        Notice.meeting_id == meeting.id, Notice.audience.in_(audiences))
+        Notice.meeting_id == meeting.id, Notice.audience.in_(audiences),
+        Notice.expires_at.is_(None) | (Notice.expires_at > now))
         .order_by(Notice.id.desc()).limit(5)).all()
     data = {
         "meeting": {"id": meeting.id, "title": meeting.title, "council": meeting.council.name,
@@ -497,7 +665,7 @@ def snapshot(actor: Actor, meeting_id: int) -> dict:
     if is_staff:
         data["roster"] = roster(meeting, state)
         data["votes"] = [votes.public(v) for v in votes.list_votes(actor, meeting.id)]
-    data["vote"] = votes.current_for_snapshot(actor, meeting)
+    data["vote"] = votes.current_for_snapshot(actor, meeting, state)
     data["questioning"] = questioning.current_group(meeting.id)
     data["officials"] = [{"id": i.id, "name": i.full_name, "title": i.title}
                          for i in questioning.officials_of(meeting)]

@@ -103,7 +103,12 @@ def set_status(actor: Actor, meeting_id: int, status: str) -> Meeting:
     _audit(actor, meeting, "meeting.status", ("meeting", meeting.id),
            {"from": meeting.status, "to": status})
     meeting.status = status
-    db.session.commit()
+    if status == "closed":
+        from paperless.services import live  # live builds on this module
+
+        live.close_with_meeting(actor, meeting)  # commits; every screen shows it closed
+    else:
+        db.session.commit()
     return meeting
 
 
@@ -165,11 +170,17 @@ def add_agenda_item(actor: Actor, meeting_id: int, *, title: str, kind: str = "o
         parent = db.session.get(AgendaItem, parent_id)
         if parent is None or parent.meeting_id != meeting.id:
             raise Invalid("Mục cha không thuộc kỳ họp này.", details={"parent_id": "invalid"})
-    siblings = [i.position for i in meeting.agenda_items if i.parent_id == parent_id]
+    siblings = sorted((i for i in meeting.agenda_items if i.parent_id == parent_id),
+                      key=lambda i: i.position)
+    position = siblings[-1].position + 1 if siblings else 0
+    last = siblings[-1] if siblings else None
+    if parent_id is None and last is not None and agenda_rules.is_closing(last.title) and \
+            not agenda_rules.is_closing(title):
+        # A new item lands before "Bế mạc", which stays the last thing of the session.
+        position, last.position = last.position, last.position + 1
     item = AgendaItem(parent_id=parent_id, title=title, kind=kind,
                       presenter=(presenter or "").strip()[:200], planned_minutes=planned_minutes,
-                      description=(description or "")[:5000],
-                      position=max(siblings) + 1 if siblings else 0)
+                      description=(description or "")[:5000], position=position)
     # Through the relationship, so the meeting's loaded agenda includes the new item.
     meeting.agenda_items.append(item)
     db.session.flush()

@@ -208,7 +208,19 @@ def create_group(actor: Actor, meeting_id: int, title: str) -> QuestionGroup:
     live.record(actor, meeting, "questioning.group_created", ("question_group", group.id),
                 {"title": group.title})
     db.session.commit()
+    _announce_groups(meeting)
     return group
+
+
+def _announce_groups(meeting) -> None:
+    """The console sees a new group (or a slip put in one) without a reload."""
+    from paperless.services import events
+
+    groups = [{"id": g.id, "title": g.title, "status": g.status}
+              for g in db.session.scalars(select(QuestionGroup).where(
+                  QuestionGroup.meeting_id == meeting.id)
+                  .order_by(QuestionGroup.position, QuestionGroup.id))]
+    events.announce(meeting.id, "questioning.groups", {"groups": groups}, audience="staff")
 
 
 def list_groups(actor: Actor, meeting_id: int) -> list[QuestionGroup]:
@@ -232,6 +244,7 @@ def assign_to_group(actor: Actor, slip_id: int, group_id: int | None) -> Questio
     slip.updated_at = _now()
     _record(actor, meeting, "question.grouped", slip, {"group_id": group_id})
     db.session.commit()
+    _announce_groups(meeting)
     return slip
 
 
@@ -268,8 +281,10 @@ def open_group(actor: Actor, group_id: int, meeting_id: int | None = None) -> di
     state.current_group_id = group.id
     live.record(actor, meeting, "questioning.group_opened", ("question_group", group.id),
                 {"title": group.title})
+    dismissed = live.dismiss_result(meeting, live.state_for(meeting))
     return live.commit_and_announce(meeting, "questioning.group",
-                                    {"group": group_public(group)}, actor)
+                                    {"group": group_public(group),
+                                     "dismissed_vote_id": dismissed}, actor)
 
 
 def close_group(actor: Actor, meeting_id: int) -> dict:

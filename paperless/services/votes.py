@@ -11,7 +11,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from paperless import db
@@ -257,8 +257,20 @@ def close_vote(actor: Actor, vote_id: int) -> dict:
     vote, meeting = _get(actor, vote_id, OPERATORS)
     if vote.status != "open":
         raise VoteError("Cuộc biểu quyết không ở trạng thái đang mở.", code="vote_not_open")
+    return _close(actor, vote, meeting)
+
+
+def _close(actor: Actor, vote: Vote, meeting: Meeting) -> dict:
+    now = _now()
+    # Close once, whoever comes first (the chair, this process's timer, another process's):
+    # the conditional UPDATE matches one transaction; the others see vote_not_open.
+    closed = db.session.execute(update(Vote).where(Vote.id == vote.id, Vote.status == "open")
+                                .values(status="closed", closed_at=now)).rowcount
+    if not closed:
+        db.session.rollback()
+        raise VoteError("Cuộc biểu quyết không ở trạng thái đang mở.", code="vote_not_open")
+    db.session.refresh(vote)
     _reseal_secret_ballots(vote)
-    vote.status, vote.closed_at = "closed", _now()
     vote.present = max(_present(meeting), _received(vote))
     vote.result = _tally(vote, vote.present)
     live.record(actor, meeting, "vote.closed", ("vote", vote.id), _counts(vote))
@@ -274,6 +286,9 @@ def announce(actor: Actor, vote_id: int) -> dict:
         raise VoteError("Chỉ công bố được kết quả của cuộc biểu quyết đã kết thúc.",
                         code="vote_not_closed")
     vote.status, vote.announced_at = "announced", _now()
+    state = live.state_for(meeting)
+    if state.dismissed_vote_id == vote.id:  # announced after moving on: show it again
+        state.dismissed_vote_id = None
     live.record(actor, meeting, "vote.announced", ("vote", vote.id), _counts(vote))
     return live.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
 
@@ -295,6 +310,27 @@ def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
         db.session.commit()
         return {"vote": public(vote)}
     return live.commit_and_announce(meeting, "vote.cancelled", {"vote": public(vote)}, actor)
+
+
+def close_due(meeting_id: int | None = None) -> list[dict]:
+    """Timed votes whose countdown reached 0:00 close themselves on the server. Every
+    process's timer loop calls this each second, and every snapshot and late ballot too,
+    so a restart or a dead process never leaves a vote open past its time."""
+    from paperless.services.access import SYSTEM
+
+    query = select(Vote).where(Vote.status == "open", Vote.closes_at.is_not(None),
+                               Vote.closes_at <= _now())
+    if meeting_id is not None:
+        query = query.where(Vote.meeting_id == meeting_id)
+    messages = []
+    for vote in db.session.scalars(query).all():
+        meeting = db.session.get(Meeting, vote.meeting_id)
+        try:
+            messages.append(_close(SYSTEM, vote, meeting))
+        except VoteError:  # another process closed it first
+            db.session.rollback()
+    db.session.rollback()
+    return messages
 
 
 def revote(actor: Actor, vote_id: int) -> Vote:
@@ -444,6 +480,8 @@ def _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings) -> 
     if vote.status != "open":
         raise VoteError("Cuộc biểu quyết không mở.", code="vote_not_open")
     if vote.closes_at is not None and _now() > vote.closes_at:
+        db.session.rollback()
+        close_due(meeting.id)  # the late tap is what noticed the time: close it now
         raise VoteError("Đã hết thời gian biểu quyết.", code="vote_time_over")
     delegate = db.session.get(Delegate, delegate_id)
     if delegate is None or delegate.current_status != "active" or \
@@ -538,13 +576,16 @@ def list_votes(actor: Actor, meeting_id: int) -> list[Vote]:
                                    .order_by(Vote.id)))
 
 
-def current_for_snapshot(actor: Actor, meeting: Meeting) -> dict | None:
-    """The vote the hall should see: the open one, else the latest closed or announced."""
+def current_for_snapshot(actor: Actor, meeting: Meeting, state=None) -> dict | None:
+    """The vote the hall should see: the open one, else the latest closed or announced —
+    until the chair moves on (`LiveState.dismissed_vote_id`)."""
     vote = _open_vote_of(meeting) or db.session.scalar(
         select(Vote).where(Vote.meeting_id == meeting.id,
                            Vote.status.in_(("closed", "announced", "cancelled")))
         .order_by(Vote.closed_at.desc(), Vote.id.desc()).limit(1))
     if vote is None:
+        return None
+    if state is not None and vote.status != "open" and state.dismissed_vote_id == vote.id:
         return None
     data = {"vote": public(vote), "progress": progress(vote, meeting),
             "mine": my_ballot(actor, vote, meeting)}

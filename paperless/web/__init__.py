@@ -69,9 +69,11 @@ def register(app: Flask) -> None:
         from flask_babel import get_locale
 
         from paperless.domain import labels
+        from paperless.web.js_catalogue import catalogue_json
 
         return {"actor": g.get("actor"), "current_council": g.get("council"), "L": labels,
-                "get_locale": get_locale, "council_names": g.get("council_names", {})}
+                "get_locale": get_locale, "council_names": g.get("council_names", {}),
+                "js_catalogue": catalogue_json}
 
 
 def _page_error(status: int, message: str):

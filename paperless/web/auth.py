@@ -132,10 +132,13 @@ def start_web_session(user: User) -> None:
 
 @bp.post("/logout")
 def logout():
+    lang = web_session.get("lang")
     row = cookie_session()
     if row is not None:  # revoked on the server: a copy of the cookie is worthless now
         sessions.end(row.id, g.actor)
     web_session.clear()
+    if lang:
+        web_session["lang"] = lang
     flash(_("Đã đăng xuất."), "info")
     return redirect("/login")
 

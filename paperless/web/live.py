@@ -4,7 +4,9 @@ They render the frame; static/js/live-session.js fills it from the Socket.IO sna
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template
+from sqlalchemy import func, select
 
+from paperless import db
 from paperless.services import meetings as meeting_service
 from paperless.services.live import OPERATORS
 from paperless.web.auth import login_required
@@ -15,8 +17,13 @@ bp = Blueprint("live", __name__)
 @bp.get("/meetings/<int:meeting_id>/console")
 @login_required
 def console(meeting_id: int):
+    from paperless.models import Resolution
+
     meeting = meeting_service.get_meeting(g.actor, meeting_id, OPERATORS)
-    return render_template("live/console.html", meeting=meeting)
+    # The chair's path to what waits for the signature, from the console.
+    awaiting = db.session.scalar(select(func.count()).select_from(Resolution).where(
+        Resolution.meeting_id == meeting.id, Resolution.state == "issued"))
+    return render_template("live/console.html", meeting=meeting, awaiting_signature=awaiting)
 
 
 @bp.get("/meetings/<int:meeting_id>/live")

@@ -37,6 +37,70 @@ STATUS_LABELS = {"valid": "Hợp lệ", "untrusted": "Chữ ký đúng nhưng ch
                  "invalid": "Không hợp lệ"}
 
 
+# The signing library's problems (English, for logs) as a person reads them on /verify.
+PROBLEMS_VI = {
+    "signature timestamp token is invalid": "Dấu thời gian của chữ ký không hợp lệ.",
+    "signature timestamp token is not trusted": "Dấu thời gian của chữ ký không được tin cậy.",
+    "signed bytes were changed": "Nội dung được ký đã bị sửa.",
+    "signature value does not verify": "Giá trị chữ ký không khớp với nội dung.",
+    "certificate does not chain to a trusted root":
+        "Chứng thư số không thuộc tổ chức chứng thực được tin cậy.",
+}
+
+
+def problem_text(problem: str) -> str:
+    if problem.startswith("document changed after signing"):
+        return _("Tài liệu đã bị thay đổi sau khi ký.")
+    text = PROBLEMS_VI.get(problem)
+    return _(text) if text else problem
+
+
+def council_time(value: str | None) -> str:
+    """An ISO time from a signature as the council reads it: 05/12/2026 14:30:05 (GMT+07:00)."""
+    if not value:
+        return "—"
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh")))
+    offset = local.strftime("%z")
+    return f"{local:%d/%m/%Y %H:%M:%S} (GMT{offset[:3]}:{offset[3:]})"
+
+
+def certificate_name(subject: str) -> str:
+    """"Common Name: Nguyễn Văn Hùng, Organizational Unit: …, Organization: HĐND xã Tân Phú"
+    as "Nguyễn Văn Hùng (HĐND xã Tân Phú)"."""
+    parts = dict(p.split(": ", 1) for p in subject.split(", ") if ": " in p)
+    name = parts.get("Common Name")
+    if not name:
+        return subject
+    organisation = parts.get("Organization")
+    return f"{name} ({organisation})" if organisation and organisation != name else name
+
+
+@bp.app_template_filter("signature_problem")
+def _signature_problem(problem: str) -> str:
+    return problem_text(problem)
+
+
+@bp.app_template_filter("council_time")
+def _council_time(value):
+    return council_time(value)
+
+
+@bp.app_template_filter("certificate_name")
+def _certificate_name(value):
+    return certificate_name(value)
+
+
 def _base_url() -> str | None:
     # Configuration only: a Host header must never reach a signed, archived document.
     return current_app.config.get("PUBLIC_URL")

@@ -30,3 +30,11 @@ for (const select of document.querySelectorAll("select[data-autosubmit]")) {
   select.addEventListener("change", () => select.form.requestSubmit());
   select.form.querySelector("button[type=submit]")?.classList.add("js-hidden");
 }
+
+// Destructive forms ask once: <form data-confirm="…">. Without scripts the page has no
+// confirmation, so each such form also sits apart from the navigation buttons.
+for (const form of document.querySelectorAll("form[data-confirm]")) {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+}

@@ -1,15 +1,21 @@
 // The chair's console: phases, agenda moves, the speakers' queue, attendance, notices.
-import { KINDS, LiveSession, show } from "./live-session.js";
+import { t } from "./i18n.js";
+import { bind, formatSeconds, KINDS, LiveSession, show } from "./live-session.js";
 import { api } from "./app.js";
 import { drawCommon, reportError, startCountdown } from "./live-view.js";
-import { progressText, resultView, STATUS } from "./vote-view.js";
+import { kindLabel, progressText, resultView, STATUS } from "./vote-view.js";
 
 const root = document.getElementById("console");
 const session = new LiveSession(Number(root.dataset.meetingId));
 window.__live = session;
-const ATTENDANCE = { present: "Có mặt", absent_excused: "Vắng có lý do", absent: "Vắng" };
+const ATTENDANCE = { present: t("Có mặt"), absent_excused: t("Vắng có lý do"), absent: t("Vắng") };
 
-const act = async (name, payload) => reportError(root, await session.command(name, payload));
+// Errors show next to the control that was used (and as a toast), not at the top of the page.
+let lastControl = null;
+root.addEventListener("click", (e) => { lastControl = e.target.closest("button, select") || lastControl; }, true);
+root.addEventListener("change", (e) => { lastControl = e.target; }, true);
+const act = async (name, payload) => reportError(root, await session.command(name, payload),
+                                                 lastControl && root.contains(lastControl) ? lastControl : null);
 
 function button(label, className, onClick) {
   const b = document.createElement("button");
@@ -20,14 +26,18 @@ function button(label, className, onClick) {
   return b;
 }
 
+const ABSENCE_REASONS = ["Có lý do", "Ốm", "Đi công tác", "Việc gia đình", "Lý do khác"];
+
 function drawAgenda(s) {
   const list = root.querySelector('[data-list="agenda"]');
   list.replaceChildren(...s.agenda.map((item) => {
     const li = document.createElement("li");
     li.className = `depth-${Math.min(item.depth, 3)}`;
     if (item.id === s.current_item?.id) li.classList.add("current");
-    li.append(button(`${item.number}. ${item.title}`, "agenda-pick",
-                     () => act("live:goto", { item_id: item.id })));
+    const pick = button(`${item.number}. ${item.title}`, "agenda-pick",
+                        () => act("live:goto", { item_id: item.id }));
+    pick.disabled = s.phase === "closed"; // after Bế mạc nothing moves (the server refuses too)
+    li.append(pick);
     return li;
   }));
 }
@@ -51,11 +61,17 @@ function drawQueue(s) {
     tools.append(
       button("▲", "icon", () => move(index, -1)),
       button("▼", "icon", () => move(index, 1)),
-      button("Mời phát biểu", "primary", () => act("floor:give", { request_id: r.id })),
-      button("Hủy", "small danger", () => act("floor:withdraw", { request_id: r.id })),
+      button(t("Mời phát biểu"), "primary", () => act("floor:give", { request_id: r.id })),
+      button(t("Hủy"), "small danger", () => {
+        // Far from "Mời phát biểu" and asked once: a cancelled request cannot come back.
+        if (window.confirm(t("Hủy lượt đăng ký của {name}?", { name: r.name }))) {
+          act("floor:withdraw", { request_id: r.id });
+        }
+      }),
     );
-    tools.children[0].setAttribute("aria-label", `Lên: ${r.name}`);
-    tools.children[1].setAttribute("aria-label", `Xuống: ${r.name}`);
+    tools.lastChild.classList.add("queue-cancel");
+    tools.children[0].setAttribute("aria-label", t("Lên: {name}", { name: r.name }));
+    tools.children[1].setAttribute("aria-label", t("Xuống: {name}", { name: r.name }));
     li.append(label, tools);
     return li;
   }));
@@ -70,26 +86,36 @@ function drawRoster(s) {
     const name = document.createElement("td");
     const dot = document.createElement("span");
     dot.className = `dot ${r.online ? "on" : "off"}`;
-    dot.title = r.online ? "Máy tính bảng đang kết nối" : "Máy tính bảng không kết nối";
+    dot.title = r.online ? t("Máy tính bảng đang kết nối") : t("Máy tính bảng không kết nối");
     name.append(dot, ` ${r.name}`);
     const cell = document.createElement("td");
     const select = document.createElement("select");
-    select.setAttribute("aria-label", `Điểm danh: ${r.name}`);
+    select.setAttribute("aria-label", t("Điểm danh: {name}", { name: r.name }));
     select.append(new Option("—", ""), ...Object.entries(ATTENDANCE).map(([v, l]) => new Option(l, v)));
     select.value = r.status || "";
     select.disabled = !(s.phase === "running" || s.phase === "paused");
+    // The reason the secretariat was told (ốm, công tác…), kept with the mark, staff only.
+    const reason = document.createElement("select");
+    reason.setAttribute("aria-label", t("Lý do vắng: {name}", { name: r.name }));
+    reason.append(...ABSENCE_REASONS.map((x) => new Option(t(x), x)));
+    reason.value = ABSENCE_REASONS.includes(r.reason) ? r.reason : ABSENCE_REASONS[0];
+    reason.hidden = select.value !== "absent_excused";
+    reason.disabled = select.disabled;
+    const mark = () => act("attendance:mark", { delegate_id: r.delegate_id, status: select.value,
+                                                reason: select.value === "absent_excused" ? reason.value : "" });
     select.addEventListener("change", () => {
       if (!select.value) return;
-      const reason = select.value === "absent_excused" ? "Có lý do" : "";
-      act("attendance:mark", { delegate_id: r.delegate_id, status: select.value, reason });
+      reason.hidden = select.value !== "absent_excused";
+      mark();
     });
-    cell.append(select);
+    reason.addEventListener("change", mark);
+    cell.append(select, reason);
     tr.append(name, cell);
     return tr;
   }));
   const online = rows.filter((r) => r.online).length;
   root.querySelector('[data-bind="online-count"]').textContent =
-    `${online}/${rows.length} máy tính bảng đang kết nối`;
+    t("{online}/{total} máy tính bảng đang kết nối", { online, total: rows.length });
 }
 
 const closeResults = new Map(); // vote id → result from the close acknowledgement
@@ -112,35 +138,40 @@ function drawVotes(s) {
     card.className = `console-vote status-${vote.status}`;
     const head = document.createElement("div");
     head.className = "console-vote-head";
-    head.textContent = `${vote.kind_label}${vote.round > 1 ? ` (lần ${vote.round})` : ""}: ${vote.title} — ${STATUS[vote.status]}`;
+    head.textContent = `${kindLabel(vote)}${vote.round > 1 ? ` ${t("(lần {round})", { round: vote.round })}` : ""}: ${vote.title} — ${STATUS[vote.status]}`;
     card.append(head);
     const current = s.vote?.vote.id === vote.id ? s.vote : null;
     if (vote.status === "open" && current) {
       const p = document.createElement("p");
       p.className = "vote-progress";
       p.textContent = progressText(current.progress);
-      card.append(p);
+      const countdown = document.createElement("strong");
+      countdown.className = "vote-countdown";
+      countdown.dataset.bind = "vote-countdown";
+      card.append(p, countdown);
     }
     const tools = document.createElement("div");
     tools.className = "actions";
-    if (vote.status === "draft") tools.append(button("Mở biểu quyết", "primary", () => voteAction("vote:open", vote)));
-    if (vote.status === "open") tools.append(button("Kết thúc biểu quyết", "primary", () => voteAction("vote:close", vote)));
-    if (vote.status === "closed") tools.append(button("Công bố kết quả", "primary", () => voteAction("vote:announce", vote)));
+    if (vote.status === "draft") tools.append(button(t("Mở biểu quyết"), "primary", () => voteAction("vote:open", vote)));
+    if (vote.status === "open") tools.append(button(t("Kết thúc biểu quyết"), "primary", () => voteAction("vote:close", vote)));
+    if (vote.status === "closed") tools.append(button(t("Công bố kết quả"), "primary", () => voteAction("vote:announce", vote)));
     if (["closed", "announced", "cancelled"].includes(vote.status)) {
-      tools.append(button("Biểu quyết lại", "", async () => {
+      tools.append(button(t("Biểu quyết lại"), "", async () => {
         try {
           await api(`/api/v1/votes/${vote.id}/revote`, { method: "POST" });
           session.resync();
         } catch (error) {
-          reportError(root, { ok: false, error: { message: error.message } });
+          reportError(root, { ok: false, error: { message: error.message } }, lastControl);
         }
       }));
     }
     if (vote.status === "draft" || vote.status === "open") {
       const reason = document.createElement("input");
-      reason.placeholder = "Lý do hủy";
-      reason.setAttribute("aria-label", "Lý do hủy");
-      tools.append(reason, button("Hủy", "small danger", () => voteAction("vote:cancel", vote, { reason: reason.value })));
+      reason.placeholder = t("Lý do hủy");
+      reason.setAttribute("aria-label", t("Lý do hủy"));
+      tools.append(reason, button(t("Hủy"), "small danger", () => {
+        if (window.confirm(t("Hủy biểu quyết này?"))) voteAction("vote:cancel", vote, { reason: reason.value });
+      }));
     }
     card.append(tools);
     const result = vote.result || closeResults.get(vote.id) || (current?.result ?? null);
@@ -152,8 +183,8 @@ function drawVotes(s) {
 root.querySelector('[data-form="vote"]').addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const itemId = session.state?.current_item?.id;
-  if (!itemId) return reportError(root, { ok: false, error: { message: "Chưa có mục chương trình hiện tại." } });
+  const itemId = Number(form.elements.item.value) || session.state?.current_item?.id;
+  if (!itemId) return reportError(root, { ok: false, error: { message: t("Chưa có mục chương trình hiện tại.") } }, form);
   const labels = form.elements.labels.value.split("\n").map((x) => x.trim()).filter(Boolean);
   const kind = form.elements.kind.value;
   const body = { kind, title: form.elements.title.value, rule: form.elements.rule.value,
@@ -164,11 +195,12 @@ root.querySelector('[data-form="vote"]').addEventListener("submit", async (event
     await api(`/api/v1/agenda-items/${itemId}/votes`, { method: "POST", json: body });
     form.reset();
     form.elements.title.dataset.edited = "no";
+    form.elements.item.dataset.chosen = "no";
     form.closest("details").open = false;
     session.resync();
-    reportError(root, { ok: true });
+    reportError(root, { ok: true }, form);
   } catch (error) {
-    reportError(root, { ok: false, error: { message: error.message } });
+    reportError(root, { ok: false, error: { message: error.message } }, form);
   }
 });
 
@@ -178,16 +210,17 @@ function drawQuestioning(s) {
     const row = document.createElement("div");
     row.className = `question-group status-${g.status}`;
     const label = document.createElement("span");
-    label.textContent = `${g.title} — ${{ planned: "dự kiến", open: "đang chất vấn", done: "đã xong" }[g.status]}`;
+    label.textContent = `${g.title} — ${{ planned: t("dự kiến"), open: t("đang chất vấn"), done: t("đã xong") }[g.status]}`;
     row.append(label);
-    if (g.status === "open") row.append(button("Kết thúc nhóm", "small", () => act("questioning:close_group")));
-    else row.append(button("Mở nhóm", "small primary", () => act("questioning:open_group", { group_id: g.id })));
+    // A finished group needs no button: "Mở nhóm" stays only on groups still to come.
+    if (g.status === "open") row.append(button(t("Kết thúc nhóm"), "small", () => act("questioning:close_group")));
+    else if (g.status === "planned") row.append(button(t("Mở nhóm"), "small primary", () => act("questioning:open_group", { group_id: g.id })));
     return row;
   }));
   const officials = root.querySelector('[data-list="answer-officials"]');
   const asking = s.speaker && ["question", "follow_up"].includes(s.speaker.kind);
   officials.replaceChildren(...(asking ? s.officials : []).map((o) =>
-    button(`Mời ${o.name} trả lời`, "primary", () => act("questioning:invite_answer", { official_id: o.id }))));
+    button(t("Mời {name} trả lời", { name: o.name }), "primary", () => act("questioning:invite_answer", { official_id: o.id }))));
 }
 
 function draw() {
@@ -198,30 +231,59 @@ function draw() {
   show(root, "can-pause", s.phase === "running");
   show(root, "can-resume", s.phase === "paused");
   show(root, "can-close", s.phase === "running" || s.phase === "paused");
-  root.querySelector('[data-bind="sitting"]').textContent = s.sitting ? `Phiên ${s.sitting.number}` : "";
+  root.querySelector('[data-bind="sitting"]').textContent = s.sitting ? t("Phiên {number}", { number: s.sitting.number }) : "";
+  const closed = s.phase === "closed";
+  for (const b of root.querySelectorAll('[data-action="prev"], [data-action="next"]')) b.disabled = closed;
+  const paused = Boolean(s.speaker?.paused_at);
+  const pause = root.querySelector('[data-action="clock-pause"]');
+  pause.textContent = paused ? t("Chạy tiếp đồng hồ") : t("Tạm dừng đồng hồ");
+  pause.dataset.paused = paused ? "yes" : "no";
   drawAgenda(s);
   drawQueue(s);
   drawRoster(s);
   drawVotes(s);
   drawQuestioning(s);
-  // The vote's wording starts as the current item's title until the chair edits it.
+  // Votes are prepared for any item, in advance: the current one is the default.
+  const items = root.querySelector('[data-list="vote-items"]');
+  const chosen = items.dataset.chosen === "yes" ? items.value : String(s.current_item?.id ?? "");
+  if (items.options.length !== s.agenda.length) { // rebuilding an open select would close it
+    items.replaceChildren(...s.agenda.map((i) => new Option(`${i.number}. ${i.title}`, String(i.id))));
+  }
+  if (chosen) items.value = chosen;
+  // The vote's wording starts as the chosen item's title until the chair edits it.
   const title = root.querySelector('[data-form="vote"] input[name=title]');
-  if (title.dataset.edited !== "yes" && s.current_item) title.value = s.current_item.title;
+  const item = s.agenda.find((i) => String(i.id) === items.value) || s.current_item;
+  if (title.dataset.edited !== "yes" && item) title.value = item.title;
 }
 
+root.querySelector('[data-list="vote-items"]').addEventListener("change", (e) => {
+  e.target.dataset.chosen = "yes";
+  draw();
+});
 root.querySelector('[data-form="vote"] input[name=title]').addEventListener("input", (e) => {
   e.target.dataset.edited = "yes";
 });
 
 session.addEventListener("change", draw);
-startCountdown(root, session);
+startCountdown(root, session, () => {
+  const left = session.voteRemaining();
+  bind(root, "vote-countdown", left === null ? "" : t("còn {time}", { time: formatSeconds(Math.ceil(left)) }));
+});
 
 for (const action of ["open", "pause", "resume", "close"]) {
   root.querySelector(`[data-action="${action}"]`).addEventListener("click", () => {
-    if (action === "close" && !window.confirm("Bế mạc kỳ họp?")) return;
+    if (action === "close" && !window.confirm(t("Bế mạc kỳ họp?"))) return;
     act("live:phase", { action });
   });
 }
+root.querySelector('[data-action="extend"]').addEventListener("click", () => act("floor:extend", { seconds: 60 }));
+root.querySelector('[data-action="clock-pause"]').addEventListener("click", (e) => {
+  act("floor:pause", { paused: e.currentTarget.dataset.paused !== "yes" });
+});
+root.querySelector('[data-action="clear-screen"]').addEventListener("click", async () => {
+  const ack = await act("live:clear");
+  if (ack.ok) bind(root, "clear-done", t("Đã xóa màn hình."));
+});
 root.querySelector('[data-action="sitting"]').addEventListener("click", () => act("live:sitting"));
 root.querySelector('[data-action="prev"]').addEventListener("click", () => act("live:goto", { offset: -1 }));
 root.querySelector('[data-action="next"]').addEventListener("click", () => act("live:goto", { offset: 1 }));
@@ -229,6 +291,7 @@ root.querySelector('[data-action="stop"]').addEventListener("click", () => act("
 root.querySelector('[data-form="notice"]').addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const ack = await act("notice:send", { text: form.elements.text.value, audience: form.elements.audience.value });
+  const ack = await act("notice:send", { text: form.elements.text.value, audience: form.elements.audience.value,
+                                         duration_seconds: Number(form.elements.duration.value) });
   if (ack.ok) form.reset();
 });

@@ -69,7 +69,9 @@ function uploadOne(form, file, list) {
       let message = "";
       try { message = JSON.parse(xhr.responseText)?.error?.message || ""; } catch { /* HTML */ }
       const ok = xhr.status === 201;
-      item.textContent = ok ? `${file.name}: đã tải lên, đã kiểm tra` : `${file.name}: ${message || "lỗi " + xhr.status}`;
+      // The server's refusal already names the file ("a.pdf: Tệp rỗng"): say it once.
+      const reason = message.startsWith(`${file.name}: `) ? message.slice(file.name.length + 2) : message;
+      item.textContent = ok ? `${file.name}: đã tải lên, đã kiểm tra` : `${file.name}: ${reason || "lỗi " + xhr.status}`;
       item.className = ok ? "ok" : "error";
       resolve(ok);
     };

@@ -2,9 +2,10 @@
 // (re)join, then numbered changes. A change whose number is not the next one means we
 // missed something (python-socketio has no connection-state recovery), so we ask for a
 // fresh snapshot instead of guessing.
+import { t } from "./i18n.js";
 import { joinMeeting, send } from "./live.js";
 
-const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue",
+const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue", "live.cleared",
                    "vote.opened", "vote.closed", "vote.announced", "vote.cancelled",
                    "questioning.group"];
 
@@ -27,6 +28,7 @@ export class LiveSession extends EventTarget {
     window.addEventListener("paperless:live.notice", (e) => this.notice(e.detail));
     window.addEventListener("paperless:live.presence", (e) => this.presence(e.detail));
     window.addEventListener("paperless:vote.progress", (e) => this.voteProgress(e.detail));
+    window.addEventListener("paperless:questioning.groups", (e) => this.questionGroups(e.detail));
     window.addEventListener("paperless:online", () => this.setOnline(true));
     window.addEventListener("paperless:offline", () => this.setOnline(false));
     joinMeeting(meetingId);
@@ -71,6 +73,12 @@ export class LiveSession extends EventTarget {
     if ("queue" in p) s.queue = p.queue;
     if ("speaker" in p) s.speaker = p.speaker;
     if (name.startsWith("vote.")) this.applyVote(name, p);
+    // The chair moved on (next item, the floor given, questioning opened, cleared):
+    // the finished vote leaves every screen.
+    if (p.dismissed_vote_id && s.vote?.vote.id === p.dismissed_vote_id && s.vote.vote.status !== "open") {
+      s.vote = null;
+    }
+    if (name === "live.cleared") s.notices = [];
     if (name === "questioning.group") {
       s.questioning = p.group;
       for (const g of s.question_groups || []) {
@@ -102,6 +110,18 @@ export class LiveSession extends EventTarget {
       if (index >= 0) s.votes[index] = p.vote;
       else s.votes.push(p.vote);
     }
+  }
+
+  questionGroups(p) {
+    if (!this.state || !this.state.question_groups) return;
+    this.state.question_groups = p.groups;
+    this.changed("questioning.groups");
+  }
+
+  /** The latest notice still on screen (each expires; the chair may clear them). */
+  currentNotice() {
+    const now = this.now();
+    return (this.state?.notices || []).find((n) => !n.expires_at || Date.parse(n.expires_at) > now) || null;
   }
 
   voteProgress(p) {
@@ -142,15 +162,26 @@ export class LiveSession extends EventTarget {
   speakerRemaining() {
     const sp = this.state?.speaker;
     if (!sp) return null;
-    // A question's clock stops when the official is invited to answer.
-    const until = sp.answer ? Date.parse(sp.answer.started_at) : this.now();
+    // A question's clock stops when the official is invited to answer; the chair's pause
+    // stops the clock that runs.
+    const until = sp.answer ? Date.parse(sp.answer.started_at)
+      : sp.paused_at ? Date.parse(sp.paused_at) : this.now();
     return sp.limit_seconds - (until - Date.parse(sp.started_at)) / 1000;
   }
 
   answerRemaining() {
-    const answer = this.state?.speaker?.answer;
+    const sp = this.state?.speaker;
+    const answer = sp?.answer;
     if (!answer) return null;
-    return answer.limit_seconds - (this.now() - Date.parse(answer.started_at)) / 1000;
+    const until = sp.paused_at ? Date.parse(sp.paused_at) : this.now();
+    return answer.limit_seconds - (until - Date.parse(answer.started_at)) / 1000;
+  }
+
+  /** Seconds left of the open vote's countdown, or null for an untimed vote. */
+  voteRemaining() {
+    const vote = this.state?.vote?.vote;
+    if (!vote || vote.status !== "open" || !vote.closes_at) return null;
+    return Math.max(0, (Date.parse(vote.closes_at) - this.now()) / 1000);
   }
 
   command(name, payload = {}) {
@@ -164,9 +195,10 @@ export function formatSeconds(seconds) {
   return `${sign}${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
-export const PHASES = { not_started: "Chưa khai mạc", running: "Đang họp", paused: "Tạm dừng", closed: "Đã bế mạc" };
-export const KINDS = { speech: "Phát biểu", debate: "Tranh luận", question: "Chất vấn",
-                       follow_up: "Chất vấn lại" };
+export const PHASES = { not_started: t("Chưa khai mạc"), running: t("Đang họp"),
+                        paused: t("Tạm dừng", {}, "phase"), closed: t("Đã bế mạc") };
+export const KINDS = { speech: t("Phát biểu"), debate: t("Tranh luận"), question: t("Chất vấn"),
+                       follow_up: t("Chất vấn lại") };
 
 /** Set the text of every [data-bind=name] element under root. */
 export function bind(root, name, text) {

@@ -3,6 +3,7 @@
 // event `paperless:joined`, and server events as `paperless:<name>`, so pages subscribe
 // without knowing about sockets.
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
+import { t } from "./i18n.js";
 
 let socket = null;
 const joined = new Set();
@@ -44,7 +45,7 @@ export function send(name, payload) {
   const s = connect();
   return new Promise((resolve) => {
     s.timeout(10000).emit(name, payload, (err, ack) => {
-      resolve(err ? { ok: false, error: { code: "timeout", message: "Mất kết nối, vui lòng thử lại." } } : ack);
+      resolve(err ? { ok: false, error: { code: "timeout", message: t("Mất kết nối, vui lòng thử lại.") } } : ack);
     });
   });
 }

@@ -2,6 +2,7 @@
 // and search. Personal notes live in notes.js. Everything is configured from the data-*
 // attributes of #viewer-app (templates/documents/viewer.html).
 import { setupNotes } from "./notes.js";
+import { recordRead } from "./read-beacon.js";
 
 const app = document.getElementById("viewer-app");
 const $ = (selector) => app.querySelector(selector);
@@ -35,6 +36,7 @@ function openDocument(pdfjsLib) {
   const wholeFile = app.dataset.watermarked === "yes";
   return pdfjsLib.getDocument({
     url: app.dataset.fileUrl,
+    httpHeaders: { "X-Paperless-Read-Beacon": "1" }, // the read is reported below, once
     disableRange: wholeFile,
     disableStream: wholeFile,
     // Never run anything the PDF carries: no XFA, no eval (PDF.js 6 has dropped eval
@@ -205,6 +207,7 @@ async function main() {
       : "Tài liệu này chưa được lưu trên máy. Hãy kết nối mạng rồi mở lại.", "error");
     return;
   }
+  recordRead(Number(app.dataset.documentId), Number(app.dataset.version));
   viewer.setDocument(pdf);
   linkService.setDocument(pdf, null);
   findController.setDocument(pdf);

@@ -1,9 +1,22 @@
 // Drawing a vote: its progress while open (counts only, never content), and the result
 // as bars of the total N plus the announcement lines in the legal wording.
+import { t } from "./i18n.js";
 import { percent } from "./live-view.js";
 
-export const STATUS = { draft: "Chuẩn bị", open: "Đang biểu quyết", closed: "Đã kết thúc",
-                        announced: "Đã công bố", cancelled: "Đã hủy" };
+export const STATUS = { draft: t("Chuẩn bị"), open: t("Đang biểu quyết"), closed: t("Đã kết thúc"),
+                        announced: t("Đã công bố"), cancelled: t("Đã hủy") };
+const KIND_LABELS = { open: "Biểu quyết công khai", secret: "Bỏ phiếu kín", election: "Bầu cử",
+                      confidence: "Lấy phiếu tín nhiệm", no_confidence: "Bỏ phiếu tín nhiệm" };
+
+/** The vote's kind in the page's language (the server sends the Vietnamese label). */
+export function kindLabel(vote) {
+  return KIND_LABELS[vote.kind] ? t(KIND_LABELS[vote.kind]) : vote.kind_label;
+}
+
+/** A choice's label in the page's language (labels the council set stay as typed). */
+export function choiceLabel(label) {
+  return t(label);
+}
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -25,7 +38,8 @@ function bar(label, count, total, highlight) {
 
 export function progressText(progress) {
   if (!progress) return "";
-  return `Đã nhận ${progress.received} phiếu · có mặt ${progress.present} · tổng số ${progress.total} đại biểu`;
+  return t("Đã nhận {received} phiếu · có mặt {present} · tổng số {total} đại biểu",
+           { received: progress.received, present: progress.present, total: progress.total });
 }
 
 /** The result of a closed or announced vote as a chart and its statement lines. */
@@ -33,9 +47,9 @@ export function resultView(result) {
   const box = el("div", "vote-result");
   const total = result.total;
   const chart = el("div", "bar-chart");
-  for (const c of result.choices || []) chart.append(bar(c.label, c.count, total, c.code === "yes"));
+  for (const c of result.choices || []) chart.append(bar(t(c.label), c.count, total, c.code === "yes"));
   for (const c of result.candidates || []) {
-    chart.append(bar(`${c.name}${c.elected ? " ✓ trúng cử" : ""}`, c.count, total, c.elected));
+    chart.append(bar(`${c.name}${c.elected ? t(" ✓ trúng cử") : ""}`, c.count, total, c.elected));
   }
   for (const p of result.persons || []) {
     chart.append(el("div", "bar-person", p.name));
@@ -45,7 +59,7 @@ export function resultView(result) {
   box.append(chart);
   if (result.passed !== null && result.passed !== undefined && (result.choices || []).length) {
     box.append(el("div", `verdict ${result.passed ? "passed" : "failed"}`,
-                  result.passed ? "ĐƯỢC THÔNG QUA" : "KHÔNG ĐƯỢC THÔNG QUA"));
+                  result.passed ? t("ĐƯỢC THÔNG QUA") : t("KHÔNG ĐƯỢC THÔNG QUA")));
   }
   const lines = el("ul", "statement");
   for (const line of result.statement || []) lines.append(el("li", "", line));

@@ -1,14 +1,14 @@
 """oversight: commitments, supervision, petitions, receptions
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02 06:01:04.076231
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0014'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

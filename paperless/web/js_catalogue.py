@@ -1,0 +1,63 @@
+"""The catalogue of strings the browser scripts draw (static/js/*.js call `t(msgid)`).
+
+Each page carries the translations of its language as a JSON data block in base.html, so
+the hall screen, console and tablet speak the page's language without a second request.
+Add a msgid here when a script draws a new string, and its English entry at the end of
+translations/en/LC_MESSAGES/messages.po.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask_babel import get_locale, gettext, pgettext
+
+# Strings whose English depends on their use: (context, msgid); scripts call t(msgid, {}, ctx).
+JS_CONTEXT_STRINGS = (("phase", "Tạm dừng"),)
+
+JS_STRINGS = (
+    # phases, kinds, statuses
+    "Chưa khai mạc", "Đang họp", "Tạm dừng", "Đã bế mạc",
+    "Phát biểu", "Tranh luận", "Chất vấn", "Chất vấn lại",
+    "Chuẩn bị", "Đang biểu quyết", "Đã kết thúc", "Đã công bố", "Đã hủy",
+    "Biểu quyết công khai", "Bỏ phiếu kín", "Bầu cử", "Lấy phiếu tín nhiệm", "Bỏ phiếu tín nhiệm",
+    "Tán thành", "Không tán thành", "Không biểu quyết",
+    "Có mặt", "Vắng có lý do", "Vắng",
+    # connection, attendance, quorum
+    "● Trực tuyến", "○ Mất kết nối — đang kết nối lại…", "đại biểu có mặt",
+    "Có mặt {present}/{total} đại biểu ({percent})",
+    "Đủ số đại biểu để tiến hành (cần {required}/{total})",
+    "Chưa đủ số đại biểu (cần {required}/{total})",
+    "Phiên {number}", "{online}/{total} máy tính bảng đang kết nối",
+    "Máy tính bảng đang kết nối", "Máy tính bảng không kết nối", "Điểm danh: {name}",
+    "Mất kết nối, vui lòng thử lại.", "Lỗi",
+    # votes
+    "Đã nhận {received} phiếu · có mặt {present} · tổng số {total} đại biểu",
+    "còn {time}", "ĐƯỢC THÔNG QUA", "KHÔNG ĐƯỢC THÔNG QUA", " ✓ trúng cử",
+    "Đang gửi phiếu…", "Chưa gửi được phiếu — kiểm tra kết nối và bấm lại.",
+    "✓ Đã nhận phiếu: {label}", "✓ Đã nhận phiếu của bạn", " (có thể thay đổi khi còn mở)",
+    "Chọn đúng {seats} người.", "Chọn tối đa {seats} người.", "Gửi phiếu bầu", "Gửi phiếu",
+    "Biểu quyết đã kết thúc.", "(lần {round})",
+    "Mở biểu quyết", "Kết thúc biểu quyết", "Công bố kết quả", "Biểu quyết lại", "Lý do hủy",
+    "Hủy", "Hủy biểu quyết này?", "Chưa có mục chương trình hiện tại.",
+    # floor and questioning
+    "{kind} — đang chờ (thứ {position}) ", "Rút đăng ký", "Lên: {name}", "Xuống: {name}",
+    "Mời phát biểu", "Hủy lượt đăng ký của {name}?", "dự kiến", "đang chất vấn", "đã xong",
+    "Kết thúc nhóm", "Mở nhóm", "Mời {name} trả lời", "“{text}” — hỏi {official}",
+    "Tạm dừng đồng hồ", "Chạy tiếp đồng hồ", "Đồng hồ đang dừng", "Tiếp theo",
+    "Bế mạc kỳ họp?", "Đã xóa màn hình.", "Đang biểu quyết — mời đại biểu bấm nút",
+    "Lý do vắng: {name}", "Có lý do", "Ốm", "Đi công tác", "Việc gia đình", "Lý do khác",
+)
+
+
+def catalogue_json() -> str:
+    """The page's data block: {msgid: translation} for the current language ({} in
+    Vietnamese). `<` is escaped so no string can close the script element."""
+    if str(get_locale()) == "vi":
+        table = {}
+    else:
+        table = {m: gettext(m) for m in JS_STRINGS if gettext(m) != m}
+        for context, msgid in JS_CONTEXT_STRINGS:
+            if pgettext(context, msgid) != msgid:
+                table[f"{context}\u0004{msgid}"] = pgettext(context, msgid)
+    return json.dumps(table, ensure_ascii=False).replace("<", "\\u003c")

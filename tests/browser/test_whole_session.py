@@ -1,0 +1,280 @@
+"""A whole session as the hall lives it, in Chromium: the chair's console, the secretariat,
+three delegates (a tablet, a phone 390×844, one reading a document when a vote opens), the
+hall screen at 1920×1080, an official and a guest. After each step every screen is checked
+for what it must show — and for what is over being gone. The same runs in English."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from paperless import db
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+# Status strings of the live pages; none may be left on an English screen.
+VIETNAMESE_STATUS = ["Đang họp", "Trực tuyến", "đại biểu có mặt", "Có mặt", "Vắng", "Phiên ",
+                     "Đang biểu quyết", "Đã kết thúc", "Đã công bố", "Tạm dừng", "Đã bế mạc",
+                     "Chưa khai mạc", "Đủ số đại biểu", "Chưa đủ số", "Đang phát biểu", "Tiếp theo",
+                     "đang chờ", "Đã nhận phiếu", "Đã điểm danh", "Biểu quyết công khai"]
+TEXT = {
+    "vi": {"running": "Đang họp", "paused": "Tạm dừng", "closed": "Đã bế mạc",
+           "vote_closed": "Đã kết thúc", "received": "Đã nhận phiếu", "present3": "Có mặt 3/30",
+           "passed": "ĐƯỢC THÔNG QUA", "clock_paused": "Đồng hồ đang dừng",
+           "already": "Bạn đã đăng ký", "open_group": "Mở nhóm"},
+    "en": {"running": "In session", "paused": "Paused", "closed": "Closed",
+           "vote_closed": "Closed", "received": "Ballot received", "present3": "3/30 delegates present",
+           "passed": "PASSED", "clock_paused": "Clock paused",
+           "already": "already", "open_group": "Open group"},
+}
+
+
+def _page(browser, base, username, size, lang, path=None):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]},
+                                  locale="vi-VN" if lang == "vi" else "en-GB",
+                                  is_mobile=size[0] < 500, has_touch=size[0] < 500)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # every destructive action asks once
+    page.goto(f"{base}/login?lang={lang}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "kyhopso")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    if path:
+        page.goto(base + path)
+    return page
+
+
+def _online(page):
+    page.wait_for_function("() => window.__live && window.__live.state && window.__live.online")
+
+
+def _text(page, selector="body"):
+    return page.inner_text(selector)
+
+
+def _no_vietnamese(page, selector="body"):
+    shown = _text(page, selector)
+    left = [s for s in VIETNAMESE_STATUS if s in shown]
+    assert not left, f"Vietnamese left on {page.url}: {left}"
+
+
+def _api(page, method, url, body=None):
+    return page.evaluate("""async ([method, url, body]) => {
+        const token = document.querySelector('meta[name="csrf-token"]').content;
+        const r = await fetch(url, {method, credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+            body: body === null ? undefined : JSON.stringify(body)});
+        return {status: r.status, body: await r.json().catch(() => null)};
+    }""", [method, url, body])
+
+
+def _command(page, name, payload=None):
+    return page.evaluate("([name, payload]) => window.__live.command(name, payload)",
+                         [name, payload or {}])
+
+
+def _seed_document(meeting_id):
+    """A published document for the delegate who reads when the vote opens."""
+    from paperless.services import documents
+    from paperless.services.access import SYSTEM
+    from tests.world import small_pdf
+
+    document = documents.upload(SYSTEM, meeting_id, small_pdf(), filename="to-trinh.pdf",
+                                title="Tờ trình dự toán ngân sách")
+    documents.publish(SYSTEM, meeting_id, [document.id])
+    return document.id
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_whole_session(live_server, browser, lang):
+    from paperless.models import AgendaItem, DocumentRead, Meeting, User
+
+    say = TEXT[lang]
+    shots = ARTIFACTS / "whole_session" / lang
+    shots.mkdir(parents=True, exist_ok=True)
+    meeting_id = db.session.scalar(select(Meeting.id))
+    document_id = _seed_document(meeting_id)
+    vote_item = db.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting_id, AgendaItem.kind == "vote")).first().id
+    live, screen_path = f"/meetings/{meeting_id}/live", f"/meetings/{meeting_id}/screen"
+
+    chair = _page(browser, live_server, "chutoa", (1280, 800), lang,
+                  f"/meetings/{meeting_id}/console")
+    office = _page(browser, live_server, "thuky", (1280, 800), lang, f"/meetings/{meeting_id}")
+    tablet = _page(browser, live_server, "daibieu05", (1024, 768), lang, live)
+    phone = _page(browser, live_server, "daibieu06", (390, 844), lang, live)
+    reader = _page(browser, live_server, "daibieu07", (1280, 800), lang, live)
+    screen = _page(browser, live_server, "manhinh", (1920, 1080), lang, screen_path)
+    official = _page(browser, live_server, "ubnd", (1280, 800), lang, live)
+    guest = _page(browser, live_server, "khach", (1024, 768), lang, live)
+    hall = [chair, tablet, phone, reader, screen, official, guest]
+    for page in hall:
+        _online(page)
+
+    def shot(name, *pages):
+        for who, page in pages:
+            page.screenshot(path=shots / f"{name}-{who}.png")
+
+    # 1. Opening: every screen says the session runs, item 1 is current.
+    chair.click("[data-action=open]")
+    for page in hall:
+        page.wait_for_selector("[data-bind=current-title]:has-text('1.')")
+        page.wait_for_selector(f"[data-bind=phase]:has-text('{say['running']}')")
+    # The guest has no question slips to file: no button that leads to a 403.
+    assert guest.locator(f"a[href$='/meetings/{meeting_id}/questions']").count() == 0
+    assert tablet.locator(f"a[href$='/meetings/{meeting_id}/questions']").count() == 1
+
+    # 2. Check-in on the tablet, the phone and the reader's tablet.
+    for page in (tablet, phone, reader):
+        page.click("[data-action=check-in]")
+        page.wait_for_selector("[data-show=checked-in]:not([hidden])")
+    screen.wait_for_selector(f"[data-bind=present-line]:has-text('{say['present3']}')")
+    chair.wait_for_selector("[data-bind=present]:has-text('3/30')")
+    shot("01-opened", ("screen", screen), ("console", chair), ("phone", phone))
+
+    # 3. Agenda moves reach everyone.
+    chair.click("[data-action=next]")
+    for page in hall:
+        page.wait_for_selector("[data-bind=current-title]:has-text('2.')")
+
+    # 4. A speaker: a repeated request's message goes once the delegate gets the floor;
+    #    +1 minute and the paused clock show on the hall screen.
+    tablet.fill("input[name=topic]", "Về kế hoạch đầu tư công")
+    tablet.click("button[value=speech]")
+    chair.wait_for_selector("[data-list=queue] li")
+    tablet.click("button[value=speech]")
+    tablet.wait_for_selector(f"[data-bind=error]:has-text('{say['already']}')")
+    chair.click("[data-list=queue] li button.primary")
+    screen.wait_for_selector("[data-testid=screen-speaker]:not([hidden])")
+    tablet.wait_for_selector("[data-show=my-turn]:not([hidden])")
+    tablet.wait_for_function("() => !document.querySelector('[data-bind=error]').textContent")
+    chair.click("[data-action=extend]")
+    screen.wait_for_function("() => window.__live.state.speaker.limit_seconds === 360")
+    screen.wait_for_function(
+        "() => /^[56]:\\d\\d$/.test(document.querySelector('.screen-countdown').textContent)")
+    chair.click("[data-action=clock-pause]")
+    screen.wait_for_selector(f".screen-clock-paused:not([hidden]):has-text('{say['clock_paused']}')")
+    shot("02-speaker-paused", ("screen", screen), ("console", chair), ("tablet", tablet))
+    chair.click("[data-action=clock-pause]")
+    screen.wait_for_selector(".screen-clock-paused", state="hidden")
+
+    # 5. A notice that expires and leaves every screen.
+    ack = _command(chair, "notice:send", {"text": "Nghỉ giải lao 15 phút", "audience": "all",
+                                          "duration_seconds": 6})
+    assert ack["ok"], ack
+    for page in (screen, tablet, guest):
+        page.wait_for_selector("[data-show=notice]:not([hidden]):has-text('Nghỉ giải lao')")
+    shot("03-notice", ("screen", screen))
+    for page in (screen, tablet, guest):
+        page.wait_for_selector("[data-show=notice]", state="hidden", timeout=20000)
+
+    # The session pauses: the hall screen says so in big letters.
+    chair.click("[data-action=pause]")
+    screen.wait_for_selector(f"[data-testid=screen-paused]:not([hidden]):has-text('{say['paused']}')")
+    box = screen.locator("[data-testid=screen-paused]").bounding_box()
+    assert box["height"] >= 100  # read from the back of the hall
+    shot("04-paused", ("screen", screen))
+    chair.click("[data-action=resume]")
+    screen.wait_for_selector("[data-testid=screen-paused]", state="hidden")
+
+    # 6. A timed vote that closes itself at 0:00, while one delegate reads a document.
+    reader.goto(f"{live_server}/documents/{document_id}/view")
+    reader.wait_for_selector("#viewer-app.ready")
+    _online(reader)
+    chair.click(f".console-agenda li:nth-child({_position(vote_item)}) button")
+    for page in (screen, tablet):
+        page.wait_for_function(f"() => window.__live.state.current_item.id === {vote_item}")
+    made = _api(office, "POST", f"/api/v1/agenda-items/{vote_item}/votes",
+                {"kind": "open", "title": "Thông qua Nghị quyết dự toán ngân sách",
+                 "countdown_seconds": 40})
+    assert made["status"] == 201, made
+    chair.evaluate("() => window.__live.resync()")
+    chair.click("[data-list=votes] .console-vote.status-draft button.primary")
+    reader.wait_for_selector("[data-testid=viewer-vote]:not([hidden]) button.choice-yes")
+    tablet.wait_for_selector("button.choice-yes")
+    for page in (tablet, chair):
+        page.wait_for_function(
+            "() => /\\d:\\d\\d/.test(document.querySelector('.vote-countdown').textContent)")
+    shot("05-vote-open", ("reader", reader), ("screen", screen), ("console", chair))
+    reader.click("[data-testid=viewer-vote] button.choice-yes")
+    reader.wait_for_selector(f"[data-testid=viewer-vote] [data-bind=vote-mine]:has-text('{say['received']}')")
+    vote_button = phone.locator("button.choice-no")
+    vote_button.scroll_into_view_if_needed()
+    vote_button.click()
+    phone.wait_for_selector(f"[data-bind=vote-mine]:has-text('{say['received']}')")
+    shot("06-phone-voted", ("phone", phone))
+    # 0:00: the server closes it; every screen shows it closed, no ballot button is left.
+    screen.wait_for_function("() => window.__live.state.vote.vote.status === 'closed'",
+                             timeout=60000)
+    for page in (tablet, phone, reader, chair):
+        page.wait_for_function("() => window.__live.state.vote.vote.status === 'closed'")
+    screen.wait_for_selector(f"[data-bind=vote-kind]:has-text('{say['vote_closed']}')")
+    for page in (tablet, phone, reader):
+        assert page.locator("button.choice").count() == 0
+    assert say["received"] in _text(phone, "[data-bind=vote-mine]")  # the ✓ stays
+    reader.wait_for_selector("[data-testid=viewer-vote] [data-show=vote-over]:not([hidden])")
+    shot("07-vote-closed", ("screen", screen), ("reader", reader), ("phone", phone))
+    # The read from the viewer reached the server ("Chưa đọc" clears).
+    reader_id = db.session.scalar(select(User.id).where(User.username == "daibieu07"))
+    assert db.session.scalar(select(func.count()).select_from(DocumentRead).where(
+        DocumentRead.document_id == document_id, DocumentRead.user_id == reader_id)) >= 1
+
+    # 7. Announced, then gone when the chair moves on; the speaker panel is never hidden.
+    chair.click("[data-list=votes] .console-vote.status-closed button.primary")
+    screen.wait_for_selector(f".verdict:has-text('{say['passed']}')", state="attached")
+    footer = screen.locator("[data-testid=screen-foot]").bounding_box()
+    assert footer["y"] + footer["height"] <= 1080  # the attendance line stays on screen
+    shot("08-result", ("screen", screen), ("tablet", tablet))
+    chair.click("[data-action=next]")
+    for page in (screen, tablet, phone, guest):
+        page.wait_for_selector("[data-testid=screen-vote], [data-testid=vote]", state="hidden")
+    screen.reload()
+    _online(screen)
+    assert screen.locator("[data-testid=screen-vote]").is_hidden()  # also after a reload
+
+    # 8. Questioning: a group made by the API reaches the console live.
+    made = _api(office, "POST", f"/api/v1/meetings/{meeting_id}/question-groups",
+                {"title": "Giao thông nông thôn"})
+    assert made["status"] == 201, made
+    row = chair.locator(".question-group:has-text('Giao thông nông thôn')")
+    row.wait_for()
+    row.locator("button.primary").click()
+    for page in (screen, tablet, official):
+        page.wait_for_selector("[data-show=questioning]:not([hidden]):has-text('Giao thông')")
+    shot("09-questioning", ("screen", screen), ("console", chair))
+    chair.locator(".question-group.status-open button").click()
+    chair.wait_for_selector(".question-group.status-done")
+    assert chair.locator(".question-group.status-done button").count() == 0
+
+    if lang == "en":
+        for page in (screen, chair, tablet, phone):
+            _no_vietnamese(page, "#screen, #console, #tablet")
+
+    # 9. Closing: asked once; then every screen says closed and nothing moves.
+    chair.click("[data-action=close]")
+    for page in [p for p in hall if p is not reader]:  # the reader is still in the viewer
+        page.wait_for_selector(f"[data-bind=phase]:has-text('{say['closed']}')")
+    assert chair.locator("[data-action=next]").is_disabled()
+    for page in (screen, tablet):  # the turn ended with the session
+        page.wait_for_selector("[data-show=speaker]", state="hidden")
+    refused = _command(chair, "live:goto", {"offset": 1})
+    assert refused["ok"] is False and refused["error"]["code"] == "session_not_open"
+    shot("10-closed", ("screen", screen), ("console", chair), ("tablet", tablet))
+    if lang == "en":
+        for page in (screen, chair, tablet):
+            _no_vietnamese(page, "#screen, #console, #tablet")
+    for page in hall + [office]:
+        page.context.close()
+
+
+def _position(item_id):
+    """The item's row in the console's flat agenda list (1-based)."""
+    from paperless.domain import agenda as agenda_rules
+    from paperless.models import AgendaItem, Meeting
+
+    meeting = db.session.get(Meeting, db.session.get(AgendaItem, item_id).meeting_id)
+    rows = [node.item.id for node, _ in agenda_rules.flatten(
+        agenda_rules.build_tree(meeting.agenda_items))]
+    return rows.index(item_id) + 1
