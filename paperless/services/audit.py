@@ -194,10 +194,16 @@ def meeting_record(actor, meeting_id: int) -> dict:
     from paperless.services.access import STAFF
     from paperless.services.meetings import get_meeting
 
+    from paperless.domain import clock
+
     meeting = get_meeting(actor, meeting_id, STAFF)
     seq, head_hash = head()
+    zone = meeting.council.time_zone
     return {"meeting_id": meeting.id, "head_seq": seq, "head_hash": head_hash,
-            "entries": [{"id": e.id, "at": _iso(e.at), "actor": e.actor_name,
+            "time_zone": zone,
+            "entries": [{"id": e.id, "at": _iso(e.at),
+                         "local_at": clock.short_text(e.at, zone, "%Y-%m-%d %H:%M:%S"),
+                         "actor": e.actor_name,
                          "actor_user_id": e.actor_user_id, "action": e.action,
                          "subject_type": e.subject_type, "subject_id": e.subject_id,
                          "details": e.details, "hash": e.hash, "prev_hash": e.prev_hash,

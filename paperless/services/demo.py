@@ -17,6 +17,7 @@ from paperless.models import (
     MeetingInvitee,
     Term,
 )
+from paperless.domain import clock
 from paperless.services import councils, users
 from paperless.services.access import SYSTEM
 from paperless.services.auth import hash_secret
@@ -94,7 +95,7 @@ def load_demo(today: date | None = None) -> Council:
     """Load into an empty database; refuses to touch one that already holds councils."""
     if db.session.scalar(select(func.count()).select_from(Council)):
         raise Conflict("Cơ sở dữ liệu đã có dữ liệu; không nạp demo.", code="not_empty")
-    today = today or date.today()
+    today = today or clock.today(clock.DEFAULT_ZONE)  # the demo council's zone
     province = councils.create_council(SYSTEM, name="Hội đồng nhân dân tỉnh Đồng Nai",
                                        level="tinh", parent_id=None)
     council = Council(name="Hội đồng nhân dân xã Tân Phú", level="xa", parent_id=province.id)

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select, text
 
 from paperless import db, pdf
+from paperless.domain import clock as clock_rules
 from paperless.domain import documents as rules
 from paperless.models import (
     AgendaItem,
@@ -21,7 +22,7 @@ from paperless.models import (
     Meeting,
     PersonalNote,
 )
-from paperless.services import audit, events
+from paperless.services import audit, clock, events
 from paperless.services.access import MANAGERS, Actor, require
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from paperless.services.meetings import get_meeting
@@ -253,7 +254,8 @@ def open_file(actor: Actor, document_id: int, version_number: int | None, *,
         db.session.commit()
     name = _download_name(document, version)
     if watermark:
-        stamp = pdf.watermark_text(actor.full_name, datetime.now(UTC).astimezone())
+        stamp = pdf.watermark_text(actor.full_name, clock_rules.local(
+            datetime.now(UTC), clock.zone_name(db.session.get(Meeting, document.meeting_id).council_id)))
         return ServedFile(version.sha256, None, pdf.watermark_pdf(blobs.read(version.sha256), stamp),
                           name)
     return ServedFile(version.sha256, blobs.path(version.sha256), None, name)

@@ -198,6 +198,7 @@ def build(actor: Actor, meeting_id: int, seal: writer.Seal | None = None) -> wri
     chair = next((d.full_name for d in serving if "Chủ tịch HĐND" in (d.positions or [])), "")
     return writer.MinutesData(
         council=meeting.council.name, meeting=meeting.title,
+        time_zone=meeting.council.time_zone,
         kind_label=MEETING_KINDS.get(meeting.kind, meeting.kind), place=meeting.place,
         start_date=meeting.start_date, end_date=meeting.end_date,
         term=term.name if term else "", sittings=sittings, items=list(items.values()),

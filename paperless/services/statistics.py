@@ -29,6 +29,7 @@ from paperless.models import (
     Term,
     Vote,
 )
+from paperless.services import clock
 from paperless.services.access import STAFF, Actor, require
 from paperless.services.errors import Invalid, NotFound
 
@@ -63,7 +64,7 @@ def council_statistics(actor: Actor, council_id: int, *, year: int | None = None
     council = db.session.get(Council, council_id)
     if council is None:
         raise NotFound("Không tìm thấy Hội đồng.")
-    today = today or date.today()
+    today = today or clock.today(council_id)
     query = select(Meeting).where(Meeting.council_id == council_id)
     if term_id is not None:
         term = db.session.get(Term, term_id)
