@@ -26,7 +26,8 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     question.answered, question.written_pending, question.written_answered
     minutes.edited, minutes.finalized, minutes.signed
     resolution.issued, resolution.signed (chair, then organisation),
-    resolution.correction_opened
+    resolution.correction_opened, resolution.copied (an electronic copy was signed),
+    resolution.attachment_signed
 """
 
 from __future__ import annotations
@@ -191,10 +192,9 @@ def entries_for(meeting_id: int) -> list[AuditEntry]:
 
 def meeting_record(actor, meeting_id: int) -> dict:
     """The council's staff read a meeting's entries, each checked against its own hash."""
+    from paperless.domain import clock
     from paperless.services.access import STAFF
     from paperless.services.meetings import get_meeting
-
-    from paperless.domain import clock
 
     meeting = get_meeting(actor, meeting_id, STAFF)
     seq, head_hash = head()

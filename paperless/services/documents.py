@@ -70,13 +70,21 @@ def _clean_title(title: str, fallback: str) -> str:
 
 
 def _store_version(document: Document, data: bytes, info: pdf.PdfInfo, filename: str,
-                   converted_from: str | None, actor: Actor) -> list[str]:
-    """Write the blobs and the version rows; returns the blobs this call newly wrote."""
+                   converted_from: str | None, actor: Actor,
+                   source: bytes | None = None) -> list[str]:
+    """Write the blobs and the version rows; returns the blobs this call newly wrote.
+    ``source``: the Word/ODT file a PDF was converted from, kept so a draft resolution
+    can be issued from its editable text."""
     blobs = store()
     written = []
     sha, new = blobs.put(data)
     if new:
         written.append(sha)
+    source_sha = None
+    if source is not None:
+        source_sha, new_source = blobs.put(source)
+        if new_source:
+            written.append(source_sha)
     thumb_sha = None
     try:
         thumb_sha, new_thumb = blobs.put(pdf.thumbnail_png(data))
@@ -88,7 +96,7 @@ def _store_version(document: Document, data: bytes, info: pdf.PdfInfo, filename:
     version = DocumentVersion(
         number=number, sha256=sha, size=len(data), page_count=info.page_count,
         original_name=(filename or "")[:255], converted_from=converted_from,
-        thumbnail_sha256=thumb_sha, uploaded_by=actor.user_id,
+        source_sha256=source_sha, thumbnail_sha256=thumb_sha, uploaded_by=actor.user_id,
         active_content=[{"kind": a.kind, "description": a.description_vi, "count": a.count}
                         for a in info.active_content],
         text_note="Văn bản trích xuất bị cắt bớt." if info.text_truncated else "",
@@ -126,11 +134,13 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
             raise Invalid("Mục chương trình không thuộc kỳ họp này.",
                           details={"agenda_item_id": "invalid"})
     pdf_bytes, info, converted_from = _checked_pdf(data, filename)
+    source = data if converted_from else None
     title = _clean_title(title, info.title or Path(filename or "").stem)
     document = Document(meeting_id=meeting.id, agenda_item_id=agenda_item_id, title=title,
                         access=access, created_by=actor.user_id)
     db.session.add(document)
-    written = _store_version(document, pdf_bytes, info, filename, converted_from, actor)
+    written = _store_version(document, pdf_bytes, info, filename, converted_from, actor,
+                             source)
     db.session.flush()
     audit.record(actor, "documents.uploaded", council_id=meeting.council_id,
                  meeting_id=meeting.id, subject=("document", document.id),
@@ -145,7 +155,8 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
 def add_version(actor: Actor, document_id: int, data: bytes, *, filename: str = "") -> Document:
     document = get_document(actor, document_id, MANAGERS)
     pdf_bytes, info, converted_from = _checked_pdf(data, filename)
-    written = _store_version(document, pdf_bytes, info, filename, converted_from, actor)
+    written = _store_version(document, pdf_bytes, info, filename, converted_from, actor,
+                             data if converted_from else None)
     owner = db.session.get(Meeting, document.meeting_id)
     audit.record(actor, "documents.version_added", council_id=owner.council_id,
                  meeting_id=owner.id, subject=("document", document.id),
