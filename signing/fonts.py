@@ -6,6 +6,10 @@ a signature. Here each font file is parsed once (`FontProgram`), and the embedde
 of each set of glyphs is made once (fontTools, the same options pyHanko uses, so stamps
 are byte-for-byte the same font program) and reused. TrueType (glyf) fonts only; other
 fonts use pyHanko's own engine.
+
+It also measures in thousandths of an em, as PDF glyph space is: pyHanko's engine passes
+font units through, which spreads the letters of fonts with 2048 units per em (Liberation
+Serif, Times New Roman) over twice their width.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ class FontProgram:
         self.path = path
         self.data = Path(path).read_bytes()
         self.hb_font = hb.Font(hb.Face(self.data))
+        # PDF glyph space is 1/1000 em whatever the font's units per em (Liberation: 2048;
+        # pyHanko writes font units as they are, right only for 1000-unit fonts such as Noto):
+        # shape and measure in thousandths.
+        self.hb_font.scale = (1000, 1000)
         self.tt = ttLib.TTFont(BytesIO(self.data))
         # decompile now, under no race: fontTools loads tables lazily and not thread-safely
         for tag in ("head", "hhea", "hmtx", "maxp", "OS/2", "post", "name", "cmap", "loca",
@@ -62,6 +70,7 @@ class FontProgram:
             return self.widths[gid]
         except KeyError:
             width = self.glyph_set.get(self.tt.getGlyphName(gid)).width
+            width = round(width * 1000 / self.units_per_em, 3)
             self.widths[gid] = width
             return width
 
@@ -127,7 +136,7 @@ class CachedGlyphAccumulator(GlyphAccumulator):
         self.use_raw_gids = True
         self.cidfont_obj = _CachedCIDFontType2(program.tt, program.ps_name, self.subset_prefix)
         self.features = None
-        self.units_per_em = program.units_per_em
+        self.units_per_em = 1000  # see FontProgram.hb_font
         self._glyphs = {}
         self._glyph_set = program.glyph_set
         self._cid_to_unicode = {}

@@ -247,11 +247,12 @@ def sign_pdf(
 
 
 def reservation(signer: Signer, timestamped: bool) -> int:
-    """Bytes to reserve for the CMS: the certificates it carries, the signature value and
+    """Room to reserve for the CMS (in hex digits): the certificates it carries, the signature value and
     the signed attributes, with room to spare; a timestamp token adds the TSA's chain."""
     certs = [signer.signing_cert, *list(getattr(signer, "cert_registry", None) or [])]
     size = 4096 + sum(len(c.dump()) for c in certs if c is not None)
-    return size + (12288 if timestamped else 0)
+    size += 12288 if timestamped else 0
+    return 2 * size  # pyHanko counts the hex digits of /Contents
 
 
 def write_atomically(path: str | Path, data: bytes) -> Path:

@@ -109,6 +109,8 @@ class _BlockStamp(BaseStamp):
             }
         except Exception as exc:
             raise StampError(f"cannot load font: {exc}", code="font_missing") from exc
+        for engine in self._engines.values():
+            engine.shape(" ")  # a font with no glyph at all cannot be written (image-only stamps)
         self.set_resource(ResourceType.FONT, pdf_name("/FR"), self._engines[False].as_resource())
         self.set_resource(ResourceType.FONT, pdf_name("/FB"), self._engines[True].as_resource())
         try:
@@ -154,6 +156,7 @@ class _BlockStamp(BaseStamp):
     def _text_at(self, text: str, bold: bool, size: float, color, x: float, y: float) -> bytes:
         ops, _ = self._shape(text, bold, size)
         font = b"/FB" if bold else b"/FR"
+        x, y = _rounded(x, y)
         return b"q %g %g %g rg BT %s %g Tf 1 0 0 1 %g %g Tm %s ET Q" % (
             *color,
             font,
@@ -200,6 +203,7 @@ class _BlockStamp(BaseStamp):
     @staticmethod
     def _circle(cx: float, cy: float, r: float) -> bytes:
         k = 0.5523 * r  # cubic Bezier approximation of a quarter circle
+        cx, cy, r, k = _rounded(cx, cy, r, k)
         return (
             b"%g %g m %g %g %g %g %g %g c %g %g %g %g %g %g c "
             b"%g %g %g %g %g %g c %g %g %g %g %g %g c h"
@@ -252,13 +256,15 @@ class _BlockStamp(BaseStamp):
             else:
                 theta = 3 * math.pi / 2 - span / 2 + mid
                 phi = theta + math.pi / 2
-            c, sn = math.cos(phi), math.sin(phi)
+            # rounded: "%g" would write 6.1e-17, which is no PDF number
+            c, sn = round(math.cos(phi), 6) + 0.0, round(math.sin(phi), 6) + 0.0
             half = (w - spacing) / 2
             x = cx + radius * math.cos(theta) - half * c
             y = cy + radius * math.sin(theta) - half * sn
             glyph_ops, _ = self._shape(ch, True, size)
             ops.append(
-                b"BT /FB %g Tf %g %g %g %g %g %g Tm %s ET" % (size, c, sn, -sn, c, x, y, glyph_ops)
+                b"BT /FB %g Tf %g %g %g %g %g %g Tm %s ET"
+                % (*_rounded(size, c, sn, -sn, c, x, y), glyph_ops)
             )
             s += w
         return ops
@@ -341,6 +347,11 @@ def _image_xobject(path: str, writer):
     return width, height, xobject(rgb, "/DeviceRGB", extra)
 
 
+def _rounded(*values: float) -> tuple[float, ...]:
+    """Numbers "%g" writes as PDF numbers: 3.5e-15 would be an operator, not a number."""
+    return tuple(round(v, 4) + 0.0 for v in values)
+
+
 def _split_seal_text(name: str) -> tuple[str, str]:
     """Put the organisation type on the top arc and the place on the bottom one."""
     name = " ".join(name.upper().split())
@@ -365,6 +376,7 @@ def _star(cx: float, cy: float, r: float) -> bytes:
         rad = r if i % 2 == 0 else r * 0.4
         a = math.pi / 2 + i * math.pi / 5
         pts.append((cx + rad * math.cos(a), cy + rad * math.sin(a)))
+    pts = [_rounded(*p) for p in pts]
     path = b"%g %g m " % pts[0] + b" ".join(b"%g %g l" % p for p in pts[1:])
     return path + b" h f"
 

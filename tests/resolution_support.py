@@ -111,27 +111,37 @@ def pdfsig(pdf: bytes, tmp_path: Path) -> dict[str, str]:
     return verdicts
 
 
-def pdftotext(pdf: bytes, tmp_path: Path) -> str:
+def pdftotext(pdf: bytes, tmp_path: Path, *, last: bool = False, page: int = 1) -> str:
+    """Text of one page (the first, or the last) as poppler extracts it."""
     f = tmp_path / "text.pdf"
     f.write_bytes(pdf)
-    return subprocess.run([_need("pdftotext"), "-enc", "UTF-8", "-f", "1", "-l", "1", str(f),
-                           "-"], capture_output=True, text=True, check=True).stdout
+    if last:
+        from pypdf import PdfReader
+
+        page = len(PdfReader(io.BytesIO(pdf)).pages)
+    return subprocess.run([_need("pdftotext"), "-enc", "UTF-8", "-f", str(page), "-l",
+                           str(page), str(f), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
-def render(pdf: bytes, target: Path, dpi: int = 80) -> Path:
+def render(pdf: bytes, target: Path, dpi: int = 80, page: int = 1) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     src = target.with_suffix(".pdf")
     src.write_bytes(pdf)
-    subprocess.run([_need("pdftoppm"), "-png", "-r", str(dpi), "-f", "1", "-l", "1",
-                    "-singlefile", str(src), str(target.with_suffix(""))], check=True)
+    subprocess.run([_need("pdftoppm"), "-png", "-r", str(dpi), "-f", str(page), "-l",
+                    str(page), "-singlefile", str(src), str(target.with_suffix(""))], check=True)
     return target.with_suffix(".png")
 
 
 def flip_byte_in_signed_range(pdf: bytes) -> bytes:
-    """Change one byte covered by every signature: the PDF/A part number in the XMP of the
-    first revision ("2" -> "3"), well inside each /ByteRange."""
-    index = pdf.index(b"<pdfaid:part>2") + len(b"<pdfaid:part>")
-    return pdf[:index] + b"3" + pdf[index + 1:]
+    """Change one byte covered by every signature, inside a string of the first revision:
+    the PDF/A part number in the XMP ("2" -> "3"), else the producer's name."""
+    for marker in (b"<pdfaid:part>", b'pdfaid:part="'):
+        if marker in pdf:
+            index = pdf.index(marker) + len(marker)
+            return pdf[:index] + b"3" + pdf[index + 1:]
+    index = pdf.index(b"ReportLab") + len(b"ReportLa")
+    return pdf[:index] + b"X" + pdf[index + 1:]
 
 
 FAIL_INSIDE = "[lỗi giữa chừng]"
