@@ -392,6 +392,7 @@ class SignerStampStyle(TextStampStyle):
     color: tuple[float, float, float] = BLUE
     border_width: int = 0
     timestamp_format: str = _TS_FORMAT
+    time_zone: str | None = None
 
     def create_stamp(self, writer, box, text_params):
         return _BlockStamp(writer, self, box, text_params.get("ts", ""))
@@ -436,6 +437,7 @@ class OrganisationStampStyle(TextStampStyle):
     text_color: tuple[float, float, float] = BLACK
     border_width: int = 0
     timestamp_format: str = _TS_FORMAT
+    time_zone: str | None = None
 
     def create_stamp(self, writer, box, text_params):
         return _BlockStamp(writer, self, box, text_params.get("ts", ""))
@@ -466,13 +468,15 @@ def signer_stamp(
     *,
     fonts: FontConfig | None = None,
     signature_image: str | None = None,
+    time_zone: str | None = None,
 ) -> SignerStampStyle:
     """Style for the signer's block, e.g. ``signer_stamp("Nguyễn Văn A", "Chủ tịch")``."""
     fonts = (fonts or FontConfig()).checked()
     if signature_image and not Path(signature_image).is_file():
         raise StampError(f"image {signature_image} not found", code="image_missing")
     return SignerStampStyle(
-        signer_name=signer_name, position=position, fonts=fonts, signature_image=signature_image
+        signer_name=signer_name, position=position, fonts=fonts, signature_image=signature_image,
+        time_zone=time_zone,
     )
 
 
@@ -481,13 +485,15 @@ def organisation_stamp(
     *,
     fonts: FontConfig | None = None,
     seal_image: str | None = None,
+    time_zone: str | None = None,
 ) -> OrganisationStampStyle:
     """Style for the organisation's block: generated red seal unless ``seal_image`` (PNG) given."""
     fonts = (fonts or FontConfig()).checked()
     if seal_image and not Path(seal_image).is_file():
         raise StampError(f"image {seal_image} not found", code="image_missing")
     return OrganisationStampStyle(
-        organisation_name=organisation_name, fonts=fonts, seal_image=seal_image
+        organisation_name=organisation_name, fonts=fonts, seal_image=seal_image,
+        time_zone=time_zone,
     )
 
 
