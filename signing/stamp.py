@@ -556,8 +556,10 @@ class SealStampStyle(TextStampStyle):
             ops.append(st._image(self.seal_image, (w - d) / 2, h - d, d, d))
         else:
             ops.extend(st._seal(self.organisation_name, w / 2, h - d / 2, d / 2 * 0.98))
-        lines = st._fit(_Line(self.organisation_name, True, 5.5, self.text_color), w * 0.88)
-        lines += st._fit(_Line(st.signing_time, False, 5.5, self.text_color), w * 0.88)
+        lines = st._fit(_Line(self.organisation_name, True, 5.5, self.text_color), w * 0.88,
+                        min_size=4.5)
+        lines += st._fit(_Line(st.signing_time, False, 5.5, self.text_color), w * 0.88,
+                         min_size=4.5)
         # left-aligned under the seal: its right part is where the signer's name is printed
         more, _ = st._lines_block(lines, 0, w, max(h - d, st._height(lines)), "left")
         ops.extend(more)
