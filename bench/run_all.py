@@ -122,17 +122,17 @@ def _generic(data: dict) -> list[dict]:
 
 
 def _signing(data: dict) -> list[dict]:
-    """signing: per key and page count, signatures/s through the project vs pyHanko direct."""
+    """signing: per key, signatures/s through the project (seal stamp + validation) vs pyHanko
+    direct with the same stamp."""
     rows = []
     for row in data.get("rows", []):
-        cell = f"{row['key']}, {row['pages']} page{'s' if row['pages'] > 1 else ''}"
-        direct = row["pyhanko_direct"]["per_second"]
-        rows.append(figure(f"sign {cell}", f"signatures/s, {cell} (stamp + validation)",
-                           "/s", row["project"]["per_second"], "pyHanko direct, no stamp",
-                           direct))
-        rows.append(figure(f"sign same stamp {cell}", f"signatures/s, {cell}, pyHanko with "
-                           "the same stamp", "/s", row["pyhanko_direct_same_stamp"]["per_second"],
-                           "pyHanko direct, no stamp", direct))
+        key = row["key"]
+        baseline = row["pyhanko_direct_same_stamp"]["per_second"]
+        rows.append(figure(f"sign {key}", f"signatures/s, {key} (seal stamp + validation)",
+                           "/s", row["project"]["per_second"], "pyHanko direct, same stamp",
+                           baseline))
+        rows.append(figure(f"sign no stamp {key}", f"signatures/s, {key}, pyHanko direct "
+                           "without a stamp", "/s", row["pyhanko_direct_no_stamp"]["per_second"]))
     return rows
 
 

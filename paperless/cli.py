@@ -113,12 +113,18 @@ def delegates_import(csv_file: Path, term_id: int):
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when data exists.")
 @with_appcontext
 def demo(if_empty: bool):
-    from paperless.services.demo import ACCOUNTS, DEMO_PIN, load_demo
+    from paperless.services.demo import ACCOUNTS, DEMO_PIN, add_budget_draft, load_demo
 
     db.require_current_schema(current_app.extensions["paperless.engine"])
     try:
         council = load_demo()
         click.echo(f"Demo loaded: {council.name}.")
+        try:
+            add_budget_draft(council)
+            click.echo("Draft budget resolution (DOCX) added to its agenda item.")
+        except ServiceError as exc:  # no LibreOffice here: the demo works without the draft
+            db.session.rollback()
+            click.echo(f"Draft budget resolution not added: {exc.message}")
     except ServiceError as exc:
         if not (if_empty and exc.code == "not_empty"):
             _fail(exc)

@@ -35,6 +35,11 @@ def _font_problem(path: str, package: str, setting: str | None) -> Problem | Non
                    f"(apt-get install {package}){other}.")
 
 
+def _package(path: str) -> str:
+    """The Debian package of a default font path (a configured one may come from anywhere)."""
+    return "fonts-liberation2" if "liberation" in path.lower() else "fonts-noto-core"
+
+
 def font_problems() -> list[Problem]:
     """Fonts of the visible signatures, the reports/minutes and the official documents."""
     from paperless.pdf import official
@@ -42,9 +47,9 @@ def font_problems() -> list[Problem]:
     from signing.stamp import BOLD_FONT_ENV, FONT_ENV, FontConfig
 
     stamp = FontConfig()
-    wanted = [(stamp.regular, "fonts-noto-core", FONT_ENV)]
+    wanted = [(stamp.regular, _package(stamp.regular), FONT_ENV)]
     if stamp.bold:
-        wanted.append((stamp.bold, "fonts-noto-core", BOLD_FONT_ENV))
+        wanted.append((stamp.bold, _package(stamp.bold), BOLD_FONT_ENV))
     folder = report_fonts.font_dir()
     for name in (report_fonts.REGULAR_FILE, report_fonts.BOLD_FILE):
         wanted.append((str(folder / name), "fonts-noto-core", report_fonts.FONT_DIR_ENV))

@@ -44,8 +44,11 @@ from .sign import (
 )
 from .stamp import (
     FontConfig,
+    copy_stamp,
     iso_vietnam_time,
     organisation_stamp,
+    seal_stamp,
+    signature_image_stamp,
     signer_stamp,
     vietnamese_fonts,
 )
@@ -77,6 +80,7 @@ __all__ = [
     "TokenError",
     "add_signature_fields",
     "check_signing_certificate",
+    "copy_stamp",
     "default_field_placements",
     "finish_with_cms",
     "finish_with_signature",
@@ -86,9 +90,11 @@ __all__ = [
     "open_pkcs11_signer",
     "organisation_stamp",
     "prepare_signature",
+    "seal_stamp",
     "sign_file",
     "sign_pdf",
     "signature_field_names",
+    "signature_image_stamp",
     "signer_stamp",
     "validate_pdf",
     "vietnamese_fonts",

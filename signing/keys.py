@@ -90,33 +90,105 @@ def check_signing_certificate(cert, at: dt.datetime | None = None) -> None:
         )
 
 
+class KeptKeySigner(SimpleSigner):
+    """A SimpleSigner that keeps its private key parsed.
+
+    pyHanko's SimpleSigner parses the key from DER on every signature (and the
+    signature made to size the placeholder): ~30 ms per PDF for RSA-2048. The key
+    object of pyca/cryptography is immutable and safe to share between threads."""
+
+    def __init__(self, *args, private_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._private_key = private_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko.sign.general import get_pyca_cryptography_hash
+
+        key = self._private_key
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo
+        except ValueError:
+            algorithm = mechanism["algorithm"].native
+        if algorithm == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        if algorithm == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+        return super().sign_raw(data, digest_algorithm)  # PSS, EdDSA…: pyHanko's own path
+
+
+def _signer_from_pkcs12(data: bytes, passphrase: bytes, extra_certs: tuple) -> KeptKeySigner:
+    from pyhanko.keys.internal import (
+        translate_pyca_cryptography_cert_to_asn1,
+        translate_pyca_cryptography_key_to_asn1,
+    )
+
+    try:
+        private_key, cert, others = pkcs12.load_key_and_certificates(data, passphrase)
+    except ValueError as exc:
+        raise KeyLoadError(f"cannot open PKCS#12: {exc}", code="wrong_passphrase") from exc
+    if private_key is None or cert is None:
+        raise KeyLoadError("PKCS#12 holds no key and certificate", code="wrong_passphrase")
+    store = SimpleCertificateStore()
+    store.register_multiple({*map(translate_pyca_cryptography_cert_to_asn1, others or []),
+                             *extra_certs})
+    return KeptKeySigner(signing_cert=translate_pyca_cryptography_cert_to_asn1(cert),
+                         signing_key=translate_pyca_cryptography_key_to_asn1(private_key),
+                         cert_registry=store, private_key=private_key)
+
+
+# (path, mtime, size, SHA-256 of passphrase, extra certs) -> signer: decrypting the PKCS#12
+# (PBKDF rounds) and parsing the key cost more than the signature itself.
+_SIGNERS: dict[tuple, KeptKeySigner] = {}
+_SIGNERS_MAX = 32
+_SIGNERS_LOCK = __import__("threading").Lock()
+
+
+def clear_key_cache() -> None:
+    with _SIGNERS_LOCK:
+        _SIGNERS.clear()
+
+
 def load_pkcs12_signer(
     path: str | Path,
     passphrase_env: str,
     *,
     extra_certs: Iterable = (),
     check_at: dt.datetime | None = None,
+    cache: bool = True,
 ) -> SimpleSigner:
     """Load a signer from a .p12/.pfx file; the passphrase is read from ``passphrase_env``.
 
-    Raises KeyLoadError (key_file_missing, passphrase_missing, wrong_passphrase) or
-    CertificateError (certificate_expired, key_usage_missing, ...).
+    The decrypted key is kept per process (keyed by the file's identity and a digest of
+    the passphrase: a replaced file or a changed passphrase loads anew); the certificate
+    is checked on every call. Raises KeyLoadError (key_file_missing, passphrase_missing,
+    wrong_passphrase) or CertificateError (certificate_expired, key_usage_missing, ...).
     """
+    import hashlib
+
     try:
+        stat = Path(path).stat()
         data = Path(path).read_bytes()
     except OSError as exc:
         raise KeyLoadError(f"cannot read {path}: {exc}", code="key_file_missing") from exc
     passphrase = _secret_from_env(passphrase_env, "passphrase_missing").encode()
-    try:
-        # Probe with pyca first: it tells a wrong passphrase apart from garbage.
-        pkcs12.load_key_and_certificates(data, passphrase)
-    except ValueError as exc:
-        raise KeyLoadError(f"cannot open PKCS#12 {path}: {exc}", code="wrong_passphrase") from exc
-    signer = SimpleSigner.load_pkcs12_data(
-        data,
-        other_certs=[to_asn1_certificate(c) for c in extra_certs],
-        passphrase=passphrase,
-    )
+    extras = tuple(to_asn1_certificate(c) for c in extra_certs)
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size,
+           hashlib.sha256(data + b"\0" + passphrase).hexdigest(),
+           tuple(c.sha256 for c in extras))
+    signer = _SIGNERS.get(key) if cache else None
+    if signer is None:
+        try:
+            signer = _signer_from_pkcs12(data, passphrase, extras)
+        except KeyLoadError as exc:
+            raise KeyLoadError(f"cannot open PKCS#12 {path}: {exc}", code=exc.code) from exc
+        if cache:
+            with _SIGNERS_LOCK:
+                if len(_SIGNERS) >= _SIGNERS_MAX:
+                    _SIGNERS.pop(next(iter(_SIGNERS)))
+                _SIGNERS[key] = signer
     check_signing_certificate(signer.signing_cert, check_at)
     return signer
 

@@ -47,6 +47,7 @@ class SignResult:
     field_name: str
     pades_level: str
     signing_time: str | None
+    reports: list | None = None  # every signature of the output, when validation was asked
 
 
 def open_writer(pdf: bytes) -> IncrementalPdfFileWriter:
@@ -168,6 +169,9 @@ def sign_pdf(
     certify: bool = False,
     reason: str | None = None,
     location: str | None = None,
+    bytes_reserved: int | None = None,
+    validate_with: Iterable | None = None,
+    validation_crls: Iterable[bytes] = (),
 ) -> SignResult:
     """Sign the existing empty field ``field_name`` and return the new PDF bytes.
 
@@ -177,6 +181,11 @@ def sign_pdf(
     :func:`signing.validate.validate_pdf` reports honestly. ``archival_timestamp``
     adds a document timestamp (B-LTA; needs ``timestamper``). ``certify`` makes a
     certification signature that still allows the later signatures (form filling).
+
+    ``bytes_reserved``: the signature's placeholder; by default a fixed size from the
+    certificates and the timestamp (pyHanko would otherwise make a whole extra signature
+    just to measure it). ``validate_with``: trust roots — the output is validated (every
+    signature) in the same parse that reads the PAdES level, reports in ``reports``.
     """
     w = open_writer(pdf)
     found = [
@@ -212,8 +221,10 @@ def sign_pdf(
         signer_key_usage={"non_repudiation", "digital_signature"},
     )
     pdf_signer = PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=stamp)
+    if bytes_reserved is None:
+        bytes_reserved = reservation(signer, timestamper is not None)
     try:
-        out = pdf_signer.sign_pdf(w, existing_fields_only=True)
+        out = pdf_signer.sign_pdf(w, existing_fields_only=True, bytes_reserved=bytes_reserved)
     except SigningError:
         raise
     except Exception as exc:
@@ -222,10 +233,26 @@ def sign_pdf(
         raise SigningError(f"{type(exc).__name__}: {msg}", code=code or "signing_failed") from exc
     data = out.getvalue()
 
+    if validate_with is not None:
+        from .validate import validate_pdf
+
+        reports = validate_pdf(data, validate_with, crls=validation_crls)
+        mine = next((r for r in reports if r.field_name == field_name), None)
+        return SignResult(data, field_name, mine.pades_level if mine else "unknown",
+                          mine.signing_time if mine else None, reports)
     from .validate import summarise_field
 
     level, signing_time = summarise_field(data, field_name)
     return SignResult(data, field_name, level, signing_time)
+
+
+def reservation(signer: Signer, timestamped: bool) -> int:
+    """Room to reserve for the CMS (in hex digits): the certificates it carries, the signature value and
+    the signed attributes, with room to spare; a timestamp token adds the TSA's chain."""
+    certs = [signer.signing_cert, *list(getattr(signer, "cert_registry", None) or [])]
+    size = 4096 + sum(len(c.dump()) for c in certs if c is not None)
+    size += 12288 if timestamped else 0
+    return 2 * size  # pyHanko counts the hex digits of /Contents
 
 
 def write_atomically(path: str | Path, data: bytes) -> Path:

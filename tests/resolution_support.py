@@ -22,7 +22,10 @@ def actor(username: str):
     return actor_for(db.session.scalar(select(User).where(User.username == username)))
 
 
-def draft_pdf(pages: int = 1, title: str = "Dự thảo Nghị quyết về dự toán ngân sách") -> bytes:
+def draft_pdf(pages: int = 1, title: str = "Dự thảo Nghị quyết về dự toán ngân sách",
+              number: str | None = "01/NQ-HĐND", signature_place: bool = True) -> bytes:
+    """A final text made elsewhere: it carries its number ("Số: 01/NQ-HĐND", as a final PDF
+    must) and its signature place on the last page ("CHỦ TỊCH", the name)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -35,24 +38,41 @@ def draft_pdf(pages: int = 1, title: str = "Dự thảo Nghị quyết về dự
     c = canvas.Canvas(buf, pagesize=A4, initialFontName="TestSerif")
     for page in range(1, pages + 1):
         c.setFont("TestSerif", 13)
+        if page == 1 and number:
+            c.drawString(85, 805, f"Số: {number}")
         c.drawString(85, 780, title)
         c.drawString(85, 750, f"Điều {page}. Phê chuẩn dự toán thu, chi ngân sách xã năm 2027.")
         for line in range(20):
             c.drawString(85, 720 - 22 * line,
                          f"Khoản {line + 1}: tổng thu ngân sách nhà nước trên địa bàn {page}.{line}")
+        if page == pages and signature_place:
+            c.drawCentredString(430, 230, "TM. HỘI ĐỒNG NHÂN DÂN")
+            c.drawCentredString(430, 214, "CHỦ TỊCH")
+            c.drawCentredString(430, 130, "Nguyễn Văn Hùng")
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
-def passed_vote(yes: int = 20, with_draft: bool = True) -> dict:
+def docx_draft(meeting_id: int, item_id: int):
+    """The demo's budget resolution draft, the Văn phòng's Word file, on the item."""
+    from paperless.services.demo_documents import resolution_docx
+
+    return documents.upload(actor("thuky"), meeting_id, resolution_docx(),
+                            filename="du-thao-nghi-quyet.docx", title="Dự thảo Nghị quyết",
+                            agenda_item_id=item_id)
+
+
+def passed_vote(yes: int = 20, with_draft: bool = True, docx: bool = False) -> dict:
     """The demo's budget item voted (manual count) and announced as passed."""
     meeting_id = db.session.scalar(select(Meeting.id).order_by(Meeting.id))
     item = db.session.scalars(select(AgendaItem).where(AgendaItem.kind == "vote")
                               .order_by(AgendaItem.position)).first()
     staff = actor("thuky")
     doc = None
-    if with_draft:
+    if with_draft and docx:
+        doc = docx_draft(meeting_id, item.id)
+    elif with_draft:
         doc = documents.upload(staff, meeting_id, draft_pdf(2), filename="du-thao.pdf",
                                title="Dự thảo Nghị quyết", agenda_item_id=item.id)
     vote = votes.create_vote(staff, item.id, kind="open", title=item.title)
@@ -91,27 +111,37 @@ def pdfsig(pdf: bytes, tmp_path: Path) -> dict[str, str]:
     return verdicts
 
 
-def pdftotext(pdf: bytes, tmp_path: Path) -> str:
+def pdftotext(pdf: bytes, tmp_path: Path, *, last: bool = False, page: int = 1) -> str:
+    """Text of one page (the first, or the last) as poppler extracts it."""
     f = tmp_path / "text.pdf"
     f.write_bytes(pdf)
-    return subprocess.run([_need("pdftotext"), "-enc", "UTF-8", "-f", "1", "-l", "1", str(f),
-                           "-"], capture_output=True, text=True, check=True).stdout
+    if last:
+        from pypdf import PdfReader
+
+        page = len(PdfReader(io.BytesIO(pdf)).pages)
+    return subprocess.run([_need("pdftotext"), "-enc", "UTF-8", "-f", str(page), "-l",
+                           str(page), str(f), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
-def render(pdf: bytes, target: Path, dpi: int = 80) -> Path:
+def render(pdf: bytes, target: Path, dpi: int = 80, page: int = 1) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     src = target.with_suffix(".pdf")
     src.write_bytes(pdf)
-    subprocess.run([_need("pdftoppm"), "-png", "-r", str(dpi), "-f", "1", "-l", "1",
-                    "-singlefile", str(src), str(target.with_suffix(""))], check=True)
+    subprocess.run([_need("pdftoppm"), "-png", "-r", str(dpi), "-f", str(page), "-l",
+                    str(page), "-singlefile", str(src), str(target.with_suffix(""))], check=True)
     return target.with_suffix(".png")
 
 
 def flip_byte_in_signed_range(pdf: bytes) -> bytes:
-    """Change one byte covered by every signature: the PDF/A part number in the XMP of the
-    first revision ("2" -> "3"), well inside each /ByteRange."""
-    index = pdf.index(b"<pdfaid:part>2") + len(b"<pdfaid:part>")
-    return pdf[:index] + b"3" + pdf[index + 1:]
+    """Change one byte covered by every signature, inside a string of the first revision:
+    the PDF/A part number in the XMP ("2" -> "3"), else the producer's name."""
+    for marker in (b"<pdfaid:part>", b'pdfaid:part="'):
+        if marker in pdf:
+            index = pdf.index(marker) + len(marker)
+            return pdf[:index] + b"3" + pdf[index + 1:]
+    index = pdf.index(b"ReportLab") + len(b"ReportLa")
+    return pdf[:index] + b"X" + pdf[index + 1:]
 
 
 FAIL_INSIDE = "[lỗi giữa chừng]"
@@ -122,8 +152,8 @@ def issue_many(database_url: str, instance: str, jobs: list[tuple[int, str]]
     """Issue resolutions concurrently from one app instance (its own engine and connections).
 
     ``jobs``: (resolution id, mode): "ok"; "broken" sends a damaged PDF (refused before
-    numbering); "fail_inside" gets a title that makes PDF generation fail *after* the
-    number was taken (see the patched maker in the tests). Returns (id, number, error)."""
+    numbering); "fail_inside" gets a title that makes issuing fail *after* the number was
+    taken. Returns (id, number, error)."""
     import os
     import threading
 
@@ -131,6 +161,16 @@ def issue_many(database_url: str, instance: str, jobs: list[tuple[int, str]]
     from paperless.services import resolutions as service
     from paperless.services.errors import ServiceError
     from tests.support import make_app
+
+    real_check = service._check_number
+
+    def numbered(official, number_text, title):
+        # Numbering is under test here, not the text: one PDF stands for every number; a
+        # FAIL_INSIDE title fails after its number was taken.
+        if title == FAIL_INSIDE:
+            raise RuntimeError("failed after numbering")
+
+    service._check_number = numbered
 
     app = make_app(database_url)
     body = draft_pdf(1)
@@ -155,10 +195,13 @@ def issue_many(database_url: str, instance: str, jobs: list[tuple[int, str]]
                 db.session.remove()
 
     workers = [threading.Thread(target=one, args=job) for job in jobs]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
+    try:
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(120)
+    finally:
+        service._check_number = real_check
     return results
 
 

@@ -51,8 +51,11 @@ def test_roles_and_two_step_chair_signature(client, ready, tmp_path):
     bad = _post(client, f"/api/v1/resolutions/{rid}/issue", ready["staff"],
                 json={"kind": "decree"})
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "validation_error"
+    # a normative resolution's final PDF carries its normative number (Số: 01/2026/NQ-HĐND)
+    final = draft_pdf(1, number="01/2026/NQ-HĐND")
     issued = _post(client, f"/api/v1/resolutions/{rid}/issue", ready["staff"],
-                   json={"kind": "normative", "issued_on": "2026-12-05"})
+                   data={"kind": "normative", "issued_on": "2026-12-05",
+                         "file": (io.BytesIO(final), "nq.pdf")})
     assert issued.status_code == 200, issued.get_json()
     assert issued.get_json()["number"] == "01/2026/NQ-HĐND"
     again = _post(client, f"/api/v1/resolutions/{rid}/issue", ready["staff"], json={})

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from paperless import db
 from paperless.models import Meeting, Resolution, ResolutionCounter
 from paperless.services import signing_keys
-from tests.resolution_support import FAIL_INSIDE, issue_many, make_test_ca
+from tests.resolution_support import issue_many, make_test_ca
 
 
 @pytest.fixture
@@ -35,16 +35,6 @@ def _numbers() -> list[int]:
 
 
 def test_twenty_concurrent_issues_in_threads(database_url, instance, twenty, monkeypatch):
-    from paperless.services import resolutions as service
-
-    real = service.make_official_pdf
-
-    def failing(text, body):
-        if text.title == FAIL_INSIDE:
-            raise RuntimeError("failed after numbering")
-        return real(text, body)
-
-    monkeypatch.setattr(service, "make_official_pdf", failing)
     # some send a broken PDF (refused before numbering), some fail after taking a number:
     # neither may leave a hole
     modes = {i: "broken" if k % 7 == 0 else "fail_inside" if k % 7 == 3 else "ok"

@@ -117,7 +117,7 @@ def resolutions_in_every_state(meeting_id: int, council_id: int) -> dict[str, in
     from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
     from paperless.services import resolutions, signing_keys
-    from tests.resolution_support import actor, make_test_ca, passed_vote
+    from tests.resolution_support import actor, draft_pdf, make_test_ca, passed_vote
 
     make_test_ca(council_id)
     draft = passed_vote()["document_id"]
@@ -128,8 +128,11 @@ def resolutions_in_every_state(meeting_id: int, council_id: int) -> dict[str, in
              if r.state == "to_issue"]
     assert len(fresh) >= 4, fresh
     to_issue, issued, chair_signed, archived = fresh[-4:]
-    for rid in (issued, chair_signed, archived):
-        resolutions.issue(staff, rid, verify_base_url="https://kyhop.example.vn")
+    for number, rid in enumerate((issued, chair_signed, archived), start=1):
+        # a final PDF carries its own number: one text per resolution
+        resolutions.issue(staff, rid, verify_base_url="https://kyhop.example.vn",
+                          upload=draft_pdf(1, number=f"{number:02d}/NQ-HĐND"),
+                          filename="nq.pdf")
     for rid in (chair_signed, archived):
         resolutions.sign_as_chair(chair, rid)
     done = resolutions.sign_as_organisation(staff, archived)

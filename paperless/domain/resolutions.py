@@ -95,3 +95,111 @@ def place_name(council_name: str) -> str:
         if rest.startswith(unit):
             return rest[len(unit):]
     return rest
+
+
+# --- the heading and closing of the resolution text (Decree 30 practice) ------------------
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_UNITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+
+
+def roman(number: int) -> str:
+    """A term's number as councils write it: 12 → "XII" (khóa XII)."""
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 3999:
+        raise RuleError("invalid_term_number", "Số khóa phải là số nguyên từ 1 đến 3999.")
+    out = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def ordinal_words(number: int) -> str:
+    """Session numbers in words, as in "kỳ họp thứ năm": 1 → "nhất", 4 → "tư", 15 → "mười lăm",
+    21 → "hai mươi mốt", 24 → "hai mươi tư"; beyond 99 the digits."""
+    if number == 1:
+        return "nhất"
+    if number == 4:
+        return "tư"
+    if not 1 <= number <= 99:
+        return str(number)
+    tens, unit = divmod(number, 10)
+    if tens == 0:
+        return _UNITS[unit]
+    head = "mười" if tens == 1 else f"{_UNITS[tens]} mươi"
+    if unit == 0:
+        return head
+    if unit == 5:
+        tail = "lăm"
+    elif unit == 1 and tens > 1:
+        tail = "mốt"
+    elif unit == 4 and tens > 1:
+        tail = "tư"
+    else:
+        tail = _UNITS[unit]
+    return f"{head} {tail}"
+
+
+SESSION_NUMBER_STYLES = ("words", "digits")
+
+
+def session_number_text(number: int, style: str = "words") -> str:
+    return ordinal_words(number) if style == "words" else str(number)
+
+
+def session_line(term_number: int | None, term_name: str, session_number: int | None,
+                 style: str = "words", session_title: str = "") -> str:
+    """ "KHÓA XII, KỲ HỌP THỨ NĂM" (the line under the council's name in the heading);
+    a term without a number falls back to "NHIỆM KỲ 2026–2031"."""
+    term = f"KHÓA {roman(term_number)}" if term_number else f"NHIỆM KỲ {term_name}"
+    if session_number:
+        session = f"KỲ HỌP THỨ {session_number_text(session_number, style)}"
+    else:
+        session = session_title
+    return ", ".join(part for part in (term, session) if part).upper()
+
+
+def subject_line(title: str) -> str:
+    """The title under "NGHỊ QUYẾT" without the word itself: "Nghị quyết về dự toán …" →
+    "Về dự toán …" (Decree 30: the type of document is not repeated in the summary)."""
+    text = " ".join(title.split())
+    lowered = text.lower()
+    if lowered.startswith("nghị quyết "):
+        text = text[len("nghị quyết "):].lstrip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+def long_date(on: date) -> str:
+    """ "ngày 05 tháng 12 năm 2026" (the place-and-date line's convention)."""
+    month = f"{on.month:02d}" if on.month < 3 else str(on.month)
+    return f"ngày {on.day:02d} tháng {month} năm {on.year}"
+
+
+def closing_formula(council_name: str, term_number: int | None, term_name: str,
+                    session_number: int | None, passed_on: date, effective_on: date,
+                    style: str = "words") -> str:
+    """ "Nghị quyết này đã được Hội đồng nhân dân xã Tân Phú khóa XII, kỳ họp thứ năm thông
+    qua ngày 05 tháng 12 năm 2026 và có hiệu lực từ ngày 05 tháng 12 năm 2026." """
+    name = " ".join(council_name.split())
+    term = f" khóa {roman(term_number)}" if term_number else f" nhiệm kỳ {term_name}"
+    session = (f", kỳ họp thứ {session_number_text(session_number, style)}"
+               if session_number else "")
+    return (f"Nghị quyết này đã được {name}{term}{session} thông qua {long_date(passed_on)} "
+            f"và có hiệu lực từ {long_date(effective_on)}.")
+
+
+DEFAULT_RECIPIENTS = ("Thường trực HĐND, UBND cấp trên;", "Thường trực HĐND xã;",
+                      "Ủy ban nhân dân xã;", "Các đại biểu HĐND xã;", "Lưu: VT.")
+
+
+def recipients(configured: str) -> list[str]:
+    """ "Nơi nhận" lines from the council's data (one a line), "- " added; the last ends in
+    "." and the others in ";" as the convention has it."""
+    lines = [" ".join(line.lstrip("-–• ").split()) for line in (configured or "").splitlines()]
+    lines = [line for line in lines if line] or list(DEFAULT_RECIPIENTS)
+    out = []
+    for i, line in enumerate(lines):
+        line = line.rstrip(";.")
+        out.append(f"- {line}{'.' if i == len(lines) - 1 else ';'}")
+    return out

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paperless.db import Base
@@ -18,6 +18,14 @@ class Council(Base):
     # See paperless.domain.levels for the allowed values.
     level: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("council.id"))
+    # Every date and time a person reads, and every date a rule uses, is in this zone.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh",
+                                           server_default="Asia/Ho_Chi_Minh")
+    # "words" (KỲ HỌP THỨ NĂM) or "digits" (KỲ HỌP THỨ 5) in the resolution heading
+    session_number_style: Mapped[str] = mapped_column(String(10), default="words",
+                                                      server_default="words")
+    # "Nơi nhận" of resolutions, one recipient a line ("Thường trực HĐND tỉnh;")
+    recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     parent: Mapped[Council | None] = relationship(remote_side="Council.id")
     terms: Mapped[list[Term]] = relationship(back_populates="council", order_by="Term.start_date")
@@ -36,6 +44,8 @@ class Term(Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     seats: Mapped[int]  # delegates elected at the start of the term
+    # Khóa: the term's number (XII on resolutions); None when not configured
+    number: Mapped[int | None] = mapped_column(Integer)
 
     council: Mapped[Council] = relationship(back_populates="terms")
 

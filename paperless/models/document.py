@@ -46,6 +46,8 @@ class DocumentVersion(Base):
     page_count: Mapped[int] = mapped_column(Integer)
     original_name: Mapped[str] = mapped_column(String(255), default="")
     converted_from: Mapped[str | None] = mapped_column(String(10))
+    # the uploaded Word/ODT file itself (blob SHA-256), so a draft resolution stays editable
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
     thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
     active_content: Mapped[list] = mapped_column(JSON, default=list)
     text_note: Mapped[str] = mapped_column(String(300), default="")

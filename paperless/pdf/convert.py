@@ -51,8 +51,14 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(data: bytes, *, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
-    """Convert a .docx/.doc/.odt document to PDF bytes (run inspect_pdf on the result)."""
+# LibreOffice's PDF export as PDF/A-2b (fonts embedded, XMP, OutputIntent: its own checks)
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+def convert_to_pdf(data: bytes, *, timeout: float = DEFAULT_TIMEOUT_S,
+                   pdfa: bool = False) -> bytes:
+    """Convert a .docx/.doc/.odt document to PDF bytes (run inspect_pdf on the result);
+    ``pdfa``: PDF/A-2b, as the resolution archive asks."""
     fmt = detect_format(data)
     if fmt is None:
         raise PdfRejected(
@@ -79,7 +85,7 @@ def convert_to_pdf(data: bytes, *, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
             f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
             "--headless", "--invisible", "--nologo", "--nodefault",
             "--norestore", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(outdir), str(src),
+            "--convert-to", PDFA_FILTER if pdfa else "pdf", "--outdir", str(outdir), str(src),
         ]  # fmt: skip
         env = {**os.environ, "HOME": str(tmp_path)}  # LibreOffice writes dotfiles to $HOME
         proc = subprocess.Popen(

@@ -62,3 +62,29 @@ def register_fonts() -> tuple[str, str]:
     addMapping(REGULAR, 1, 1, BOLD)
     _registered_from = folder
     return REGULAR, BOLD
+
+
+# Administrative documents (biên bản, nghị quyết) use Times New Roman (Decree 30/2020);
+# Liberation Serif (Debian fonts-liberation2) is its metric-compatible twin with Vietnamese.
+SERIF_DIR = Path("/usr/share/fonts/truetype/liberation2")
+SERIF_FILES = {"R": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf",
+               "I": "LiberationSerif-Italic.ttf", "BI": "LiberationSerif-BoldItalic.ttf"}
+SERIF = "PaperlessSerif"
+
+
+def register_serif() -> dict[str, str]:
+    """Register Liberation Serif (regular, bold, italic, bold italic); {"R": name, …}."""
+    names = {key: f"{SERIF}-{key}" for key in SERIF_FILES}
+    if names["R"] in pdfmetrics.getRegisteredFontNames():
+        return names
+    missing = [f for f in SERIF_FILES.values() if not (SERIF_DIR / f).is_file()]
+    if missing:
+        raise RuntimeError(f"Serif fonts not found in {SERIF_DIR}: {', '.join(missing)}. "
+                           "Install the Debian package 'fonts-liberation2'.")
+    for key, file in SERIF_FILES.items():
+        pdfmetrics.registerFont(TTFont(names[key], str(SERIF_DIR / file)))
+    addMapping(names["R"], 0, 0, names["R"])
+    addMapping(names["R"], 1, 0, names["B"])
+    addMapping(names["R"], 0, 1, names["I"])
+    addMapping(names["R"], 1, 1, names["BI"])
+    return names

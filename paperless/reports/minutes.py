@@ -11,6 +11,8 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from paperless.domain import clock
+
 from .questioning import markup
 
 TITLE = "BIÊN BẢN KỲ HỌP"
@@ -98,6 +100,7 @@ class MinutesData:
     chair: str = ""
     seal: Seal | None = None
     generated_at: datetime | None = None
+    time_zone: str = clock.DEFAULT_ZONE  # the council's: every time printed is read there
 
 
 def duration(seconds: int | None) -> str:
@@ -111,8 +114,8 @@ def _d(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _t(value: datetime | None) -> str:
-    return value.astimezone().strftime("%H giờ %M, ngày %d/%m/%Y") if value else ""
+def _t(value: datetime | None, zone: str) -> str:
+    return clock.clock_text(value, zone)
 
 
 def council_upper(name: str) -> str:
@@ -139,10 +142,11 @@ def to_pdf(data: MinutesData) -> tuple[bytes, tuple[int, tuple[float, float, flo
         TableStyle,
     )
 
-    from .fonts import register_fonts
+    from .fonts import register_serif
     from .questioning import _numbered_canvas_class
 
-    regular, bold = register_fonts()
+    serif = register_serif()
+    regular, bold = serif["R"], serif["B"]
     base = ParagraphStyle("base", fontName=regular, fontSize=11, leading=15, alignment=TA_JUSTIFY)
     center = ParagraphStyle("center", parent=base, alignment=TA_CENTER)
     center_bold = ParagraphStyle("center_bold", parent=center, fontName=bold)
@@ -197,7 +201,7 @@ def to_pdf(data: MinutesData) -> tuple[bytes, tuple[int, tuple[float, float, flo
         story.append(p("Chưa có phiên họp nào được khai mạc."))
     for s in data.sittings:
         story.append(p(f"Phiên họp thứ {s.number}"
-                       + (f" (bắt đầu lúc {_t(s.started_at)})" if s.started_at else ""), sub))
+                       + (f" (bắt đầu lúc {_t(s.started_at, data.time_zone)})" if s.started_at else ""), sub))
         story.append(p(f"Tổng số đại biểu: {s.total}. Có mặt: {len(s.present)}; vắng có lý do: "
                        f"{len(s.excused)}; vắng không lý do: {len(s.absent)}; chưa điểm danh: "
                        f"{len(s.unmarked)}."))
@@ -269,11 +273,11 @@ def to_pdf(data: MinutesData) -> tuple[bytes, tuple[int, tuple[float, float, flo
     if not (data.sections.get("conclusion") or "").strip():
         story.append(p("Kỳ họp bế mạc."))
 
-    seal_text = (f"Biên bản lập lúc {_t(data.generated_at)}." if data.generated_at else "")
+    seal_text = (f"Biên bản lập lúc {_t(data.generated_at, data.time_zone)}." if data.generated_at else "")
     if data.seal is not None:
         seal_text += (f" Niêm phong nhật ký không thể sửa của hệ thống: đến mục số "
                       f"{data.seal.seq}, mã băm SHA-256 của đầu chuỗi {data.seal.hash} "
-                      f"(lúc {_t(data.seal.at)}).")
+                      f"(lúc {_t(data.seal.at, data.time_zone)}).")
     story.append(p(seal_text.strip(), seal_style))
 
     place: dict = {}

@@ -85,6 +85,7 @@ class QuestioningReport:
     meeting: str
     generated_at: datetime
     rows: list[QuestionRow] = field(default_factory=list)
+    time_zone: str = "Asia/Ho_Chi_Minh"  # the council's: "Lập lúc" is read there
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,10 @@ def format_date(value: date | None) -> str:
     return value.strftime(DATE_FORMAT) if value else ""
 
 
-def format_generated(value: datetime) -> str:
-    return value.strftime(DATETIME_FORMAT)
+def format_generated(value: datetime, zone: str = "Asia/Ho_Chi_Minh") -> str:
+    from paperless.domain import clock
+
+    return clock.local(value, zone).strftime(DATETIME_FORMAT)
 
 
 def authors_text(row: QuestionRow) -> str:
@@ -225,7 +228,7 @@ def to_xlsx(report: QuestioningReport) -> bytes:
         (TITLE, Font(bold=True, size=14)),
         (report.council, Font(bold=True, size=12)),
         (report.meeting, Font(size=12)),
-        (f"Lập lúc: {format_generated(report.generated_at)}", Font(italic=True)),
+        (f"Lập lúc: {format_generated(report.generated_at, report.time_zone)}", Font(italic=True)),
         (summary.text(), Font()),
     ]
     for i, (text, font) in enumerate(title_lines, start=1):
@@ -432,7 +435,7 @@ def to_pdf(report: QuestioningReport) -> bytes:
     if report.meeting:
         story.append(Paragraph(markup(report.meeting), meta))
     story += [
-        Paragraph(markup(f"Lập lúc: {format_generated(report.generated_at)}"), meta),
+        Paragraph(markup(f"Lập lúc: {format_generated(report.generated_at, report.time_zone)}"), meta),
         Spacer(0, 4 * mm),
         Paragraph(markup(summary.text()), summary_style),
         Spacer(0, 3 * mm),

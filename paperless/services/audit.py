@@ -31,7 +31,8 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     opinion.merged, opinion.answered, opinion.vote_linked
     consultation.sent, consultation.answered, consultation.closed   (counts only)
     resolution.issued, resolution.signed (chair, then organisation),
-    resolution.correction_opened
+    resolution.correction_opened, resolution.copied (an electronic copy was signed),
+    resolution.attachment_signed,
     body.created, body.member_added, commitment.recorded, commitment.reported,
     commitment.fulfilled, commitment.on_agenda, supervision.created, supervision.reported,
     voters.meeting_recorded, petition.received, petition.forwarded, petition.answered,
@@ -201,13 +202,18 @@ def entries_for(meeting_id: int) -> list[AuditEntry]:
 
 def meeting_record(actor, meeting_id: int) -> dict:
     """The council's staff read a meeting's entries, each checked against its own hash."""
+    from paperless.domain import clock
     from paperless.services.access import STAFF
     from paperless.services.meetings import get_meeting
 
     meeting = get_meeting(actor, meeting_id, STAFF)
     seq, head_hash = head()
+    zone = meeting.council.time_zone
     return {"meeting_id": meeting.id, "head_seq": seq, "head_hash": head_hash,
-            "entries": [{"id": e.id, "at": _iso(e.at), "actor": e.actor_name,
+            "time_zone": zone,
+            "entries": [{"id": e.id, "at": _iso(e.at),
+                         "local_at": clock.short_text(e.at, zone, "%Y-%m-%d %H:%M:%S"),
+                         "actor": e.actor_name,
                          "actor_user_id": e.actor_user_id, "action": e.action,
                          "subject_type": e.subject_type, "subject_id": e.subject_id,
                          "details": e.details, "hash": e.hash, "prev_hash": e.prev_hash,

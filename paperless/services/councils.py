@@ -9,7 +9,7 @@ from sqlalchemy import select
 from paperless import db
 from paperless.domain.labels import COUNCIL_LEVELS
 from paperless.models import Committee, Council, DelegateGroup, RoleAssignment, Term
-from paperless.services import audit
+from paperless.services import audit, clock
 from paperless.services.access import MANAGERS, PARTICIPANTS, Actor, require
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -75,7 +75,7 @@ def create_term(actor: Actor, council_id: int, *, name: str, start_date: date,
 
 
 def current_term(council_id: int, on: date | None = None) -> Term | None:
-    on = on or date.today()
+    on = on or clock.today(council_id)
     terms = db.session.scalars(
         select(Term).where(Term.council_id == council_id).order_by(Term.start_date.desc())
     ).all()

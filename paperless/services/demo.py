@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from paperless import db
 from paperless.config import DEMO_PASSWORD
+from paperless.domain import clock
 from paperless.models import (
     AgendaItem,
     Council,
@@ -58,6 +59,13 @@ DELEGATES = [
     ("Kiều Văn Quang", "nam", 2, None, []),
 ]
 
+RECIPIENTS = [
+    "Thường trực HĐND tỉnh Đồng Nai;", "UBND tỉnh Đồng Nai;", "Thường trực HĐND xã;",
+    "UBND xã;", "Ủy ban MTTQ Việt Nam xã;", "Các đại biểu HĐND xã;",
+    "Cổng thông tin điện tử xã;", "Lưu: VT.",
+]
+BUDGET_ITEM = "Xem xét, thông qua Nghị quyết về dự toán ngân sách nhà nước xã năm 2027"
+
 GROUPS = ["Tổ đại biểu số 1", "Tổ đại biểu số 2", "Tổ đại biểu số 3"]
 COMMITTEES = ["Ban Kinh tế - Xã hội", "Ban Pháp chế"]
 
@@ -69,7 +77,7 @@ AGENDA = [
     ("Báo cáo kết quả giải quyết kiến nghị cử tri trước kỳ họp", "report", "UBND xã", 15),
     ("Thảo luận tại hội trường", "discussion", "Chủ tọa điều hành", 90),
     ("Chất vấn và trả lời chất vấn", "questioning", "Chủ tọa điều hành", 60),
-    ("Xem xét, thông qua Nghị quyết về dự toán ngân sách nhà nước xã năm 2027", "vote",
+    (BUDGET_ITEM, "vote",
      "Trưởng phòng Kinh tế", 20),
     ("Xem xét, thông qua Nghị quyết về kế hoạch đầu tư công năm 2027", "vote",
      "Trưởng phòng Kinh tế", 20),
@@ -94,14 +102,16 @@ def load_demo(today: date | None = None) -> Council:
     """Load into an empty database; refuses to touch one that already holds councils."""
     if db.session.scalar(select(func.count()).select_from(Council)):
         raise Conflict("Cơ sở dữ liệu đã có dữ liệu; không nạp demo.", code="not_empty")
-    today = today or date.today()
+    today = today or clock.today(clock.DEFAULT_ZONE)  # the demo council's zone
     province = councils.create_council(SYSTEM, name="Hội đồng nhân dân tỉnh Đồng Nai",
                                        level="tinh", parent_id=None)
-    council = Council(name="Hội đồng nhân dân xã Tân Phú", level="xa", parent_id=province.id)
+    council = Council(name="Hội đồng nhân dân xã Tân Phú", level="xa", parent_id=province.id,
+                      time_zone=clock.DEFAULT_ZONE, session_number_style="words",
+                      recipients="\n".join(RECIPIENTS))
     db.session.add(council)
     db.session.flush()
     term = Term(council_id=council.id, name="2026–2031", start_date=date(2026, 3, 15),
-                end_date=date(2031, 3, 14), seats=len(DELEGATES))
+                end_date=date(2031, 3, 14), seats=len(DELEGATES), number=12)
     groups = [councils.DelegateGroup(council_id=council.id, name=n) for n in GROUPS]
     committees = [councils.Committee(council_id=council.id, name=n) for n in COMMITTEES]
     db.session.add_all([term, *groups, *committees])
@@ -230,3 +240,24 @@ def _oversight(council, meeting, made, delegates, groups, committees, today: dat
         summary="Khiếu nại việc đo đạc ranh giới thửa đất số 112.", body_id=bodies[0].id,
         status="forwarded", forwarded_on=today - timedelta(days=6),
         deadline=today + timedelta(days=24)))
+def add_budget_draft(council: Council):
+    """The budget item's draft resolution, the Văn phòng's Word file (its fields are filled
+    when the resolution is issued). Converting it takes LibreOffice a few seconds, so the
+    test suite's demo loads without it and the tests that need it call this."""
+    from paperless.models import Document, User
+    from paperless.services import documents
+    from paperless.services.access import actor_for
+    from paperless.services.demo_documents import resolution_docx
+
+    meeting = db.session.scalar(select(Meeting).where(Meeting.council_id == council.id)
+                                .order_by(Meeting.id))
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id,
+                                                      AgendaItem.title == BUDGET_ITEM))
+    existing = db.session.scalar(select(Document).where(Document.agenda_item_id == item.id))
+    if existing is not None:
+        return existing
+    staff = actor_for(db.session.scalar(select(User).where(User.username == "thuky")))
+    return documents.upload(staff, meeting.id, resolution_docx(),
+                            filename="du-thao-nghi-quyet-du-toan-ngan-sach-2027.docx",
+                            title="Dự thảo Nghị quyết về dự toán ngân sách nhà nước xã năm 2027",
+                            agenda_item_id=item.id)

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select, text
 
 from paperless import db, jobs, pdf
+from paperless.domain import clock as clock_rules
 from paperless.domain import documents as rules
 from paperless.models import (
     AgendaItem,
@@ -21,7 +22,7 @@ from paperless.models import (
     Meeting,
     PersonalNote,
 )
-from paperless.services import audit, events
+from paperless.services import audit, clock, events
 from paperless.services.access import MANAGERS, Actor, require
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from paperless.services.meetings import get_meeting
@@ -65,14 +66,21 @@ def _clean_title(title: str, fallback: str) -> str:
 
 
 def _store_version(document: Document, checked: jobs.CheckedUpload, filename: str,
-                   actor: Actor) -> list[str]:
-    """Write the blobs and the version rows; returns the blobs this call newly wrote."""
+                   actor: Actor, source: bytes | None = None) -> list[str]:
+    """Write the blobs and the version rows; returns the blobs this call newly wrote.
+    ``source``: the Word/ODT file a PDF was converted from, kept so a draft resolution
+    can be issued from its editable text."""
     blobs = store()
     data, info = checked.pdf, checked.info
     written = []
     sha, new = blobs.put(data)
     if new:
         written.append(sha)
+    source_sha = None
+    if source is not None:
+        source_sha, new_source = blobs.put(source)
+        if new_source:
+            written.append(source_sha)
     thumb_sha = None
     if checked.thumbnail is not None:
         thumb_sha, new_thumb = blobs.put(checked.thumbnail)
@@ -82,7 +90,7 @@ def _store_version(document: Document, checked: jobs.CheckedUpload, filename: st
     version = DocumentVersion(
         number=number, sha256=sha, size=len(data), page_count=info.page_count,
         original_name=(filename or "")[:255], converted_from=checked.converted_from,
-        thumbnail_sha256=thumb_sha, uploaded_by=actor.user_id,
+        source_sha256=source_sha, thumbnail_sha256=thumb_sha, uploaded_by=actor.user_id,
         active_content=[{"kind": a.kind, "description": a.description_vi, "count": a.count}
                         for a in info.active_content],
         text_note="Văn bản trích xuất bị cắt bớt." if info.text_truncated else "",
@@ -125,7 +133,8 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
     document = Document(meeting_id=meeting.id, agenda_item_id=agenda_item_id, title=title,
                         access=access, created_by=actor.user_id)
     db.session.add(document)
-    written = _store_version(document, checked, filename, actor)
+    written = _store_version(document, checked, filename, actor,
+                             data if checked.converted_from else None)
     db.session.flush()
     audit.record(actor, "documents.uploaded", council_id=meeting.council_id,
                  meeting_id=meeting.id, subject=("document", document.id),
@@ -139,7 +148,9 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
 
 def add_version(actor: Actor, document_id: int, data: bytes, *, filename: str = "") -> Document:
     document = get_document(actor, document_id, MANAGERS)
-    written = _store_version(document, _checked_pdf(data, filename), filename, actor)
+    checked = _checked_pdf(data, filename)
+    written = _store_version(document, checked, filename, actor,
+                             data if checked.converted_from else None)
     owner = db.session.get(Meeting, document.meeting_id)
     audit.record(actor, "documents.version_added", council_id=owner.council_id,
                  meeting_id=owner.id, subject=("document", document.id),
@@ -248,7 +259,9 @@ def open_file(actor: Actor, document_id: int, version_number: int | None, *,
         db.session.commit()
     name = _download_name(document, version)
     if watermark:
-        stamp = pdf.watermark_text(actor.full_name, datetime.now(UTC).astimezone())
+        stamp = pdf.watermark_text(actor.full_name, clock_rules.local(
+            datetime.now(UTC),
+            clock.zone_name(db.session.get(Meeting, document.meeting_id).council_id)))
         # In the worker pool, which reads the blob itself: 20 readers never stall the hall.
         return ServedFile(version.sha256, None,
                           jobs.watermark_file(blobs.path(version.sha256), stamp), name)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from paperless import db
 from paperless.domain import agenda as agenda_rules
+from paperless.domain import clock
 from paperless.domain import live as rules
 from paperless.domain.quorum import Quorum
 from paperless.models import (
@@ -268,7 +269,7 @@ def _sitting_json(state: LiveState) -> dict | None:
 
 def attendance_summary(meeting: Meeting, state: LiveState) -> dict:
     # N on the day the session sits; before or after its dates, on its opening day.
-    today = _now().astimezone().date()
+    today = clock.today(meeting.council.time_zone, _now())
     day = today if meeting.start_date <= today <= meeting.end_date else meeting.start_date
     total = total_delegates_on(meeting.term_id, day)
     counts = dict(db.session.execute(

@@ -11,7 +11,7 @@ from paperless.domain import agenda as agenda_rules
 from paperless.domain import meetings as meeting_rules
 from paperless.domain.labels import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
 from paperless.models import AgendaItem, Meeting, MeetingInvitee, Term
-from paperless.services import audit
+from paperless.services import audit, clock
 from paperless.services.access import MANAGERS, PARTICIPANTS, STAFF, Actor, require
 from paperless.services.errors import Conflict, Invalid, NotFound
 
@@ -269,7 +269,7 @@ def nest_agenda_item(actor: Actor, item_id: int, parent_id: int | None) -> None:
 def meeting_for_today(actor: Actor, council_id: int, today: date | None = None) -> Meeting | None:
     """The meeting a participant should see first: the one in progress, else the next
     upcoming, else the most recent one."""
-    today = today or date.today()
+    today = today or clock.today(council_id)
     meetings = list_meetings(actor, council_id)
     for wanted in (
         lambda m: m.status == "in_progress",

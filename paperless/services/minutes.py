@@ -221,6 +221,7 @@ def build(actor: Actor, meeting_id: int, seal: writer.Seal | None = None) -> wri
     chair = next((d.full_name for d in serving if "Chủ tịch HĐND" in (d.positions or [])), "")
     return writer.MinutesData(
         council=meeting.council.name, meeting=meeting.title,
+        time_zone=meeting.council.time_zone,
         kind_label=MEETING_KINDS.get(meeting.kind, meeting.kind), place=meeting.place,
         start_date=meeting.start_date, end_date=meeting.end_date,
         term=term.name if term else "", sittings=sittings, items=list(items.values()),
@@ -285,12 +286,15 @@ def sign(actor: Actor, meeting_id: int) -> dict:
             chair_name = chair.signing_cert.subject.native.get("common_name", actor.full_name)
             pdf = signing.sign_pdf(store().read(row.pdf_sha256), chair,
                                    field_name=signing.SIGNER_FIELD,
-                                   stamp=signing.signer_stamp(chair_name, "Chủ tọa kỳ họp"),
+                                   stamp=signing.signer_stamp(
+                                       chair_name, "Chủ tọa kỳ họp",
+                                       time_zone=meeting.council.time_zone),
                                    certify=True, reason="Ký biên bản kỳ họp").pdf
         with signing_keys.signer(council_id, "organisation") as organisation:
             pdf = signing.sign_pdf(pdf, organisation, field_name=signing.ORGANISATION_FIELD,
                                    stamp=signing.organisation_stamp(
-                                       meeting.council.name.upper())).pdf
+                                       meeting.council.name.upper(),
+                                       time_zone=meeting.council.time_zone)).pdf
         reports = [r for r in jobs.validate_signatures(pdf, roots) if r.kind == "signature"]
     except signing_keys.SigningFailed as exc:
         raise SigningUnavailable(f"Không ký được biên bản: {exc.message}",

@@ -11,13 +11,14 @@ from paperless import db, jobs, pdf
 from paperless.domain import questioning as rules
 from paperless.models import (
     Delegate,
+    Meeting,
     MeetingInvitee,
     QuestionGroup,
     QuestioningState,
     QuestionSlip,
     SpeakerRequest,
 )
-from paperless.services import live
+from paperless.services import clock, live
 from paperless.services.access import STAFF, Actor
 from paperless.services.documents import Rejected, store
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -342,7 +343,7 @@ def record_answer(actor: Actor, slip_id: int, *, mode: str, answered_by_id: int 
         slip.status = "answered_session"
     elif mode == "written":
         slip.answered_by_id = slip.official_id
-        slip.written_deadline = deadline or rules.written_deadline(date.today())
+        slip.written_deadline = deadline or rules.written_deadline(clock.today(meeting.council_id))
         slip.status = "written_pending"
     else:
         raise Invalid("Hình thức trả lời không hợp lệ.", details={"mode": ["session", "written"]})
@@ -387,7 +388,9 @@ def written_answer_path(actor: Actor, slip_id: int):
 
 
 def slip_view(slip: QuestionSlip, today: date | None = None) -> dict:
-    today = today or date.today()
+    if today is None:
+        meeting = db.session.get(Meeting, slip.meeting_id)
+        today = clock.today(meeting.council_id if meeting else None)
     data = _slip_public(slip)
     answered_by = db.session.get(MeetingInvitee, slip.answered_by_id) if slip.answered_by_id \
         else None
@@ -411,7 +414,7 @@ def report(actor: Actor, meeting_id: int):
     meeting = get_meeting(actor, meeting_id, KEEPERS)
     groups = {g.id: g.title for g in list_groups(actor, meeting.id)}
     rows = []
-    today = date.today()
+    today = clock.today(meeting.council_id)
     for number, slip in enumerate(
             (s for s in list_slips(actor, meeting.id) if s.status != "merged"), start=1):
         view = slip_view(slip, today)
@@ -428,4 +431,5 @@ def report(actor: Actor, meeting_id: int):
             else None,
             overdue=view["overdue"]))
     return QuestioningReport(council=meeting.council.name, meeting=meeting.title,
-                             generated_at=_now(), rows=rows)
+                             generated_at=_now(), rows=rows,
+                             time_zone=meeting.council.time_zone)

@@ -25,10 +25,11 @@ from sqlalchemy.exc import IntegrityError
 import signing
 from paperless import db, jobs
 from paperless import pdf as pdfcheck
+from paperless.domain import clock as clock_rules
 from paperless.domain import resolutions as rules
 from paperless.models import AgendaItem, Document, Meeting, Resolution, ResolutionCounter, Vote
-from paperless.pdf.official import ORGANISATION_BOX, SIGNER_BOX, OfficialText, make_official_pdf
-from paperless.services import audit
+from paperless.pdf import official as official_pdf
+from paperless.services import audit, clock
 from paperless.services import signing_keys as keys
 from paperless.services.access import STAFF, Actor, require
 from paperless.services.documents import Rejected, store
@@ -155,16 +156,33 @@ def _clean_title(title: str | None, fallback: str) -> str:
     return title[:500]
 
 
+class FinalText:
+    """The text to issue: the Văn phòng's Word/ODT (fields filled by the system) or a PDF."""
+
+    def __init__(self, data: bytes, fmt: str, source: str, original: bytes | None = None):
+        self.data, self.fmt, self.source = data, fmt, source
+        self.original = original  # the PDF of the draft version (kept as "draft")
+
+
+def _checked_final_pdf(data: bytes, filename: str) -> bytes:
+    try:
+        if not data:
+            raise pdfcheck.PdfRejected("empty_file", "Tệp rỗng (0 byte).", "empty")
+        pdfcheck.inspect_pdf(data, max_bytes=current_app.config["MAX_DOCUMENT_BYTES"])
+    except pdfcheck.PdfRejected as exc:
+        raise Rejected(f"{filename or 'Tệp'}: {exc.message_vi}", code=exc.code) from exc
+    return data
+
+
 def _final_text(res: Resolution, document_id: int | None, upload: bytes | None,
-                filename: str) -> tuple[bytes, str]:
+                filename: str) -> FinalText:
     if upload is not None:
-        try:
-            if not upload:
-                raise pdfcheck.PdfRejected("empty_file", "Tệp rỗng (0 byte).", "empty")
-            pdfcheck.inspect_pdf(upload, max_bytes=current_app.config["MAX_DOCUMENT_BYTES"])
-        except pdfcheck.PdfRejected as exc:
-            raise Rejected(f"{filename or 'Tệp'}: {exc.message_vi}", code=exc.code) from exc
-        return upload, "upload"
+        fmt = pdfcheck.detect_format(upload) if upload[:2] == b"PK" else None
+        if fmt in ("docx", "odt"):
+            if len(upload) > current_app.config["MAX_DOCUMENT_BYTES"]:
+                raise Rejected(f"{filename or 'Tệp'}: tệp quá lớn.", code="too_large")
+            return FinalText(upload, fmt, "upload")
+        return FinalText(_checked_final_pdf(upload, filename), "pdf", "upload")
     docs = draft_documents(res)
     if document_id is not None:
         docs = [d for d in docs if d.id == document_id]
@@ -172,9 +190,65 @@ def _final_text(res: Resolution, document_id: int | None, upload: bytes | None,
             raise Invalid("Tài liệu không thuộc mục chương trình của nghị quyết này.",
                           code="draft_not_found")
     if not docs:
-        raise Invalid("Mục chương trình chưa có dự thảo; hãy tải lên văn bản cuối cùng (PDF).",
+        raise Invalid("Mục chương trình chưa có dự thảo; hãy tải lên văn bản cuối cùng.",
                       code="draft_missing")
-    return store().read(docs[0].current.sha256), "agenda_draft"
+    version = docs[0].current
+    blobs = store()
+    if version.source_sha256 and version.converted_from in ("docx", "odt"):
+        return FinalText(blobs.read(version.source_sha256), version.converted_from,
+                         "agenda_draft", original=blobs.read(version.sha256))
+    return FinalText(blobs.read(version.sha256), "pdf", "agenda_draft")
+
+
+def _fields(meeting: Meeting, vote: Vote | None, title: str, number_text: str,
+            issued_on: date, effective_on: date | None) -> official_pdf.ResolutionFields:
+    """What the system writes into the text, from the council's data (Decree 30)."""
+    council, term = meeting.council, meeting.term
+    style = council.session_number_style or "words"
+    passed = vote.closed_at if vote is not None and vote.closed_at else None
+    passed_on = clock.today(council.id) if passed is None else \
+        clock_rules.local(passed, council.time_zone).date()
+    term_number = term.number if term else None
+    term_name = term.name if term else ""
+    header_1, header_2 = rules.council_header_lines(council.name)
+    return official_pdf.ResolutionFields(
+        header_1=header_1, header_2=header_2, number=number_text,
+        place_date=rules.place_date_line(rules.place_name(council.name), issued_on),
+        council_upper=" ".join(council.name.split()).upper(),
+        session_line=rules.session_line(term_number, term_name, meeting.number, style,
+                                        meeting.title),
+        closing=rules.closing_formula(council.name, term_number, term_name, meeting.number,
+                                      passed_on, effective_on or passed_on, style),
+        recipients=rules.recipients(council.recipients), chair_name=_chair_name(council.id),
+        title=rules.subject_line(title))
+
+
+def _make_official(fields: official_pdf.ResolutionFields,
+                   final: FinalText) -> official_pdf.OfficialPdf:
+    """Pure (bytes in, bytes out): a worker pool can run it."""
+    if final.fmt in ("docx", "odt"):
+        return official_pdf.from_office(final.data, final.fmt, fields)
+    return official_pdf.from_final_pdf(final.data)
+
+
+def _official(fields, final: FinalText) -> official_pdf.OfficialPdf:
+    try:
+        return _make_official(fields, final)
+    except pdfcheck.PdfRejected as exc:
+        raise Rejected(exc.message_vi, code=exc.code) from exc
+
+
+def _check_number(official: official_pdf.OfficialPdf, number_text: str, title: str) -> None:
+    """Inside the numbering transaction: the text carries the number just taken."""
+    try:
+        official_pdf.check_number(official.pdf, number_text)
+    except pdfcheck.PdfRejected as exc:
+        raise Rejected(exc.message_vi, code=exc.code) from exc
+
+
+def _peek_counter(council_id: int, year: int) -> int:
+    return db.session.scalar(select(ResolutionCounter.last_number).where(
+        ResolutionCounter.council_id == council_id, ResolutionCounter.year == year)) or 0
 
 
 def _chair_name(council_id: int) -> str:
@@ -187,37 +261,38 @@ def _chair_name(council_id: int) -> str:
     return name or ""
 
 
-def _session_line(meeting: Meeting) -> str:
-    term = meeting.term.name if meeting.term else ""
-    number = f", kỳ họp thứ {meeting.number}" if meeting.number else f", {meeting.title}"
-    return f"Nhiệm kỳ {term}{number}"
-
-
-def issue(actor: Actor, resolution_id: int, *, verify_base_url: str | None,
+def issue(actor: Actor, resolution_id: int, *, verify_base_url: str | None = None,
           kind: str = "individual",
           title: str | None = None, document_id: int | None = None,
           upload: bytes | None = None, filename: str = "",
-          issued_on: date | None = None) -> Resolution:
-    """Number the resolution and make its official PDF/A (with both signature fields)."""
+          issued_on: date | None = None, effective_on: date | None = None) -> Resolution:
+    """Number the resolution and make its official PDF/A: the text itself (Decree 30), with
+    both signature fields at its signature place. ``verify_base_url`` is kept for callers;
+    the public page stays /r/<public id>."""
     res = get(actor, resolution_id, ISSUERS)
     _rule(rules.check_transition, res.state, "issued")
-    # The QR address is printed in a document that is signed and archived for good: it comes
-    # from configuration only (never a request's Host header, which anyone can write).
-    if not verify_base_url:
-        raise Invalid("Chưa cấu hình địa chỉ công khai của hệ thống (PAPERLESS_PUBLIC_URL), "
-                      "nên chưa thể ban hành: mã QR trên nghị quyết cần địa chỉ này.",
-                      code="public_url_missing")
     if kind not in rules.KINDS:
         raise Invalid("Loại nghị quyết không hợp lệ.", details={"kind": sorted(rules.KINDS)})
     title = _clean_title(title, res.title)
-    body, source = _final_text(res, document_id, upload, filename)
+    final = _final_text(res, document_id, upload, filename)
     # A key that cannot sign would strand a numbered resolution: check before numbering.
     with keys.signer(res.council_id, "organisation"):
         pass
     meeting = db.session.get(Meeting, res.meeting_id)
-    issued_on = issued_on or datetime.now(UTC).date()
+    issued_on = issued_on or clock.today(res.council_id)
     year = rules.numbering_year(issued_on)
     vote = db.session.get(Vote, res.vote_id) if res.vote_id else None
+
+    def fields_for(number: int):
+        return _fields(meeting, vote, title, rules.format_number(number, year, kind),
+                       issued_on, effective_on)
+
+    # LibreOffice takes seconds: render with the number this issue will most likely get,
+    # outside the numbering lock; a concurrent issue that took it first means one more
+    # render inside (rare), never a hole.
+    predicted = _peek_counter(res.council_id, year) + 1
+    official = _official(fields_for(predicted), final)
+    db.session.rollback()  # end the read transaction before taking the counter's lock
     blobs = store()
     written: list[str] = []
     try:
@@ -226,40 +301,38 @@ def issue(actor: Actor, resolution_id: int, *, verify_base_url: str | None,
         db.session.refresh(res)
         _rule(rules.check_transition, res.state, "issued")
         number_text = rules.format_number(number, year, kind)
-        council_name = meeting.council.name
-        official = make_official_pdf(OfficialText(
-            council_name=council_name, number_line=f"Số: {number_text}",
-            place_date=rules.place_date_line(rules.place_name(council_name), issued_on),
-            title=title, session_line=_session_line(meeting),
-            adoption=list((vote.result or {}).get("statement", [])) if vote else [],
-            chair_name=_chair_name(res.council_id),
-            verify_url=f"{verify_base_url.rstrip('/')}/r/{res.public_id}", issued_on=issued_on,
-        ), body)
+        if number != predicted and final.fmt != "pdf":
+            official = _official(fields_for(number), final)
+        _check_number(official, number_text, title)
+        page = official.signature_page
         with_fields = signing.add_signature_fields(official.pdf, [
-            signing.FieldPlacement(signing.SIGNER_FIELD, 0, SIGNER_BOX),
-            signing.FieldPlacement(signing.ORGANISATION_FIELD, 0, ORGANISATION_BOX)])
-        for data in (body, with_fields):
+            signing.FieldPlacement(signing.SIGNER_FIELD, page, official.chair_box),
+            signing.FieldPlacement(signing.ORGANISATION_FIELD, page, official.seal_box)])
+        draft = final.original or final.data
+        for data in (draft, with_fields):
             sha, new = blobs.put(data)
             if new:
                 written.append(sha)
+        res = db.session.get(Resolution, resolution_id)
         res.kind, res.title, res.year, res.number = kind, title, year, number
         res.number_text, res.issued_on = number_text, issued_on
-        res.draft_sha256 = hashlib.sha256(body).hexdigest()
-        res.draft_source = source
+        res.draft_sha256 = hashlib.sha256(draft).hexdigest()
+        res.draft_source = final.source
         res.official_sha256 = hashlib.sha256(with_fields).hexdigest()
         res.vote_result = vote.result if vote else None
         res.state, res.issued_at, res.issued_by = "issued", _now(), actor.user_id
         audit.record(actor, "resolution.issued", council_id=res.council_id,
                      meeting_id=res.meeting_id, subject=("resolution", res.id),
                      details={"number": number_text, "title": title,
-                              "official_sha256": res.official_sha256})
+                              "official_sha256": res.official_sha256,
+                              "text": final.fmt})
         db.session.commit()
     except BaseException:
         db.session.rollback()
         for sha in written:
             blobs.discard(sha)
         raise
-    # what keeps the file from full PDF/A (fonts of the uploaded text not embedded)
+    # what keeps the file from full PDF/A (fonts of an uploaded PDF not embedded…)
     res.pdfa_findings = official.pdfa_findings
     if official.pdfa_findings:
         current_app.logger.warning("resolution %s: PDF/A findings %s", res.id,
@@ -280,9 +353,12 @@ def _cert_record(cert, role: str, actor: Actor, method: str, result_level: str,
             "method": method}
 
 
-def _check_signed(data: bytes, council_id: int, expected: int) -> list[dict]:
-    """Validate the new file; every signature must be valid, else nothing is stored."""
-    reports = jobs.validate_signatures(data, keys.trust_roots(council_id))
+def _check_signed(data: bytes, council_id: int, expected: int,
+                  reports: list | None = None) -> list[dict]:
+    """Validate the new file; every signature must be valid, else nothing is stored.
+    ``reports``: the validation already made while signing (one parse, not two)."""
+    if reports is None:
+        reports = jobs.validate_signatures(data, keys.trust_roots(council_id))
     signatures = [r for r in reports if r.kind == "signature"]
     if len(signatures) != expected or any(r.status != signing.VALID for r in reports):
         problems = "; ".join(f"{r.field_name}: {r.status} {r.problems}" for r in reports)
@@ -337,6 +413,14 @@ def _require_chair(actor: Actor, res: Resolution) -> None:
         raise Forbidden("Chỉ Chủ tịch (chủ tọa) được ký nghị quyết.", code="not_the_chair")
 
 
+def chair_stamp(council_id: int):
+    """The chair's handwritten-signature image at the signature place (placeholder without
+    one): the title and the name are in the text already, once each."""
+    return signing.signature_image_stamp(keys.image(council_id, "chair-signature.png"),
+                                         fonts=keys.stamp_fonts(),
+                                         time_zone=clock.zone_name(council_id))
+
+
 def sign_as_chair(actor: Actor, resolution_id: int) -> Resolution:
     """The chair signs in the app with the chair's key from the signing folder."""
     res = get(actor, resolution_id, CHAIRS)
@@ -347,14 +431,14 @@ def sign_as_chair(actor: Actor, resolution_id: int) -> Resolution:
         try:
             result = signing.sign_pdf(
                 store().read(res.official_sha256), signer, field_name=signing.SIGNER_FIELD,
-                stamp=signing.signer_stamp(actor.full_name, "Chủ tịch",
-                                           fonts=keys.stamp_fonts()),
-                timestamper=keys.timestamper(), reason="Ký ban hành nghị quyết",
-                location=rules.place_name(meeting.council.name))
+                stamp=chair_stamp(res.council_id), timestamper=keys.timestamper(),
+                reason="Ký ban hành nghị quyết",
+                location=rules.place_name(meeting.council.name),
+                validate_with=keys.trust_roots(res.council_id))
         except signing.SigningError as exc:
             raise keys.from_signing_error(exc) from exc
         cert = signer.signing_cert
-    _check_signed(result.pdf, res.council_id, 1)
+    _check_signed(result.pdf, res.council_id, 1, result.reports)
     _store_signed(actor, res, result.pdf, state="signed_by_chair", record=_cert_record(
         cert, "chair", actor, "server", result.pades_level, result.signing_time))
     return res
@@ -370,8 +454,7 @@ def prepare_chair_two_step(actor: Actor, resolution_id: int, certificate: bytes,
         prepared = signing.prepare_signature(
             store().read(res.official_sha256), certificate, field_name=signing.SIGNER_FIELD,
             chain=chain or [],
-            stamp=signing.signer_stamp(actor.full_name, "Chủ tịch", fonts=keys.stamp_fonts()),
-            reason="Ký ban hành nghị quyết")
+            stamp=chair_stamp(res.council_id), reason="Ký ban hành nghị quyết")
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
     except (ValueError, TypeError) as exc:
@@ -430,16 +513,86 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
             result = signing.sign_pdf(
                 store().read(res.chair_signed_sha256), signer,
                 field_name=signing.ORGANISATION_FIELD,
-                stamp=signing.organisation_stamp(council.name.upper(),
-                                                 fonts=keys.stamp_fonts()),
-                timestamper=timestamper, reason="Ký số của cơ quan, tổ chức", **long_term)
+                stamp=signing.seal_stamp(" ".join(council.name.split()).upper(),
+                                         seal_image=keys.image(res.council_id, "seal.png"),
+                                         fonts=keys.stamp_fonts(),
+                                         time_zone=council.time_zone),
+                timestamper=timestamper, reason="Ký số của cơ quan, tổ chức",
+                validate_with=keys.trust_roots(res.council_id), **long_term)
         except signing.SigningError as exc:
             raise keys.from_signing_error(exc) from exc
         cert = signer.signing_cert
-    _check_signed(result.pdf, res.council_id, 2)
+    _check_signed(result.pdf, res.council_id, 2, result.reports)
     _store_signed(actor, res, result.pdf, state="signed", record=_cert_record(
         cert, "organisation", actor, "server", result.pades_level, result.signing_time))
     return res
+
+
+COPY_FIELD = "ChuKySaoY"
+COPY_FORMS = {"sao_y": "SAO Y", "sao_luc": "SAO LỤC", "trich_sao": "TRÍCH SAO"}
+
+
+def _organisation_signs_top_right(council_id: int, pdf: bytes, form: str) -> bytes:
+    """The organisation's text-only signature at the top right of page 1 (Decree 30 for
+    electronic copies and attachments); validated before it is handed out."""
+    from paperless.models import Council
+
+    council = db.session.get(Council, council_id)
+    try:
+        with_field = signing.add_signature_fields(pdf, [signing.FieldPlacement(
+            COPY_FIELD, 0, official_pdf.COPY_BOX)])
+    except signing.SigningError as exc:
+        raise Invalid(exc.message_vi, code=exc.code) from exc
+    with keys.signer(council_id, "organisation") as signer:
+        try:
+            result = signing.sign_pdf(
+                with_field, signer, field_name=COPY_FIELD,
+                stamp=signing.copy_stamp(" ".join(council.name.split()).upper(), form,
+                                         fonts=keys.stamp_fonts(),
+                                         time_zone=council.time_zone),
+                timestamper=keys.timestamper(), reason=form,
+                validate_with=keys.trust_roots(council_id))
+        except signing.SigningError as exc:
+            raise keys.from_signing_error(exc) from exc
+    reports = [r for r in result.reports if r.field_name == COPY_FIELD]
+    _check_signed(result.pdf, council_id, 1, reports)
+    return result.pdf
+
+
+def electronic_copy(actor: Actor, resolution_id: int, form: str = "sao_y") -> bytes:
+    """Bản sao điện tử (sao y / sao lục / trích sao) of an archived resolution: its pages with
+    the original's signatures drawn, signed by the organisation at the top right of page 1."""
+    res = get(actor, resolution_id, ISSUERS)
+    if res.state != "archived":
+        raise ResolutionError("Chỉ sao văn bản đã ký và lưu trữ.", code="not_archived")
+    if form not in COPY_FORMS:
+        raise Invalid("Hình thức sao không hợp lệ.", details={"form": sorted(COPY_FORMS)})
+    flat = official_pdf.electronic_copy(store().read(res.signed_sha256))
+    data = _organisation_signs_top_right(res.council_id, flat,
+                                         f"{COPY_FORMS[form]} — Số: {res.number_text}")
+    audit.record(actor, "resolution.copied", council_id=res.council_id,
+                 meeting_id=res.meeting_id, subject=("resolution", res.id),
+                 details={"number": res.number_text, "form": form,
+                          "sha256": hashlib.sha256(data).hexdigest()})
+    db.session.commit()
+    return data
+
+
+def sign_attachment(actor: Actor, resolution_id: int, data: bytes, filename: str = "") -> bytes:
+    """An attachment in a separate file (phụ lục): the organisation signs it at the top right
+    of its first page, naming the resolution it belongs to."""
+    res = get(actor, resolution_id, ISSUERS)
+    if res.state not in ("issued", "signed_by_chair", "archived"):
+        raise ResolutionError("Nghị quyết chưa được cấp số.", code="not_issued")
+    pdf = _checked_final_pdf(data, filename)
+    signed = _organisation_signs_top_right(
+        res.council_id, pdf, f"PHỤ LỤC KÈM THEO NGHỊ QUYẾT SỐ {res.number_text}")
+    audit.record(actor, "resolution.attachment_signed", council_id=res.council_id,
+                 meeting_id=res.meeting_id, subject=("resolution", res.id),
+                 details={"number": res.number_text, "filename": (filename or "")[:200],
+                          "sha256": hashlib.sha256(signed).hexdigest()})
+    db.session.commit()
+    return signed
 
 
 def correct(actor: Actor, resolution_id: int, title: str | None = None) -> Resolution:

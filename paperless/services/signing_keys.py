@@ -8,6 +8,8 @@ git, never in the database):
     council-<id>/chair.p12        the chair's key and certificate (PKCS#12)
     council-<id>/organisation.p12 the council's organisational certificate
     council-<id>/ca.pem           optional extra roots for that council
+    council-<id>/chair-signature.png  the chair's handwritten signature (blue, transparent)
+    council-<id>/seal.png         the council's seal (red, transparent; else one is drawn)
     council-<id>/<role>.pkcs11.json  instead of the .p12: a PKCS#11 token or HSM,
                                   {"module": "/usr/lib/…/libX.so", "token_label": "…",
                                    "key_label": "…", "cert_label": "…" (optional),
@@ -79,9 +81,23 @@ def trust_roots(council_id: int) -> list:
     files = [p for p in (folder() / "ca.pem", folder() / f"council-{int(council_id)}" / "ca.pem")
              if p.is_file()]
     try:
-        return signing.load_certificates(files)
+        return list(_roots(tuple((str(f), f.stat().st_mtime_ns) for f in files)))
     except signing.SigningError as exc:
         raise from_signing_error(exc) from exc
+
+
+@lru_cache(maxsize=32)
+def _roots(files: tuple[tuple[str, int], ...]) -> tuple:
+    """Parsed once per set of files and their modification times."""
+    return tuple(signing.load_certificates([name for name, _mtime in files]))
+
+
+def image(council_id: int, name: str) -> str | None:
+    """A stamp image of the signing folder (chair-signature.png, seal.png), if configured."""
+    if name not in ("chair-signature.png", "seal.png"):
+        raise ValueError(name)
+    path = folder() / f"council-{int(council_id)}" / name
+    return str(path) if path.is_file() else None
 
 
 def crls(council_id: int) -> list[bytes]:
@@ -149,14 +165,10 @@ def signer(council_id: int, role: str) -> Iterator:
 
 
 def stamp_fonts() -> signing.FontConfig:
-    """Vietnamese subsets of the stamp fonts, made once per instance (halves signing time)."""
-    cache = Path(current_app.config["INSTANCE_PATH"]) / "cache" / "fonts"
-    return _stamp_fonts(str(cache), signing.FontConfig())
-
-
-@lru_cache(maxsize=4)
-def _stamp_fonts(cache: str, fonts: signing.FontConfig) -> signing.FontConfig:
-    return signing.vietnamese_fonts(cache, fonts)
+    """The stamp fonts: Liberation Serif (Times New Roman metrics, Decree 30) unless
+    SIGNING_FONT / SIGNING_FONT_BOLD name others; parsed and subset once per process
+    (signing.fonts)."""
+    return signing.FontConfig().checked()
 
 
 def timestamper():
@@ -214,4 +226,32 @@ def init_test_ca(councils: list[tuple[int, str, str]], passphrase: str = TEST_PA
             if ident.key_pem is not None:
                 ident.key_pem.unlink()  # the .p12 (with passphrase) is the only key copy
             created.append(str(target / f"{role}.p12"))
+        if not (target / "chair-signature.png").is_file():
+            test_signature_png(target / "chair-signature.png", chair_name or "Chủ tịch")
+            created.append(str(target / "chair-signature.png"))
     return created
+
+
+def test_signature_png(path: Path, name: str) -> Path:
+    """A TEST handwritten signature: a blue flourish on a transparent background."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    width, height = 360, 150
+    img = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    blue = (20, 40, 170, 255)
+    seed = sum(map(ord, name))
+    points = []
+    for i in range(240):
+        t = i / 239
+        x = 25 + t * (width - 60)
+        y = height / 2 + 34 * math.sin(t * 9.5 + seed % 7) * (1 - t * 0.6) \
+            + 14 * math.sin(t * 31 + seed % 5)
+        points.append((x, y))
+    draw.line(points, fill=blue, width=4, joint="curve")
+    draw.line([(40, height - 38), (width - 50, height - 52)], fill=blue, width=3)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path)
+    return path

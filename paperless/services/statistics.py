@@ -30,6 +30,7 @@ from paperless.models import (
     Term,
     Vote,
 )
+from paperless.services import clock
 from paperless.services import oversight as oversight_service
 from paperless.services.access import STAFF, Actor, require
 from paperless.services.errors import Invalid, NotFound
@@ -66,7 +67,7 @@ def council_statistics(actor: Actor, council_id: int, *, year: int | None = None
     council = db.session.get(Council, council_id)
     if council is None:
         raise NotFound("Không tìm thấy Hội đồng.")
-    today = today or oversight_rules.council_today(council)
+    today = today or clock.today(council_id)
     query = select(Meeting).where(Meeting.council_id == council_id)
     if quarter is not None and (term_id is not None or not 1 <= quarter <= 4):
         raise Invalid("Quý phải từ 1 đến 4 và đi cùng một năm.", code="invalid_quarter")

@@ -64,6 +64,14 @@ def register(app: Flask) -> None:
                             (500, "Lỗi máy chủ. Vui lòng thử lại.")):
         app.register_error_handler(status, _page_error(status, message))
 
+    @app.template_filter("local_time")
+    def _local_time(value, fmt="%H:%M %d/%m/%Y"):
+        """A stored UTC instant as the council being worked in reads it."""
+        from paperless.domain import clock
+
+        council = g.get("council")
+        return clock.short_text(value, council.time_zone if council else None, fmt)
+
     @app.context_processor
     def _layout_context():
         from flask_babel import get_locale

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from paperless.domain.labels import COUNCIL_LEVELS
+from paperless.services import clock
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services.access import MANAGERS
@@ -38,7 +37,7 @@ def create():
 @login_required
 def show(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS | {"chair"})
-    totals = {t.id: delegate_service.total_delegates_on(t.id, date.today()) for t in council.terms}
+    totals = {t.id: delegate_service.total_delegates_on(t.id, clock.today(council.id)) for t in council.terms}
     return render_template("councils/show.html", council=council, totals=totals,
                            levels=COUNCIL_LEVELS,
                            can_manage=g.actor.has(council.id, MANAGERS) or g.actor.is_superuser)

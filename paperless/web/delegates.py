@@ -11,6 +11,7 @@ from paperless import db
 from paperless.domain.delegates import StatusChange, status_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS, POSITIONS
 from paperless.limits import accepts_upload
+from paperless.services import clock
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services.access import MANAGERS
@@ -38,7 +39,7 @@ def index(council_id: int):
         on = date.fromisoformat(request.args.get("on", "")) if request.args.get("on") else None
     except ValueError:
         on = None
-    on = on or date.today()
+    on = on or clock.today(council.id)
     delegates = delegate_service.list_delegates(g.actor, council.id, term.id if term else None)
     status = {d.id: status_on([StatusChange(c.status, c.effective_date)
                                for c in d.status_changes], on) for d in delegates}

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 
+from paperless.services import clock
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services import meetings as meeting_service
@@ -49,7 +48,7 @@ def manage():
     term = council_service.current_term(g.council.id)
     ctx["term"] = term
     ctx["serving_today"] = (
-        delegate_service.total_delegates_on(term.id, date.today()) if term else 0
+        delegate_service.total_delegates_on(term.id, clock.today(g.council.id)) if term else 0
     )
     ctx["meetings"] = meeting_service.list_meetings(g.actor, g.council.id)
     return render_template("home/manage.html", **ctx)
