@@ -396,11 +396,19 @@ def document() -> dict:
                 "A new round (biểu quyết lại); the earlier stays on record", 201, _ref("Vote"),
                 401, 403, 404, 409, params=[vote])},
             "/api/v1/votes/{vote_id}/manual-result": {"post": _op(
-                "Counts from a show of hands or paper ballots", 200, {"type": "object"},
+                "Counts from a show of hands or paper ballots (secretariat; counted once the chair "
+                "confirms; only for a vote not open and without electronic ballots)", 200, {"type": "object"},
                 400, 401, 403, 404, 409, 422, params=[vote],
                 request={"type": "object", "required": ["counts", "note"], "properties": {
                     "counts": {"type": "object", "additionalProperties": _INT},
-                    "note": _STR}})},
+                    "ballots_issued": _INT, "note": _STR}}),
+                "get": _op("The manual count waiting for the chair's confirmation, or null",
+                           200, {"type": "object"}, 401, 403, 404, params=[vote])},
+            "/api/v1/votes/{vote_id}/manual-result/decision": {"post": _op(
+                "The chair confirms (it becomes the result, marked manual) or rejects it", 200,
+                {"type": "object"}, 400, 401, 403, 404, 409, 422, params=[vote],
+                request={"type": "object", "required": ["confirm"],
+                         "properties": {"confirm": {"type": "boolean"}}})},
             "/api/v1/votes/{vote_id}/ballots": {"post": _op(
                 "Cast my ballot; acknowledged after commit; same key, same acknowledgement",
                 201, _ref("BallotAck"), 400, 401, 403, 404, 409, 422,

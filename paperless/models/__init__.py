@@ -29,6 +29,7 @@ from paperless.models.vote import (
     ManualCount,
     OpenBallot,
     SecretBallot,
+    SecretBallotKey,
     SecretParticipation,
     Vote,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "ResolutionCounter",
     "RoleAssignment",
     "SecretBallot",
+    "SecretBallotKey",
     "SecretParticipation",
     "Sitting",
     "SpeakerRequest",
