@@ -57,10 +57,10 @@ def write(reason: str, council_id: int | None = None) -> Path | None:
     seq, head_hash = audit.head()
     if seq == 0:
         return None
-    previous = max((a["seq"] for a in _read_all()[0] if a["seq"] <= seq), default=0)
+    previous = max((n for n in _anchored_seqs() if n <= seq), default=0)
     hashes = list(db.session.scalars(select(AuditEntry.hash).where(
         AuditEntry.id > previous, AuditEntry.id <= seq).order_by(AuditEntry.id)))
-    db.session.rollback()  # read only: release the snapshot
+    db.session.commit()  # read only: release the snapshot before signing
     at = datetime.now(UTC)
     body = {"format": FORMAT, "seq": seq, "hash": head_hash,
             "at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "reason": reason[:40],
@@ -86,6 +86,13 @@ def write(reason: str, council_id: int | None = None) -> Path | None:
         os.fsync(handle.fileno())
     os.replace(tmp, target / name)
     return target / name
+
+
+def _anchored_seqs() -> list[int]:
+    """The head ids already anchored, from the file names (no file is opened)."""
+    if not folder().is_dir():
+        return []
+    return [int(p.name[:10]) for p in folder().glob("*.json") if p.name[:10].isdigit()]
 
 
 def write_quietly(reason: str, council_id: int | None) -> None:

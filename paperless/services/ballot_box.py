@@ -127,12 +127,18 @@ def scrub() -> None:
     try:
         if engine.dialect.name == "sqlite":
             with engine.connect() as conn:
-                busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                # TRUNCATE waits for readers: never hold the (gevent) server for long.
+                conn.exec_driver_sql("PRAGMA busy_timeout=250")
+                try:
+                    busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                finally:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=30000")
                 if busy and busy[0]:
                     log.warning("ballot scrub: WAL busy, truncated at the next close")
         elif engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("SET lock_timeout = '10s'"))  # never hang a close
+                # casts of other meetings queue behind the lock: wait briefly or skip
+                conn.execute(text("SET lock_timeout = '2s'"))
                 conn.execute(text("VACUUM FULL secret_ballot, secret_ballot_key"))
     except Exception:  # the vote is closed and its tally committed; the scrub is extra
         log.exception("ballot scrub failed")

@@ -172,6 +172,9 @@ def public(vote: Vote) -> dict:
             rules.CONFIDENCE_LEVELS if vote.kind == "confidence" else rules.NO_CONFIDENCE_LEVELS)]
     if vote.status == "announced":
         data["result"] = vote.result
+    if vote.status in ("draft", "cancelled"):
+        # what the secretariat counted by hand, waiting for the chair (shown on the console)
+        data["manual_pending"] = manual_json(_pending_manual(vote))
     return data
 
 
@@ -234,8 +237,17 @@ def _secret_contents(vote: Vote) -> list[dict]:
     return ballot_box.contents(vote)
 
 
+def _lock(vote: Vote, *, share: bool = False) -> None:
+    """PostgreSQL: casts share-lock the vote row, closing takes it exclusively, so a ballot
+    is either counted by the close or refused as `vote_not_open` — never acknowledged after
+    the tally. (SQLite serialises writers already.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.refresh(vote, with_for_update={"read": True} if share else True)
+
+
 def close_vote(actor: Actor, vote_id: int) -> dict:
     vote, meeting = _get(actor, vote_id, OPERATORS)
+    _lock(vote)
     if vote.status != "open":
         raise VoteError("Cuộc biểu quyết không ở trạng thái đang mở.", code="vote_not_open")
     vote.status, vote.closed_at = "closed", _now()
@@ -498,6 +510,7 @@ def _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings) -> 
             CastReceipt.idempotency_key == key))
         if receipt is not None:
             return receipt.ack
+    _lock(vote, share=True)
     if vote.status != "open":
         raise VoteError("Cuộc biểu quyết không mở.", code="vote_not_open")
     _require_session_running(meeting)
