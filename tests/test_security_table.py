@@ -143,6 +143,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.token": "public",
     "api.list_councils": "login",
     "api.create_council": "admin",
+    "api.session_rules": "staff",
+    "api.set_session_rules": "admin",
     "api.list_delegates": "council",
     "api.create_delegate": "managers",
     "api.list_meetings": "login",
@@ -332,6 +334,7 @@ def _first_section() -> str:
 BODIES = {
     "auth.login": lambda ids: {"username": "khach", "password": "kyhopso"},
     "api.token": lambda ids: {"username": "khach", "password": "kyhopso"},
+    "api.set_session_rules": lambda ids: {"open_vote_at_close": "close"},
     "api.create_council": lambda ids: {"name": "HĐND xã Mới", "level": "xa",
                                        "parent_id": 1},
     "api.create_delegate": lambda ids: {"full_name": "Nguyễn Văn Mới"},

@@ -379,11 +379,19 @@ def test_ballots_need_the_session_running(client, hall):
 
 
 def test_closing_the_session_closes_the_open_vote_when_the_council_says_so(client, hall):
-    from paperless.models import AuditEntry, Council
+    from paperless.models import AuditEntry
 
     meeting = db.session.get(Meeting, hall["meeting_id"])
-    db.session.get(Council, meeting.council_id).open_vote_at_close = "close"
-    db.session.commit()
+    rules_url = f"/api/v1/councils/{meeting.council_id}/session-rules"
+    assert client.get(rules_url, headers=token_for(client, "chutoa")
+                      ).get_json()["open_vote_at_close"] == "refuse"  # the default
+    assert client.put(rules_url, headers=token_for(client, "chutoa"),
+                      json={"open_vote_at_close": "close"}).status_code == 403
+    assert client.put(rules_url, headers=token_for(client, "admin"),
+                      json={"open_vote_at_close": "whenever"}).status_code == 422
+    changed = client.put(rules_url, headers=token_for(client, "admin"),
+                         json={"open_vote_at_close": "close"})
+    assert changed.status_code == 200, changed.get_json()
     staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
     vote_id = _make(client, staff, hall["item_id"], kind="secret")
     client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)

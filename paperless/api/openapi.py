@@ -292,6 +292,15 @@ def document() -> dict:
                             _ref("Council"), 400, 401, 403, 404, 422,
                             request=_ref("CouncilInput")),
             },
+            "/api/v1/councils/{council_id}/session-rules": {
+                "get": _op("The council's session rules (what bế mạc does to an open vote)",
+                           200, {"type": "object"}, 401, 403, 404, params=[council]),
+                "put": _op("Set them (council admin): open_vote_at_close refuse | close", 200,
+                           {"type": "object"}, 400, 401, 403, 404, 422, params=[council],
+                           request={"type": "object", "required": ["open_vote_at_close"],
+                                    "properties": {"open_vote_at_close": {
+                                        "type": "string", "enum": ["refuse", "close"]}}}),
+            },
             "/api/v1/councils/{council_id}/delegates": {
                 "get": _op("Delegates of a council", 200, {"type": "object", "properties": {
                     "delegates": {"type": "array", "items": _ref("Delegate")}}}, 401, 403, 404,

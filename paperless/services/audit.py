@@ -9,7 +9,7 @@ reordering any row breaks the chain at that row, which `verify()` names.
 Action codes (stable; `details` never holds a secret ballot's content, nor who cast one):
 
     auth.login, auth.login_failed, auth.login_locked
-    user.created, role.assigned, council.created, term.created, delegate_group.created,
+    user.created, role.assigned, council.created, council.session_rules, term.created, delegate_group.created,
     committee.created, delegate.added, delegate.updated, delegate.status
     meeting.created, meeting.updated, meeting.status, meeting.invitee_added
     agenda.added, agenda.updated, agenda.deleted, agenda.moved, agenda.reordered, agenda.nested
