@@ -126,7 +126,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_listening(proc: subprocess.Popen, port: int, log: Path, timeout: float = 30) -> None:
+def wait_listening(proc: subprocess.Popen, port: int, log: Path, timeout: float = 120) -> None:
+    # generous: on a loaded 2-core machine the gevent server takes over 30 s to import
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

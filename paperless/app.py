@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,8 +15,23 @@ from paperless import config as config_module
 from paperless import db
 from paperless.extensions import babel, csrf, socketio
 
+PRIVATE_UMASK = 0o077
+
+
+def _tighten_database_files(url: str) -> None:
+    """A database created before the umask (older release, another tool) is made 0600 too."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return
+    path = Path(url.removeprefix("sqlite:///"))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if name.exists():
+            name.chmod(0o600)
+
 
 def create_app(overrides: dict | None = None) -> Flask:
+    # Everything this process creates — the SQLite file, its WAL and SHM, blobs, the secret
+    # key, the signing folder and its anchors — is readable by its owner only (0600/0700).
+    os.umask(PRIVATE_UMASK)
     settings = config_module.load(overrides)
     app = Flask(
         __name__,
@@ -26,6 +44,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.url_map.converters["int"] = _DatabaseId
 
     engine = db.make_engine(app.config["DATABASE_URL"])
+    _tighten_database_files(app.config["DATABASE_URL"])
+    if app.config["ENV_NAME"] == "production" and not app.config["BALLOT_KEY"]:
+        app.logger.warning("PAPERLESS_BALLOT_KEY is not set: secret ballots of open votes are "
+                           "sealed under a key derived from the secret key (docs/deploy.md)")
     app.extensions["paperless.engine"] = engine
     db.session.remove()
     db.session.configure(bind=engine)

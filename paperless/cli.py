@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+import signing
 from paperless import db, preflight
 from paperless.config import DEMO_PASSWORD
 from paperless.services import delegates as delegate_service
@@ -200,15 +201,21 @@ def audit_group():
 @audit_group.command("verify", help="Check the whole hash chain; name the first broken entry.")
 @with_appcontext
 def audit_verify():
-    from paperless.services import audit
+    from paperless.services import anchors, audit
 
     db.require_current_schema(current_app.extensions["paperless.engine"])
-    verdict = audit.verify()
+    anchored, problems = anchors.expected()
+    verdict = audit.verify(anchored=anchored)
     db.session.rollback()
-    if verdict.ok:
+    for problem in problems:
+        click.echo(f"Mốc neo không dùng được: {problem}", err=True)
+    if verdict.ok and not problems:
         click.echo(f"Chuỗi nhật ký toàn vẹn: {verdict.count} mục, mã băm đầu chuỗi "
-                   f"{verdict.head_hash}. ({verdict.message})")
+                   f"{verdict.head_hash}; khớp {len(anchored)} mục đã neo ngoài cơ sở dữ liệu. "
+                   f"({verdict.message})")
         return
+    if verdict.ok:
+        sys.exit(1)
     click.echo(f"Nhật ký bị thay đổi tại mục số {verdict.broken_id}: {verdict.problem}. "
                f"({verdict.message})", err=True)
     sys.exit(1)
@@ -256,6 +263,25 @@ def archive_export(out: Path, meeting_ids, council_id, year):
     count = sum(len(rows) for _m, rows in dossiers)
     click.echo(f"{out}: {len(dossiers)} hồ sơ, {count} nghị quyết.")
     db.session.rollback()
+
+
+@audit_group.command("anchor", help="Sign the chain head into <signing folder>/anchors/ "
+                                    "(hourly from cron/systemd).")
+@click.option("--council", "council_id", type=int, default=None,
+              help="council whose organisation key signs (default: the first with a key)")
+@with_appcontext
+def audit_anchor(council_id):
+    from paperless.services import anchors
+
+    db.require_current_schema(current_app.extensions["paperless.engine"])
+    try:
+        path = anchors.write("hourly", council_id)
+    except signing.SigningError as exc:
+        raise click.ClickException(exc.message_vi) from exc
+    if path is None:
+        click.echo("Nhật ký chưa có mục nào: không có gì để neo.")
+        return
+    click.echo(f"Đã neo đầu chuỗi nhật ký: {path}")
 
 
 def main() -> None:

@@ -80,6 +80,8 @@ def load(overrides: dict | None = None) -> dict:
         # Signing keys and trust roots (never in git or the database); see README.
         "SIGNING_DIR": os.environ.get("PAPERLESS_SIGNING_DIR") or str(folder / "signing"),
         "TSA_URL": os.environ.get("PAPERLESS_TSA_URL") or None,
+        # The ballot master key (services/ballot_box.py): never beside the database files.
+        "BALLOT_KEY": os.environ.get("PAPERLESS_BALLOT_KEY") or None,
         # Public address printed in the QR code of resolutions. Never the request's Host
         # header; production refuses to issue without it, development uses `make run`'s.
         "PUBLIC_URL": os.environ.get("PAPERLESS_PUBLIC_URL") or (

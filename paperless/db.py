@@ -56,6 +56,9 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Deleted content is zeroed in the pages, so a closed vote's sealed ballots and
+            # key leave no bytes behind (services/ballot_box.py).
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine

@@ -16,6 +16,7 @@ Errors are :class:`SigningError` subclasses with a stable ``code`` and a
 Vietnamese ``message_vi``.
 """
 
+from .detached import sign_detached, timestamp_token, verify_detached
 from .errors import (
     CertificateError,
     DocumentError,
@@ -61,6 +62,9 @@ from .twostep import (
 from .validate import INVALID, MODIFIED, UNTRUSTED, VALID, SignatureReport, validate_pdf
 
 __all__ = [
+    "sign_detached",
+    "timestamp_token",
+    "verify_detached",
     "INVALID",
     "MODIFIED",
     "ORGANISATION_FIELD",

@@ -78,6 +78,7 @@ def passed_vote(yes: int = 20, with_draft: bool = True, docx: bool = False) -> d
     vote = votes.create_vote(staff, item.id, kind="open", title=item.title)
     votes.record_manual_result(staff, vote.id, {"yes": yes, "no": 30 - yes - 2, "abstain": 2},
                                "Giơ tay")
+    votes.decide_manual_result(actor("chutoa"), vote.id, True)  # the chair confirms
     votes.announce(actor("chutoa"), vote.id)
     return {"meeting_id": meeting_id, "item_id": item.id, "vote_id": vote.id,
             "document_id": doc.id if doc else None}

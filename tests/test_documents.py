@@ -394,3 +394,41 @@ def test_offline_copies_and_ranges_are_not_reads(client, published):
     listed = client.get(f"/api/v1/meetings/{published['meeting_id']}/documents",
                         headers=delegate).get_json()["documents"]
     assert listed[0]["unread"] is False
+
+
+def test_every_path_serving_a_confidential_document_logs_the_read(app, client, staff,
+                                                                  meeting_id):
+    """Ranges (even `bytes=0-`), the service worker's header and the export with notes each
+    hand out a whole watermarked copy: each is logged; offline copies of a confidential
+    document exist only when the council allows them (PAPERLESS_OFFLINE_CONFIDENTIAL)."""
+    body = _upload(client, staff, meeting_id, _corpus("pdflatex-4-pages.pdf"),
+                   access="confidential").get_json()
+    client.post(f"/api/v1/documents/{body['id']}/publish", headers=staff)
+    delegate = token_for(client, "daibieu03")
+    url = f"/api/v1/documents/{body['id']}/file"
+
+    def reads() -> int:
+        db.session.expire_all()
+        return db.session.scalar(select(func.count()).select_from(DocumentRead).where(
+            DocumentRead.document_id == body["id"]))
+
+    for headers in ({"Range": "bytes=0-"}, {"Range": "bytes=0-99"}):
+        before = reads()
+        response = client.get(url, headers={**delegate, **headers})
+        assert response.status_code in (200, 206)
+        assert reads() == before + 1, headers
+    before = reads()
+    refused = client.get(url, headers={**delegate, "X-Paperless-Offline-Copy": "1"})
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "offline_not_allowed"
+    assert reads() == before
+    exported = client.get(f"/api/v1/documents/{body['id']}/export", headers=delegate)
+    assert exported.status_code == 200 and reads() == before + 1
+
+    allowing = make_app(app.config["DATABASE_URL"], OFFLINE_CONFIDENTIAL=True)
+    with allowing.app_context():
+        other = allowing.test_client()
+        copy = other.get(url, headers={**token_for(other, "daibieu04"),
+                                       "X-Paperless-Offline-Copy": "1"})
+        assert copy.status_code == 200
+    assert reads() == before + 2

@@ -196,6 +196,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.clear_lockout": "admin",
     "api.list_councils": "login",
     "api.create_council": "admin",
+    "api.session_rules": "staff",
+    "api.set_session_rules": "admin",
     "api.list_delegates": "council",
     "api.create_delegate": "managers",
     "api.list_meetings": "login",
@@ -225,7 +227,9 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.announce_vote": "staff",
     "api.cancel_vote": "staff",
     "api.revote": "staff",
-    "api.manual_result": "staff",
+    "api.manual_result": "secretariat admin",  # the secretariat enters,
+    "api.pending_manual_result": "staff",
+    "api.decide_manual_result": "chair admin",  # the chair confirms
     "api.cast_ballot": "delegate chair",  # the chair votes as the delegate they are
     "api.vote_result": "council",  # then the vote's state decides (409)
     "api.list_slips": "council",
@@ -437,6 +441,7 @@ def _first_section() -> str:
 BODIES = {
     "auth.login": lambda ids: {"username": "khach", "password": "kyhopso"},
     "api.token": lambda ids: {"username": "khach", "password": "kyhopso"},
+    "api.set_session_rules": lambda ids: {"open_vote_at_close": "close"},
     "api.create_council": lambda ids: {"name": "HĐND xã Mới", "level": "xa",
                                        "parent_id": 1},
     "api.create_delegate": lambda ids: {"full_name": "Nguyễn Văn Mới"},
@@ -454,6 +459,7 @@ BODIES = {
     "api.cancel_vote": lambda ids: {"reason": "Nhầm nội dung"},
     "api.manual_result": lambda ids: {"counts": {"yes": 20, "no": 1, "abstain": 1},
                                       "note": "Giơ tay"},
+    "api.decide_manual_result": lambda ids: {"confirm": True},
     "api.cast_ballot": lambda ids: {"idempotency_key": "the-same-key-1", "choice": "yes"},
     "api.file_slip": lambda ids: {"official_id": ids["official_id"], "text": "Câu hỏi",
                                   "delegate_id": ids["delegate_id"]},
@@ -621,6 +627,8 @@ EVENTS: dict[str, str] = {
     "vote:announce": "operators",
     "vote:cancel": "operators",
     "vote:state": "council",
+    "vote:manual": "secretariat admin",
+    "vote:manual_decision": "chair admin",
     "questioning:open_group": "operators",
     "questioning:close_group": "operators",
     "questioning:invite_answer": "operators",
@@ -639,6 +647,8 @@ EVENT_PAYLOADS = {
     "vote:cast": lambda w: {"vote_id": w["vote_id"], "idempotency_key": "table-key-0001",
                             "choice": "yes"},
     "vote:cancel": lambda w: {"vote_id": w["vote_id"], "reason": "Nhầm nội dung"},
+    "vote:manual": lambda w: {"vote_id": w["vote_id"], "counts": {"yes": 2}, "note": "Giơ tay"},
+    "vote:manual_decision": lambda w: {"vote_id": w["vote_id"], "confirm": True},
     "questioning:open_group": lambda w: {"meeting_id": w["meeting_id"],
                                          "group_id": w["group_id"]},
     "questioning:invite_answer": lambda w: {"meeting_id": w["meeting_id"],

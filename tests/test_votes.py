@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from datetime import date
@@ -213,28 +212,25 @@ def test_secret_ballot_cannot_be_linked_to_its_delegate(client, hall):
     engine = db.session.get_bind()
     postgres = engine.dialect.name == "postgresql"
     columns = {c["name"] for c in inspect(engine).get_columns("secret_ballot")}
-    assert columns == {"id", "vote_id", "content"}  # no delegate, no time
+    assert columns == {"id", "vote_id", "sealed"}  # no delegate, no time, no readable content
     assert {c["name"] for c in inspect(engine).get_columns("secret_participation")} == \
         {"vote_id", "delegate_id", "idempotency_key"}  # no content, no time
-    contents_in_cast_order = [{"choice": "yes" if n % 3 else "no"} for n in cast_order]
     with engine.connect() as conn:
         if not postgres:
             with pytest.raises(OperationalError):  # no hidden insertion-order rowid to join on
                 conn.execute(text("SELECT rowid FROM secret_ballot")).all()
             with pytest.raises(OperationalError):
                 conn.execute(text("SELECT rowid FROM secret_participation")).all()
-        stored = conn.execute(text("SELECT id, content FROM secret_ballot WHERE vote_id = :v"),
+        stored = conn.execute(text("SELECT id, sealed FROM secret_ballot WHERE vote_id = :v"),
                               {"v": vote_id}).all()
         participants = [r[0] for r in conn.execute(text(
             "SELECT delegate_id FROM secret_participation WHERE vote_id = :v"), {"v": vote_id})]
     assert len(stored) == 25 and sorted(participants) == cast_order
     ids = [row[0] for row in stored]
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)  # random 128-bit, not a sequence
-    if not postgres:
-        # the table's natural order follows the random id, not the casting order
-        contents_in_table_order = [json.loads(row[1]) for row in stored]
-        assert ids == sorted(ids)
-        assert contents_in_table_order != contents_in_cast_order
+    sealed = [bytes(row[1]) for row in stored]
+    assert len({len(b) for b in sealed}) == 1  # one size for "yes" and "no"
+    assert not any(b"yes" in b or b"choice" in b for b in sealed)
     # nothing else recorded who chose what
     assert db.session.scalars(select(CastReceipt).where(CastReceipt.vote_id == vote_id)
                               ).all() == []
@@ -243,19 +239,10 @@ def test_secret_ballot_cannot_be_linked_to_its_delegate(client, hall):
     result = client.post(f"/api/v1/votes/{vote_id}/close", headers=chair).get_json()["result"]
     assert result["voted"] == 25 and result["names"] == {}
     assert [c["count"] for c in result["choices"]] == [17, 8, 0]
-    if postgres:
-        # PostgreSQL keeps heap rows in insertion order and stamps each with its writing
-        # transaction (xmin), which the ballot shared with its participation row; closing
-        # rewrote the ballots in a random order, all in the closing transaction.
-        with engine.connect() as conn:
-            heap = conn.execute(text("SELECT xmin::text, content FROM secret_ballot "
-                                     "WHERE vote_id = :v ORDER BY ctid"), {"v": vote_id}).all()
-            cast_xmins = set(conn.execute(text(
-                "SELECT xmin::text FROM secret_participation WHERE vote_id = :v"),
-                {"v": vote_id}).scalars())
-        assert len(heap) == 25 and len({row[0] for row in heap}) == 1
-        assert not {row[0] for row in heap} & cast_xmins
-        assert [row[1] for row in heap] != contents_in_cast_order
+    # only the tally is kept: the sealed ballots and the vote's key went with the close
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM secret_ballot")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM secret_ballot_key")).scalar() == 0
 
 
 def test_election_and_confidence_votes(client, hall):
@@ -308,7 +295,14 @@ def test_revote_cancel_and_manual_counts(client, hall):
                          json={"counts": {"yes": 25, "no": 2, "abstain": 1},
                                "note": "Biểu quyết bằng hình thức giơ tay"})
     assert manual.status_code == 200, manual.get_json()
-    result = manual.get_json()["result"]
+    assert manual.get_json()["manual"]["status"] == "pending"
+    assert db.session.get(Vote, again["id"]).status == "draft"  # not a result until confirmed
+    # the secretariat cannot confirm its own entry; the chair does
+    decide = f"/api/v1/votes/{again['id']}/manual-result/decision"
+    assert client.post(decide, headers=staff, json={"confirm": True}).status_code == 403
+    confirmed = client.post(decide, headers=chair, json={"confirm": True})
+    assert confirmed.status_code == 200, confirmed.get_json()
+    result = confirmed.get_json()["result"]
     assert result["manual"] is True and result["passed"] is True
     assert result["statement"][0] == "Kết quả kiểm thủ công (Biểu quyết bằng hình thức giơ tay)."
     too_many = _make(client, staff, hall["item_id"])
@@ -426,3 +420,83 @@ def test_the_result_leaves_the_screens_when_the_chair_moves_on(client, hall):
     assert moved["dismissed_vote_id"] == vote_id
     assert live.snapshot(guest, hall["meeting_id"])["vote"] is None  # also after a reload
     assert live.snapshot(_actor("thuky"), hall["meeting_id"])["vote"] is None
+def test_ballots_need_the_session_running(client, hall):
+    """Paused or closed (bế mạc): ballots are refused with a stable code."""
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    live.change_phase(_actor("chutoa"), hall["meeting_id"], "pause")
+    paused = _cast(client, token_for(client, "daibieu02"), vote_id, choice="yes")
+    assert paused.status_code == 409 and paused.get_json()["error"]["code"] == "session_paused"
+    live.change_phase(_actor("chutoa"), hall["meeting_id"], "resume")
+    assert _cast(client, token_for(client, "daibieu02"), vote_id, choice="yes"
+                 ).status_code == 201
+    # bế mạc with the vote open is refused by default, naming the vote
+    from paperless.services.errors import Conflict
+
+    with pytest.raises(Conflict) as refused:
+        live.change_phase(_actor("chutoa"), hall["meeting_id"], "close")
+    assert refused.value.code == "vote_still_open"
+    assert "Thông qua Nghị quyết dự toán" in refused.value.message
+    assert db.session.get(Vote, vote_id).status == "open"
+
+
+def test_closing_the_session_closes_the_open_vote_when_the_council_says_so(client, hall):
+    from paperless.models import AuditEntry
+
+    meeting = db.session.get(Meeting, hall["meeting_id"])
+    rules_url = f"/api/v1/councils/{meeting.council_id}/session-rules"
+    assert client.get(rules_url, headers=token_for(client, "chutoa")
+                      ).get_json()["open_vote_at_close"] == "refuse"  # the default
+    assert client.put(rules_url, headers=token_for(client, "chutoa"),
+                      json={"open_vote_at_close": "close"}).status_code == 403
+    assert client.put(rules_url, headers=token_for(client, "admin"),
+                      json={"open_vote_at_close": "whenever"}).status_code == 422
+    changed = client.put(rules_url, headers=token_for(client, "admin"),
+                         json={"open_vote_at_close": "close"})
+    assert changed.status_code == 200, changed.get_json()
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"], kind="secret")
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    assert _cast(client, token_for(client, "daibieu05"), vote_id, choice="no"
+                 ).status_code == 201
+    live.change_phase(_actor("chutoa"), hall["meeting_id"], "close")
+    vote = db.session.get(Vote, vote_id)
+    assert vote.status == "closed" and vote.result["voted"] == 1
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert actions.index("vote.closed") < actions.index("live.closed")
+    late = _cast(client, token_for(client, "daibieu06"), vote_id, choice="yes")
+    assert late.status_code == 409 and late.get_json()["error"]["code"] in (
+        "session_closed", "vote_not_open")
+
+
+def test_manual_counts_are_bounded_and_never_replace_electronic_ballots(client, hall):
+    staff, chair = token_for(client, "thuky"), token_for(client, "chutoa")
+    vote_id = _make(client, staff, hall["item_id"])
+    client.post(f"/api/v1/votes/{vote_id}/open", headers=chair)
+    for number in (1, 2, 3):
+        _cast(client, token_for(client, f"daibieu{number:02d}"), vote_id, choice="no")
+    body = {"counts": {"yes": 3}, "note": "giơ tay"}
+    on_open = client.post(f"/api/v1/votes/{vote_id}/manual-result", headers=staff, json=body)
+    assert on_open.status_code == 409 and on_open.get_json()["error"]["code"] == "vote_open"
+    client.post(f"/api/v1/votes/{vote_id}/close", headers=chair)
+    after = client.post(f"/api/v1/votes/{vote_id}/manual-result", headers=staff, json=body)
+    assert after.status_code == 409 and after.get_json()["error"]["code"] == "vote_closed"
+    vote = db.session.get(Vote, vote_id)
+    assert vote.manual is False and vote.result["passed"] is False
+
+    election = _make(client, staff, hall["item_id"], kind="election", title="Bầu Ủy viên",
+                     candidates=["A", "B", "C"], seats=2)
+    url = f"/api/v1/votes/{election}/manual-result"
+    for counts, issued in (({"1": 1_000_000}, 3), ({"1": 4}, 3), ({"1": 3, "2": 3, "3": 1}, 3),
+                           ({"1": 2}, 31), ({"1": 2}, None), ({"1": -1}, 3), ({"1": True}, 3)):
+        bad = client.post(url, headers=staff, json={"counts": counts, "ballots_issued": issued,
+                                                    "note": "phiếu giấy"})
+        assert bad.status_code == 422, (counts, issued, bad.get_json())
+    ok = client.post(url, headers=staff, json={"counts": {"1": 3, "2": 2, "3": 1},
+                                               "ballots_issued": 3, "note": "phiếu giấy"})
+    assert ok.status_code == 200, ok.get_json()
+    result = client.post(f"{url}/decision", headers=chair, json={"confirm": True}
+                         ).get_json()["result"]
+    assert result["manual"] is True and result["ballots_issued"] == 3
+    assert all(c["count"] <= 3 for c in result["candidates"])

@@ -121,13 +121,14 @@ def document_file(document_id: int):
     version = _version_arg()
     # Not a read: PDF.js streaming byte ranges of a copy it already logged, or the service
     # worker keeping a copy for offline use (the delegate has not opened it).
+    # (open_file logs every copy of a confidential document whatever these headers say.)
     # The viewer reports its reads itself (POST …/reads, also from the offline copy).
-    is_read = "Range" not in request.headers and \
-        request.headers.get("X-Paperless-Offline-Copy") != "1" and \
+    offline = request.headers.get("X-Paperless-Offline-Copy") == "1"
+    is_read = "Range" not in request.headers and not offline and \
         request.headers.get("X-Paperless-Read-Beacon") != "1"
     served = document_service.open_file(g.api_actor, document_id, version,
                                         remote_addr=request.remote_addr or "",
-                                        record_read=is_read)
+                                        record_read=is_read, offline_copy=offline)
     if served.data is not None:
         # A per-reader confidential copy: never cached, never shared.
         import io
@@ -167,7 +168,8 @@ def document_thumbnail(document_id: int):
 def export_with_notes(document_id: int):
     import io
 
-    served = document_service.export_with_notes(g.api_actor, document_id, _version_arg())
+    served = document_service.export_with_notes(g.api_actor, document_id, _version_arg(),
+                                                remote_addr=request.remote_addr or "")
     response = send_file(io.BytesIO(served.data), mimetype="application/pdf", as_attachment=True,
                          download_name=served.download_name, conditional=False, etag=False)
     response.headers["Cache-Control"] = "no-store"

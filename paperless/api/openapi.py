@@ -299,6 +299,15 @@ def document() -> dict:
                             _ref("Council"), 400, 401, 403, 404, 422,
                             request=_ref("CouncilInput")),
             },
+            "/api/v1/councils/{council_id}/session-rules": {
+                "get": _op("The council's session rules (what bế mạc does to an open vote)",
+                           200, {"type": "object"}, 401, 403, 404, params=[council]),
+                "put": _op("Set them (council admin): open_vote_at_close refuse | close", 200,
+                           {"type": "object"}, 400, 401, 403, 404, 422, params=[council],
+                           request={"type": "object", "required": ["open_vote_at_close"],
+                                    "properties": {"open_vote_at_close": {
+                                        "type": "string", "enum": ["refuse", "close"]}}}),
+            },
             "/api/v1/councils/{council_id}/delegates": {
                 "get": _op("Delegates of a council", 200, {"type": "object", "properties": {
                     "delegates": {"type": "array", "items": _ref("Delegate")}}}, 401, 403, 404,
@@ -411,11 +420,19 @@ def document() -> dict:
                 "A new round (biểu quyết lại); the earlier stays on record", 201, _ref("Vote"),
                 401, 403, 404, 409, params=[vote])},
             "/api/v1/votes/{vote_id}/manual-result": {"post": _op(
-                "Counts from a show of hands or paper ballots", 200, {"type": "object"},
+                "Counts from a show of hands or paper ballots (secretariat; counted once the chair "
+                "confirms; only for a vote not open and without electronic ballots)", 200, {"type": "object"},
                 400, 401, 403, 404, 409, 422, params=[vote],
                 request={"type": "object", "required": ["counts", "note"], "properties": {
                     "counts": {"type": "object", "additionalProperties": _INT},
-                    "note": _STR}})},
+                    "ballots_issued": _INT, "note": _STR}}),
+                "get": _op("The manual count waiting for the chair's confirmation, or null",
+                           200, {"type": "object"}, 401, 403, 404, params=[vote])},
+            "/api/v1/votes/{vote_id}/manual-result/decision": {"post": _op(
+                "The chair confirms (it becomes the result, marked manual) or rejects it", 200,
+                {"type": "object"}, 400, 401, 403, 404, 409, 422, params=[vote],
+                request={"type": "object", "required": ["confirm"],
+                         "properties": {"confirm": {"type": "boolean"}}})},
             "/api/v1/votes/{vote_id}/ballots": {"post": _op(
                 "Cast my ballot; acknowledged after commit; same key, same acknowledgement",
                 201, _ref("BallotAck"), 400, 401, 403, 404, 409, 422,

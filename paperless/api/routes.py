@@ -103,6 +103,20 @@ def create_council():
     return jsonify(out.council(council)), 201
 
 
+@bp.get("/councils/<int:council_id>/session-rules")
+@authenticated
+def session_rules(council_id: int):
+    return jsonify(council_service.session_rules(g.api_actor, council_id))
+
+
+@bp.put("/councils/<int:council_id>/session-rules")
+@authenticated
+def set_session_rules(council_id: int):
+    data = body.json_body()
+    return jsonify(council_service.set_session_rules(
+        g.api_actor, council_id, open_vote_at_close=body.string(data, "open_vote_at_close")))
+
+
 @bp.get("/councils/<int:council_id>/delegates")
 @authenticated
 def list_delegates(council_id: int):

@@ -82,7 +82,24 @@ def revote(vote_id: int):
 def manual_result(vote_id: int):
     data = body.json_body()
     return jsonify(vote_service.record_manual_result(
-        g.api_actor, vote_id, data.get("counts"), body.string(data, "note")))
+        g.api_actor, vote_id, data.get("counts"), body.string(data, "note"),
+        ballots_issued=data.get("ballots_issued")))
+
+
+@bp.get("/votes/<int:vote_id>/manual-result")
+@authenticated
+def pending_manual_result(vote_id: int):
+    return jsonify({"manual": vote_service.pending_manual_of(g.api_actor, vote_id)})
+
+
+@bp.post("/votes/<int:vote_id>/manual-result/decision")
+@authenticated
+def decide_manual_result(vote_id: int):
+    data = body.json_body()
+    confirm = data.get("confirm")
+    if not isinstance(confirm, bool):
+        raise Invalid("Trường “confirm” phải là true/false.", details={"confirm": "type"})
+    return jsonify(vote_service.decide_manual_result(g.api_actor, vote_id, confirm))
 
 
 @bp.post("/votes/<int:vote_id>/ballots")

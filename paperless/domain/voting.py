@@ -261,3 +261,35 @@ def statement(result: Result) -> list[str]:
     if result.kind == "election" and result.tie_for_last_seat:
         lines.append("Có ứng cử viên bằng phiếu ở vị trí cuối: cần bầu lại.")
     return lines
+
+
+def check_manual_counts(kind: str, keys: Sequence[str], counts: object, *, issued: object,
+                        total: int, seats: int = 1) -> tuple[dict[str, int], int]:
+    """Bounds of a manual count (giơ tay, phiếu giấy): every figure a whole number ≥ 0 for a
+    known option; the ballots issued (or hands counted) at most N; no option above the
+    ballots issued; for a choice vote the choices together at most the ballots issued, for an
+    election at most `seats` names per ballot. Returns (counts for every key, ballots issued)."""
+    def whole(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    if not isinstance(counts, Mapping) or set(map(str, counts)) - set(keys) or \
+            not all(whole(v) for v in counts.values()):
+        raise BallotError("invalid_counts", "Số phiếu phải là số nguyên không âm cho từng lựa chọn.")
+    figures = {k: counts.get(k, counts.get(int(k) if k.isdigit() else k, 0)) for k in keys}
+    if issued is None and kind != "election":
+        issued = sum(figures.values())
+    if not whole(issued):
+        raise BallotError("invalid_issued", "Cần số phiếu phát ra (số đại biểu tham gia).")
+    if issued > total:
+        raise BallotError("invalid_counts",
+                          f"Số phiếu phát ra ({issued}) vượt quá tổng số đại biểu ({total}).")
+    over = [k for k, n in figures.items() if n > issued]
+    if over:
+        raise BallotError("invalid_counts",
+                          f"Số phiếu của một lựa chọn vượt quá số phiếu phát ra ({issued}).")
+    limit = issued * seats if kind == "election" else issued
+    if sum(figures.values()) > limit:
+        raise BallotError("invalid_counts", "Tổng số phiếu vượt quá số phiếu phát ra."
+                          if kind != "election" else
+                          f"Tổng số phiếu bầu vượt quá {seats} người trên mỗi phiếu.")
+    return figures, issued

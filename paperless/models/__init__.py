@@ -47,6 +47,7 @@ from paperless.models.vote import (
     ManualCount,
     OpenBallot,
     SecretBallot,
+    SecretBallotKey,
     SecretParticipation,
     Vote,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "ResolutionCounter",
     "RoleAssignment",
     "SecretBallot",
+    "SecretBallotKey",
     "SecretParticipation",
     "Sitting",
     "SpeakerRequest",

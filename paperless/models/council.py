@@ -26,6 +26,10 @@ class Council(Base):
                                                       server_default="words")
     # "Nơi nhận" of resolutions, one recipient a line ("Thường trực HĐND tỉnh;")
     recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Nội quy: what closing the session (bế mạc) does to a vote still open —
+    # "refuse" (the chair closes it first) or "close" (it is closed and counted, recorded).
+    open_vote_at_close: Mapped[str] = mapped_column(String(20), default="refuse",
+                                                    server_default="refuse")
 
     parent: Mapped[Council | None] = relationship(remote_side="Council.id")
     terms: Mapped[list[Term]] = relationship(back_populates="council", order_by="Term.start_date")

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from paperless.db import Base
@@ -87,25 +96,41 @@ class SecretParticipation(Base):
 
 
 class SecretBallot(Base):
-    """The content of one secret ballot: no delegate, no time, a random id (no sequence),
-    so neither the columns nor the order of rows leads back to who cast it."""
+    """One sealed secret ballot: no delegate, no time, a random id (no sequence), and a
+    content readable only with the vote's key (services/ballot_box.py). Deleted at close."""
 
     __tablename__ = "secret_ballot"
     __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), index=True)
-    content: Mapped[dict] = mapped_column(JSON)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SecretBallotKey(Base):
+    """The key of an open secret vote, wrapped under the ballot master key (never stored).
+    Deleted, with the ballots, when the vote closes."""
+
+    __tablename__ = "secret_ballot_key"
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True,
+                                         autoincrement=False)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ManualCount(Base):
-    """Counts entered by the secretariat when the tablets failed (show of hands, paper)."""
+    """Counts entered by the secretariat when the tablets failed (show of hands, paper),
+    which count only once the chair confirms them (status pending → confirmed/rejected)."""
 
     __tablename__ = "manual_count"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), index=True)
     counts: Mapped[dict] = mapped_column(JSON)
+    ballots_issued: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     entered_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

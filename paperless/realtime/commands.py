@@ -160,6 +160,21 @@ def vote_cancel(actor, data):
     return votes.cancel(actor, vote_id, _str(data, "reason", limit=500))
 
 
+def vote_manual(actor, data):
+    data, vote_id = _vote(data)
+    issued = data.get("ballots_issued")
+    return votes.record_manual_result(actor, vote_id, data.get("counts"),
+                                      _str(data, "note", limit=500), ballots_issued=issued)
+
+
+def vote_manual_decision(actor, data):
+    data, vote_id = _vote(data)
+    confirm = data.get("confirm")
+    if not isinstance(confirm, bool):
+        raise PayloadError("Trường “confirm” phải là true/false.")
+    return votes.decide_manual_result(actor, vote_id, confirm)
+
+
 def vote_state(actor, data):
     _, vote_id = _vote(data)
     return votes.state_of(actor, vote_id)
@@ -202,6 +217,8 @@ COMMANDS: dict[str, Callable] = {
     "vote:announce": vote_announce,
     "vote:cancel": vote_cancel,
     "vote:state": vote_state,
+    "vote:manual": vote_manual,
+    "vote:manual_decision": vote_manual_decision,
     "questioning:open_group": open_group,
     "questioning:close_group": close_group,
     "questioning:invite_answer": invite_answer,

@@ -11,7 +11,7 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     auth.login, auth.login_failed, auth.login_throttled (refused while waiting), auth.logout,
     auth.token_revoked, auth.lockout_cleared (login_locked: older entries)
     user.password_changed, user.password_reset, user.disabled, user.enabled
-    user.created, role.assigned, council.created, term.created, delegate_group.created,
+    user.created, role.assigned, council.created, council.session_rules, term.created, delegate_group.created,
     committee.created, delegate.added, delegate.updated, delegate.status
     meeting.created, meeting.updated, meeting.status, meeting.invitee_added
     agenda.added, agenda.updated, agenda.deleted, agenda.moved, agenda.reordered, agenda.nested
@@ -21,7 +21,8 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     floor.requested, floor.withdrawn, floor.reordered, floor.given, floor.stopped
     notice.sent
     vote.created, vote.opened, vote.closed, vote.announced, vote.cancelled, vote.revote,
-    vote.manual_result   (counts and the legal wording only)
+    vote.manual_entered (secretariat), vote.manual_result (confirmed by the chair),
+    vote.manual_rejected   (counts and the legal wording only)
     question.filed, question.withdrawn, question.merged, question.grouped,
     questioning.filing, questioning.group_created,
     questioning.group_opened, questioning.group_closed, questioning.answer_invited,
@@ -163,8 +164,12 @@ class Verdict:
         return f"BROKEN at entry {self.broken_id}: {self.problem}"
 
 
-def verify(batch: int = 2000) -> Verdict:
-    """Walk the whole chain in order; the first entry that does not fit is named."""
+def verify(batch: int = 2000, anchored: dict[int, tuple[str, str]] | None = None) -> Verdict:
+    """Walk the whole chain in order; the first entry that does not fit is named. With
+    `anchored` (entry id → (hash, anchor file), from services/anchors.py) every entry an
+    anchor outside the database vouches for must still have that hash: a chain rewritten and
+    re-hashed consistently is caught at the first entry that differs."""
+    anchored = anchored or {}
     expected_id, prev, count = 1, GENESIS, 0
     last_id = 0
     while True:
@@ -183,10 +188,22 @@ def verify(batch: int = 2000) -> Verdict:
             if entry_hash(entry) != entry.hash:
                 return Verdict(False, count, prev, entry.id,
                                "content does not match its hash (the row was changed)")
+            vouched = anchored.get(entry.id)
+            if vouched is not None and vouched[0] != entry.hash:
+                return Verdict(False, count, prev, entry.id,
+                               f"entry {entry.id} differs from the anchor {vouched[1]}: the "
+                               f"record was rewritten from this entry on (entries up to "
+                               f"{entry.id - 1} agree)")
             prev, expected_id, count = entry.hash, expected_id + 1, count + 1
             last_id = entry.id
         for entry in rows:  # a long chain is not kept in memory
             db.session.expunge(entry)
+    beyond = [seq for seq in anchored if seq > count]
+    if beyond:
+        first = min(beyond)
+        return Verdict(False, count, prev, first,
+                       f"entry {first} is anchored ({anchored[first][1]}) but missing: the "
+                       f"record ends at entry {count}")
     seq, head_hash = head()
     if seq != count or head_hash != prev:
         return Verdict(False, count, prev, count + 1 if seq > count else seq,

@@ -118,3 +118,29 @@ def add_group(actor: Actor, council_id: int, name: str) -> DelegateGroup:
 
 def add_committee(actor: Actor, council_id: int, name: str) -> Committee:
     return _add_named(actor, Committee, council_id, name)
+
+
+OPEN_VOTE_AT_CLOSE = {
+    "refuse": "Từ chối bế mạc khi còn cuộc biểu quyết đang mở",
+    "close": "Kết thúc và kiểm phiếu cuộc biểu quyết đang mở rồi bế mạc",
+}
+
+
+def session_rules(actor: Actor, council_id: int) -> dict:
+    council = get_council(actor, council_id, MANAGERS | {"chair"})
+    return {"council_id": council.id, "open_vote_at_close": council.open_vote_at_close,
+            "choices": OPEN_VOTE_AT_CLOSE}
+
+
+def set_session_rules(actor: Actor, council_id: int, *, open_vote_at_close: str) -> dict:
+    """Nội quy kỳ họp: what bế mạc does to a vote still open (services/live.py)."""
+    council = get_council(actor, council_id, {"admin"})
+    if open_vote_at_close not in OPEN_VOTE_AT_CLOSE:
+        raise Invalid("Quy định không hợp lệ.",
+                      details={"open_vote_at_close": sorted(OPEN_VOTE_AT_CLOSE)})
+    council.open_vote_at_close = open_vote_at_close
+    audit.record(actor, "council.session_rules", council_id=council.id,
+                 subject=("council", council.id),
+                 details={"open_vote_at_close": open_vote_at_close})
+    db.session.commit()
+    return session_rules(actor, council.id)

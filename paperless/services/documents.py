@@ -247,12 +247,20 @@ class ServedFile:
 
 
 def open_file(actor: Actor, document_id: int, version_number: int | None, *,
-              remote_addr: str = "", record_read: bool = True) -> ServedFile:
+              remote_addr: str = "", record_read: bool = True,
+              offline_copy: bool = False) -> ServedFile:
+    """The file to serve. `record_read=False` (a byte range of a copy already logged, or the
+    service worker's offline copy) skips the read log for ordinary documents only: every copy
+    of a confidential document is a whole watermarked file made for this reader, so each is
+    logged, and offline copies of one exist only when the council allows them."""
     document = get_document(actor, document_id)
     version = version_of(document, version_number)
     blobs = store()
     watermark = rules.must_watermark(document.access)
-    if record_read:
+    if watermark and offline_copy and not current_app.config["OFFLINE_CONFIDENTIAL"]:
+        raise Forbidden("Tài liệu mật không được lưu để đọc ngoại tuyến.",
+                        code="offline_not_allowed")
+    if record_read or watermark:
         db.session.add(DocumentRead(document_id=document.id, version_id=version.id,
                                     user_id=actor.user_id, watermarked=watermark,
                                     remote_addr=remote_addr[:64]))
@@ -380,8 +388,11 @@ def delete_note(actor: Actor, note_id: int) -> None:
     db.session.commit()
 
 
-def export_with_notes(actor: Actor, document_id: int, version_number: int | None) -> ServedFile:
-    served = open_file(actor, document_id, version_number, record_read=False)
+def export_with_notes(actor: Actor, document_id: int, version_number: int | None, *,
+                      remote_addr: str = "") -> ServedFile:
+    # A confidential export is logged like any other copy of it (open_file does).
+    served = open_file(actor, document_id, version_number, record_read=False,
+                       remote_addr=remote_addr)
     notes = list_notes(actor, document_id, version_number)
     data = served.data if served.data is not None else served.path.read_bytes()
     marked = jobs.export_with_notes(data, [

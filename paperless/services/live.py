@@ -20,6 +20,7 @@ from paperless.domain import live as rules
 from paperless.domain.quorum import Quorum
 from paperless.models import (
     Attendance,
+    Council,
     Delegate,
     LiveConnection,
     LiveEvent,
@@ -29,6 +30,7 @@ from paperless.models import (
     Notice,
     Sitting,
     SpeakerRequest,
+    Vote,
 )
 from paperless.services import audit, events
 from paperless.services.access import PARTICIPANTS, STAFF, Actor
@@ -120,6 +122,8 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
     if action not in rules.TRANSITIONS:
         raise Invalid("Thao tác không hợp lệ.", code="invalid_action")
     meeting = _meeting(actor, meeting_id, OPERATORS)
+    if action == "close":
+        settle_open_vote(actor, meeting)
     state = state_for(meeting, lock=True)
     if action == "open" and meeting.status not in {"published", "in_progress"}:
         raise Conflict("Hãy công bố kỳ họp trước khi khai mạc.", code="meeting_not_published")
@@ -176,6 +180,23 @@ def close_with_meeting(actor: Actor, meeting: Meeting) -> dict | None:
         "phase": state.phase, "paused_at": None,
         "current_item": _item_json(meeting, state.current_item_id),
         "sitting": _sitting_json(state), **queue_json(meeting)}, actor)
+
+
+def settle_open_vote(actor: Actor, meeting: Meeting) -> None:
+    """Votes belong to the session: bế mạc with a vote still open either refuses, naming it,
+    or closes and counts it first (its own recorded transaction), as the council's rules say."""
+    vote = db.session.scalar(select(Vote).where(Vote.meeting_id == meeting.id,
+                                                Vote.status == "open"))
+    if vote is None:
+        return
+    council = db.session.get(Council, meeting.council_id)
+    if council.open_vote_at_close != "close":
+        raise Conflict(f"Còn cuộc biểu quyết đang mở: “{vote.title}”. Chủ tọa kết thúc "
+                       "biểu quyết trước khi bế mạc.", code="vote_still_open",
+                       details={"vote_id": vote.id, "title": vote.title})
+    from paperless.services import votes  # votes builds on this module
+
+    votes.close_vote(actor, vote.id)
 
 
 def _new_sitting(meeting: Meeting) -> Sitting:

@@ -100,6 +100,10 @@ def set_status(actor: Actor, meeting_id: int, status: str) -> Meeting:
         raise Conflict(
             f"Không thể chuyển kỳ họp từ “{MEETING_STATUSES[meeting.status]}” sang "
             f"“{MEETING_STATUSES.get(status, status)}”.", code="invalid_transition")
+    if status == "closed":  # votes belong to the session: the council's rule for an open one
+        from paperless.services import live  # live builds on this module
+
+        live.settle_open_vote(actor, meeting)
     _audit(actor, meeting, "meeting.status", ("meeting", meeting.id),
            {"from": meeting.status, "to": status})
     meeting.status = status

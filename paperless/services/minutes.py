@@ -30,7 +30,7 @@ from paperless.models import (
     Vote,
 )
 from paperless.reports import minutes as writer
-from paperless.services import audit, signing_keys
+from paperless.services import anchors, audit, signing_keys
 from paperless.services.access import STAFF, Actor
 from paperless.services.documents import store
 from paperless.services.errors import Conflict, Forbidden, Invalid, ServiceError
@@ -262,6 +262,7 @@ def finalize(actor: Actor, meeting_id: int) -> dict:
                  meeting_id=meeting.id, subject=("minutes", meeting.id),
                  details={"head_seq": seq, "head_hash": head_hash, "sha256": sha})
     db.session.commit()
+    anchors.write_quietly("minutes.finalized", meeting.council_id)
     return status(actor, meeting.id)
 
 

@@ -2,16 +2,17 @@
 
 A ballot is acknowledged only after its transaction commits; a retry with the same
 idempotency key gets the same acknowledgement. Secret ballots are stored in two
-unrelated tables — who took part, and what some ballot said — so nothing links them.
+unrelated tables — who took part, and a sealed ballot (`ballot_box`) that only the tally at
+close ever opens — and the sealed ballots and their key are destroyed when the vote closes.
+Ballots are cast only while the session runs (not paused, not closed).
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from paperless import db
@@ -25,11 +26,10 @@ from paperless.models import (
     ManualCount,
     Meeting,
     OpenBallot,
-    SecretBallot,
     SecretParticipation,
     Vote,
 )
-from paperless.services import events, live
+from paperless.services import anchors, ballot_box, events, live
 from paperless.services.access import STAFF, Actor
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from paperless.services.meetings import get_meeting
@@ -172,6 +172,9 @@ def public(vote: Vote) -> dict:
             rules.CONFIDENCE_LEVELS if vote.kind == "confidence" else rules.NO_CONFIDENCE_LEVELS)]
     if vote.status == "announced":
         data["result"] = vote.result
+    if vote.status in ("draft", "cancelled"):
+        # what the secretariat counted by hand, waiting for the chair (shown on the console)
+        data["manual_pending"] = manual_json(_pending_manual(vote))
     return data
 
 
@@ -193,6 +196,8 @@ def open_vote(actor: Actor, vote_id: int) -> dict:
     vote.total_delegates = live.attendance_summary(meeting, state)["total"]
     if vote.countdown_seconds:
         vote.closes_at = now + timedelta(seconds=vote.countdown_seconds)
+    if vote.kind in rules.SECRET_KINDS:
+        ballot_box.create_key(vote)
     live.record(actor, meeting, "vote.opened", ("vote", vote.id),
                 {"kind": vote.kind, "title": vote.title, "total": vote.total_delegates})
     return live.commit_and_announce(meeting, "vote.opened",
@@ -229,32 +234,20 @@ def _tally(vote: Vote, present: int) -> dict:
 
 
 def _secret_contents(vote: Vote) -> list[dict]:
-    return list(db.session.scalars(select(SecretBallot.content).where(
-        SecretBallot.vote_id == vote.id)))
+    return ballot_box.contents(vote)
 
 
-def _reseal_secret_ballots(vote: Vote) -> None:
-    """PostgreSQL only: rewrite a secret vote's ballots in a random order, in the closing
-    transaction. A PostgreSQL heap keeps rows in insertion order and stamps each with its
-    transaction id (xmin) — both shared with the delegate's participation row written in
-    the same cast — so, unlike SQLite's WITHOUT ROWID tables ordered by the random id, the
-    stored ballots would otherwise lead back to who cast them. After this every ballot of
-    the vote carries the closing transaction's id and sits in shuffled order (the old row
-    versions are left to autovacuum)."""
-    if vote.kind not in rules.SECRET_KINDS or \
-            db.session.get_bind().dialect.name != "postgresql":
-        return
-    contents = list(db.session.scalars(select(SecretBallot.content).where(
-        SecretBallot.vote_id == vote.id)))
-    secrets.SystemRandom().shuffle(contents)
-    db.session.execute(delete(SecretBallot).where(SecretBallot.vote_id == vote.id))
-    db.session.add_all([SecretBallot(id=secrets.token_hex(16), vote_id=vote.id, content=c)
-                        for c in contents])
-    db.session.flush()
+def _lock(vote: Vote, *, share: bool = False) -> None:
+    """PostgreSQL: casts share-lock the vote row, closing takes it exclusively, so a ballot
+    is either counted by the close or refused as `vote_not_open` — never acknowledged after
+    the tally. (SQLite serialises writers already.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.refresh(vote, with_for_update={"read": True} if share else True)
 
 
 def close_vote(actor: Actor, vote_id: int) -> dict:
     vote, meeting = _get(actor, vote_id, OPERATORS)
+    _lock(vote)
     if vote.status != "open":
         raise VoteError("Cuộc biểu quyết không ở trạng thái đang mở.", code="vote_not_open")
     return _close(actor, vote, meeting)
@@ -270,13 +263,18 @@ def _close(actor: Actor, vote: Vote, meeting: Meeting) -> dict:
         db.session.rollback()
         raise VoteError("Cuộc biểu quyết không ở trạng thái đang mở.", code="vote_not_open")
     db.session.refresh(vote)
-    _reseal_secret_ballots(vote)
     vote.present = max(_present(meeting), _received(vote))
     vote.result = _tally(vote, vote.present)
+    secret = vote.kind in rules.SECRET_KINDS
+    if secret:
+        ballot_box.destroy(vote)  # only the tally is kept
     live.record(actor, meeting, "vote.closed", ("vote", vote.id), _counts(vote))
     message = live.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
+    if secret:
+        db.session.commit()  # nothing of ours holds the ballot tables during the scrub
+        ballot_box.scrub()
     return {**message, "result": vote.result}
 
 
@@ -290,7 +288,9 @@ def announce(actor: Actor, vote_id: int) -> dict:
     if state.dismissed_vote_id == vote.id:  # announced after moving on: show it again
         state.dismissed_vote_id = None
     live.record(actor, meeting, "vote.announced", ("vote", vote.id), _counts(vote))
-    return live.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
+    message = live.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
+    anchors.write_quietly("vote.announced", meeting.council_id)  # the record, outside the db
+    return message
 
 
 def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
@@ -301,15 +301,19 @@ def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
     if not reason:
         raise Invalid("Hủy biểu quyết phải ghi rõ lý do.", code="reason_required")
     was_open = vote.status == "open"
-    if was_open:
-        _reseal_secret_ballots(vote)
+    if was_open and vote.kind in rules.SECRET_KINDS:
+        ballot_box.destroy(vote)  # a cancelled round is never counted
     vote.status, vote.cancel_reason, vote.closed_at = "cancelled", reason[:500], _now()
     live.record(actor, meeting, "vote.cancelled", ("vote", vote.id),
                 {"title": vote.title, "reason": vote.cancel_reason, "was_open": was_open})
     if not was_open:
         db.session.commit()
         return {"vote": public(vote)}
-    return live.commit_and_announce(meeting, "vote.cancelled", {"vote": public(vote)}, actor)
+    message = live.commit_and_announce(meeting, "vote.cancelled", {"vote": public(vote)}, actor)
+    if vote.kind in rules.SECRET_KINDS:
+        db.session.commit()
+        ballot_box.scrub()
+    return message
 
 
 def close_due(meeting_id: int | None = None) -> list[dict]:
@@ -356,33 +360,97 @@ def revote(actor: Actor, vote_id: int) -> Vote:
     return again
 
 
-def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str) -> dict:
-    """When tablets fail: counts from a show of hands or paper ballots, marked as such."""
-    vote, meeting = _get(actor, vote_id, {"secretariat", "chair"})
-    if vote.status not in ("draft", "open"):
+MANUAL_ENTRY = {"secretariat"}  # enters what the hall counted
+MANUAL_CONFIRM = {"chair"}  # makes it the result
+
+
+def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str,
+                         ballots_issued=None) -> dict:
+    """When tablets fail: the secretariat enters counts from a show of hands or paper
+    ballots. They count only after the chair confirms them (`decide_manual_result`), and
+    only for a vote that is not open and holds no electronic ballot (or was cancelled)."""
+    vote, meeting = _get(actor, vote_id, MANUAL_ENTRY)
+    if vote.status == "open":
+        raise VoteError("Cuộc biểu quyết đang mở: hãy kết thúc hoặc hủy trước khi kiểm thủ công.",
+                        code="vote_open")
+    if vote.status not in ("draft", "cancelled"):
         raise VoteError("Cuộc biểu quyết đã có kết quả.", code="vote_closed")
+    if vote.status == "draft" and _received(vote):
+        raise VoteError("Cuộc biểu quyết đã có phiếu điện tử.", code="has_electronic_ballots")
     if vote.kind in ("confidence", "no_confidence"):
         raise Invalid("Phiếu tín nhiệm giấy do Ban kiểm phiếu lập biên bản; chưa hỗ trợ nhập tay.",
                       code="manual_not_supported")
+    if _pending_manual(vote) is not None:
+        raise VoteError("Đã có kết quả kiểm thủ công chờ chủ tọa xác nhận.",
+                        code="manual_pending")
     note = " ".join((note or "").split()) if isinstance(note, str) else ""
     if not note:
         raise Invalid("Ghi rõ cách kiểm (giơ tay, phiếu giấy…).", code="reason_required")
-    keys = [str(o[0]) for o in vote.options]
-    if (not isinstance(counts, dict) or set(map(str, counts)) - set(keys) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counts.values())):
-        raise Invalid("Số phiếu phải là số nguyên không âm cho từng lựa chọn.",
-                      code="invalid_counts")
-    counts = {k: counts.get(k, 0) for k in keys}  # JSON keys are strings
-    state = live.state_for(meeting)
-    total = vote.total_delegates or live.attendance_summary(meeting, state)["total"]
-    voted = sum(counts.values()) if vote.kind != "election" else None
-    if voted is not None and voted > total:
-        raise Invalid("Tổng số phiếu vượt quá tổng số đại biểu.", code="invalid_counts")
+    total = vote.total_delegates or live.attendance_summary(meeting, live.state_for(meeting))[
+        "total"]
+    try:
+        figures, issued = rules.check_manual_counts(
+            vote.kind, [str(o[0]) for o in vote.options], counts, issued=ballots_issued,
+            total=total, seats=vote.seats)
+    except rules.BallotError as exc:
+        raise Invalid(exc.message, code=exc.code) from exc
+    entry = ManualCount(vote_id=vote.id, counts=figures, ballots_issued=issued,
+                        note=note[:500], status="pending", entered_by=actor.user_id)
+    db.session.add(entry)
+    db.session.flush()
+    live.record(actor, meeting, "vote.manual_entered", ("vote", vote.id),
+                {"counts": figures, "ballots_issued": issued, "note": entry.note,
+                 "manual_count_id": entry.id})
+    message = live.commit_and_announce(meeting, "vote.manual_pending",
+                                       {"vote": public(vote), "manual": manual_json(entry)},
+                                       actor)
+    return message
+
+
+def _pending_manual(vote: Vote) -> ManualCount | None:
+    return db.session.scalar(select(ManualCount).where(
+        ManualCount.vote_id == vote.id, ManualCount.status == "pending"))
+
+
+def manual_json(entry: ManualCount | None) -> dict | None:
+    if entry is None:
+        return None
+    return {"id": entry.id, "vote_id": entry.vote_id, "counts": entry.counts,
+            "ballots_issued": entry.ballots_issued, "note": entry.note, "status": entry.status,
+            "entered_at": _iso(entry.entered_at), "decided_at": _iso(entry.decided_at)}
+
+
+def pending_manual_of(actor: Actor, vote_id: int) -> dict | None:
+    vote, _meeting = _get(actor, vote_id, STAFF)
+    return manual_json(_pending_manual(vote))
+
+
+def decide_manual_result(actor: Actor, vote_id: int, confirm: bool) -> dict:
+    """The chair confirms (the counts become the result, marked manual) or rejects them."""
+    vote, meeting = _get(actor, vote_id, MANUAL_CONFIRM)
+    entry = _pending_manual(vote)
+    if entry is None:
+        raise VoteError("Không có kết quả kiểm thủ công chờ xác nhận.", code="no_manual_pending")
+    if vote.status not in ("draft", "cancelled") or (vote.status == "draft" and _received(vote)):
+        raise VoteError("Cuộc biểu quyết không còn nhận kết quả kiểm thủ công.",
+                        code="vote_closed")
+    entry.decided_by, entry.decided_at = actor.user_id, _now()
+    if not confirm:
+        entry.status = "rejected"
+        live.record(actor, meeting, "vote.manual_rejected", ("vote", vote.id),
+                    {"manual_count_id": entry.id})
+        return live.commit_and_announce(meeting, "vote.manual_rejected",
+                                        {"vote": public(vote), "manual": manual_json(entry)},
+                                        actor)
+    entry.status = "confirmed"
+    counts, issued = entry.counts, entry.ballots_issued
+    total = vote.total_delegates or live.attendance_summary(meeting, live.state_for(meeting))[
+        "total"]
     vote.total_delegates = total
-    vote.status, vote.manual, vote.manual_note = "closed", True, note[:500]
+    vote.status, vote.manual, vote.manual_note = "closed", True, entry.note[:500]
     vote.closed_at = _now()
     vote.opened_at = vote.opened_at or vote.closed_at
-    vote.present = max(_present(meeting), voted or 0)
+    vote.present = max(_present(meeting), issued)
     if vote.kind == "election":
         ballots: list[list[int]] = []  # per-candidate counts; ballots are not itemised
         for candidate, n in counts.items():
@@ -390,17 +458,18 @@ def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str) ->
         result = rules.tally_election([tuple(o) for o in vote.options], ballots,
                                       seats=vote.seats, total=total,
                                       present=vote.present).to_dict()
+        result["voted"] = issued  # those who took part, not the names marked
     else:
         expanded = [code for code, n in counts.items() for _ in range(n)]
         result = rules.tally_choices(vote.kind, [tuple(o) for o in vote.options], expanded,
                                      total=total, present=vote.present, rule=vote.rule).to_dict()
     result["manual"] = True
+    result["ballots_issued"] = issued
     result["statement"].insert(0, f"Kết quả kiểm thủ công ({vote.manual_note}).")
     vote.result = result
-    db.session.add(ManualCount(vote_id=vote.id, counts=counts, note=note[:500],
-                               entered_by=actor.user_id))
     live.record(actor, meeting, "vote.manual_result", ("vote", vote.id),
-                {**_counts(vote), "note": vote.manual_note})
+                {**_counts(vote), "note": vote.manual_note, "manual": True,
+                 "manual_count_id": entry.id})
     message = live.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
@@ -477,8 +546,10 @@ def _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings) -> 
             CastReceipt.idempotency_key == key))
         if receipt is not None:
             return receipt.ack
+    _lock(vote, share=True)
     if vote.status != "open":
         raise VoteError("Cuộc biểu quyết không mở.", code="vote_not_open")
+    _require_session_running(meeting)
     if vote.closes_at is not None and _now() > vote.closes_at:
         db.session.rollback()
         close_due(meeting.id)  # the late tap is what noticed the time: close it now
@@ -494,8 +565,7 @@ def _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings) -> 
     if secret:
         db.session.add(SecretParticipation(vote_id=vote.id, delegate_id=delegate_id,
                                            idempotency_key=key))
-        db.session.add(SecretBallot(id=secrets.token_hex(16), vote_id=vote.id,
-                                    content=_content(vote, ballot)))
+        db.session.add(ballot_box.seal(vote, _content(vote, ballot)))
         db.session.commit()
         return _secret_ack(vote)
     existing = db.session.scalar(select(OpenBallot).where(
@@ -516,6 +586,18 @@ def _cast_once(vote, meeting, delegate_id, key, choice, selections, ratings) -> 
                                idempotency_key=key, ack=ack))
     db.session.commit()
     return ack
+
+
+def _require_session_running(meeting: Meeting) -> None:
+    """A vote belongs to the running session: no ballot while it is paused or closed."""
+    state = db.session.get(LiveState, meeting.id)
+    phase = state.phase if state else "not_started"
+    if meeting.status == "closed" or phase == "closed":
+        raise VoteError("Kỳ họp đã bế mạc; không nhận phiếu.", code="session_closed")
+    if phase == "paused":
+        raise VoteError("Phiên họp đang tạm dừng; chưa nhận phiếu.", code="session_paused")
+    if phase != "running":
+        raise VoteError("Phiên họp chưa khai mạc.", code="session_not_open")
 
 
 def _content(vote: Vote, ballot: rules.Ballot) -> dict:

@@ -129,6 +129,88 @@ async function voteAction(name, vote, extra = {}) {
   return ack;
 }
 
+// Kiểm thủ công: the secretariat enters what the hall counted (show of hands, paper
+// ballots) for a vote that never ran on the tablets or was cancelled; it counts only once
+// the chair confirms it. The server enforces who may do which and every bound.
+const manualDrafts = new Map(); // vote id → what was typed, kept across redraws
+
+function manualForm(vote) {
+  const draft = manualDrafts.get(vote.id) || { open: false, values: {} };
+  manualDrafts.set(vote.id, draft);
+  const box = document.createElement("details");
+  box.className = "manual-count-form";
+  box.open = draft.open;
+  box.addEventListener("toggle", () => { draft.open = box.open; });
+  const summary = document.createElement("summary");
+  summary.textContent = "Nhập kết quả kiểm thủ công (thư ký)";
+  const form = document.createElement("form");
+  form.className = "stack";
+  form.dataset.testid = `manual-form-${vote.id}`;
+  const field = (label, name, type = "number") => {
+    const wrap = document.createElement("label");
+    wrap.textContent = label;
+    const input = document.createElement("input");
+    input.name = name;
+    input.type = type;
+    if (type === "number") { input.min = "0"; input.step = "1"; input.inputMode = "numeric"; }
+    input.value = draft.values[name] ?? "";
+    input.addEventListener("input", () => { draft.values[name] = input.value; });
+    wrap.append(input);
+    form.append(wrap);
+    return input;
+  };
+  const inputs = vote.options.map(([code, label]) => [String(code), field(label, `count-${code}`)]);
+  const issued = field("Số phiếu phát ra / số đại biểu tham gia", "ballots_issued");
+  const note = field("Cách kiểm (giơ tay, phiếu giấy…)", "note", "text");
+  note.required = true;
+  const send = document.createElement("button");
+  send.type = "submit";
+  send.className = "primary";
+  send.textContent = "Gửi để chủ tọa xác nhận";
+  form.append(send);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const counts = Object.fromEntries(inputs.map(([code, input]) => [code, Number(input.value || 0)]));
+    const extra = { counts, note: note.value };
+    if (issued.value !== "") extra.ballots_issued = Number(issued.value);
+    const ack = await voteAction("vote:manual", vote, extra);
+    if (ack.ok) {
+      manualDrafts.delete(vote.id);
+      session.resync();
+    }
+  });
+  box.append(summary, form);
+  return box;
+}
+
+function manualDecision(vote) {
+  const pending = vote.manual_pending;
+  const box = document.createElement("div");
+  box.className = "manual-count-pending";
+  box.dataset.testid = `manual-pending-${vote.id}`;
+  const title = document.createElement("p");
+  title.textContent = `Kết quả kiểm thủ công chờ chủ tọa xác nhận (${pending.note}):`;
+  const list = document.createElement("ul");
+  for (const [code, label] of vote.options) {
+    const li = document.createElement("li");
+    li.textContent = `${label}: ${pending.counts[String(code)] ?? 0}`;
+    list.append(li);
+  }
+  const issued = document.createElement("li");
+  issued.textContent = `Số phiếu phát ra: ${pending.ballots_issued}`;
+  list.append(issued);
+  const tools = document.createElement("div");
+  tools.className = "actions";
+  const decide = (confirm) => async () => {
+    const ack = await voteAction("vote:manual_decision", vote, { confirm });
+    if (ack.ok) session.resync();
+  };
+  tools.append(button("Xác nhận kết quả", "primary", decide(true)),
+               button("Từ chối", "danger", decide(false)));
+  box.append(title, list, tools);
+  return box;
+}
+
 function drawVotes(s) {
   const box = root.querySelector('[data-list="votes"]');
   const itemId = s.current_item?.id;
@@ -174,6 +256,9 @@ function drawVotes(s) {
       }));
     }
     card.append(tools);
+    if (["draft", "cancelled"].includes(vote.status) && !["confidence", "no_confidence"].includes(vote.kind)) {
+      card.append(vote.manual_pending ? manualDecision(vote) : manualForm(vote));
+    }
     const result = vote.result || closeResults.get(vote.id) || (current?.result ?? null);
     if (result && (vote.status === "closed" || vote.status === "announced")) card.append(resultView(result));
     return card;

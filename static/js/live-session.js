@@ -7,7 +7,7 @@ import { joinMeeting, send } from "./live.js";
 
 const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue", "live.cleared",
                    "vote.opened", "vote.closed", "vote.announced", "vote.cancelled",
-                   "questioning.group"];
+                   "vote.manual_pending", "vote.manual_rejected", "questioning.group"];
 
 export class LiveSession extends EventTarget {
   constructor(meetingId) {
@@ -101,6 +101,11 @@ export class LiveSession extends EventTarget {
 
   applyVote(name, p) {
     const s = this.state;
+    if (name.startsWith("vote.manual_")) { // a hand count waiting for the chair: console only
+      const index = (s.votes || []).findIndex((v) => v.id === p.vote.id);
+      if (index >= 0) s.votes[index] = p.vote;
+      return;
+    }
     const same = s.vote?.vote.id === p.vote.id;
     const mine = name === "vote.opened" ? { voted: false } : same ? s.vote.mine : null;
     s.vote = { vote: p.vote, progress: p.progress || (same ? s.vote.progress : null), mine };

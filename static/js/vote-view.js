@@ -45,6 +45,8 @@ export function progressText(progress) {
 /** The result of a closed or announced vote as a chart and its statement lines. */
 export function resultView(result) {
   const box = el("div", "vote-result");
+  // A hand count (show of hands, paper ballots) is never mistaken for the tablets' count.
+  if (result.manual) box.append(el("div", "badge manual-count", "KẾT QUẢ KIỂM THỦ CÔNG"));
   const total = result.total;
   const chart = el("div", "bar-chart");
   for (const c of result.choices || []) chart.append(bar(t(c.label), c.count, total, c.code === "yes"));
