@@ -268,7 +268,7 @@ function drawVotes(s) {
 root.querySelector('[data-form="vote"]').addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const itemId = Number(form.elements.item.value) || session.state?.current_item?.id;
+  const itemId = Number(form.elements.agenda_item.value) || session.state?.current_item?.id;
   if (!itemId) return reportError(root, { ok: false, error: { message: t("Chưa có mục chương trình hiện tại.") } }, form);
   const labels = form.elements.labels.value.split("\n").map((x) => x.trim()).filter(Boolean);
   const kind = form.elements.kind.value;
@@ -280,7 +280,7 @@ root.querySelector('[data-form="vote"]').addEventListener("submit", async (event
     await api(`/api/v1/agenda-items/${itemId}/votes`, { method: "POST", json: body });
     form.reset();
     form.elements.title.dataset.edited = "no";
-    form.elements.item.dataset.chosen = "no";
+    form.elements.agenda_item.dataset.chosen = "no";
     form.closest("details").open = false;
     session.resync();
     reportError(root, { ok: true }, form);
