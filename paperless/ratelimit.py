@@ -21,12 +21,13 @@ from paperless.domain.limits import Bucket, Rate, retry_after, take
 # Generous for a person, tight for a script (capacity = burst, per_second = pace).
 DEFAULT_RATES = {
     # every socket event, per connection and per user (snapshot and join cost 5)
-    "socket": Rate(capacity=30, per_second=5),
-    "socket_user": Rate(capacity=60, per_second=10),
-    # events that change something (and write the audit record), per user; not vote:cast
-    "socket_write": Rate(capacity=20, per_second=0.5),
+    "socket": Rate(capacity=60, per_second=10),
+    "socket_user": Rate(capacity=120, per_second=20),
+    # events that change something (and write the audit record), per user; not vote:cast.
+    # The secretariat's roll call marks a whole commune council in a minute: 60 at once.
+    "socket_write": Rate(capacity=60, per_second=2),
     # API requests other than GET, per user
-    "api_write": Rate(capacity=60, per_second=1),
+    "api_write": Rate(capacity=120, per_second=2),
     # the public verification (/verify, /r/<id>, POST /api/v1/verify), per client address
     "verify": Rate(capacity=5, per_second=1 / 12),
 }
