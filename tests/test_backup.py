@@ -212,6 +212,9 @@ def test_drill_backup_while_serving_then_restore_elsewhere(app, demo, client, tm
     signed_sha = archived.signed_sha256
     secret_count = db.session.scalar(select(func.count()).select_from(SecretBallot).where(
         SecretBallot.vote_id == secret.id))
+    # A closed secret vote keeps only its tally: the sealed ballots and their key are gone.
+    secret_result = db.session.get(Vote, secret.id).result
+    assert secret_count == 0 and secret_result["voted"] == 25
     phase = db.session.scalar(select(LiveState.phase).where(LiveState.meeting_id == meeting_id))
     backup = _only_backup(dest)
     manifest = json.loads((backup / "manifest.json").read_text())
@@ -248,7 +251,8 @@ def test_drill_backup_while_serving_then_restore_elsewhere(app, demo, client, tm
                 OpenBallot.vote_id == vote_id)))
             assert acked_before <= voted <= set(voters)
             assert db.session.scalar(select(func.count()).select_from(SecretBallot).where(
-                SecretBallot.vote_id == secret.id)) == secret_count == 25
+                SecretBallot.vote_id == secret.id)) == secret_count
+            assert db.session.get(Vote, secret.id).result == secret_result
             assert db.session.scalar(select(func.count()).select_from(SecretParticipation)
                                      .where(SecretParticipation.vote_id == secret.id)) == 25
             # the live state resumes: the hall is where it was, the vote still takes ballots

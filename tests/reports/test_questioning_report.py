@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -61,7 +62,8 @@ def report() -> QuestioningReport:
     return QuestioningReport(
         council="Hội đồng nhân dân xã Đông Hưng Thuận",
         meeting="Kỳ họp thứ Mười Hai, HĐND xã khóa I, nhiệm kỳ 2021–2026",
-        generated_at=datetime(2025, 12, 18, 16, 45),
+        # An instant, read in the council's zone (a naive time would be UTC, as stored).
+        generated_at=datetime(2025, 12, 18, 16, 45, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
         rows=[
             row(
                 1,
