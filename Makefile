@@ -72,7 +72,8 @@ prod: setup
 # always use PostgreSQL and Redis).
 PG_TESTS ?= tests/test_foundation.py tests/test_votes.py tests/test_live.py tests/test_documents.py \
 	tests/test_questioning.py tests/test_api.py tests/test_audit.py tests/test_resolutions.py \
-	tests/test_resolutions_api.py tests/test_minutes.py tests/test_statistics.py
+	tests/test_resolutions_api.py tests/test_minutes.py tests/test_statistics.py \
+	tests/test_ballot_forensics.py tests/test_backup.py tests/test_audit_anchors.py
 # Both passes run even when the first fails; the last line counts the tests of both.
 test: system-test setup
 	$(BIN)/ruff check .
