@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
+from paperless.domain import clock
 
 
 def council_zone(council=None) -> ZoneInfo:
-    """One place to ask; a council's own time-zone column, once it exists, is read here."""
-    name = getattr(council, "time_zone", None) or DEFAULT_ZONE
-    return ZoneInfo(name)
+    """The council's zone (its `time_zone` column) through the council's clock."""
+    return clock.zone(getattr(council, "time_zone", None))
 
 
 def local(value: datetime, council=None) -> datetime:

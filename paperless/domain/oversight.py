@@ -1,8 +1,7 @@
 """The oversight cycle (giám sát, lời hứa, kiến nghị cử tri, tiếp công dân): pure rules.
 
 Every date a rule compares is the council's calendar date, from `council_today` — the one
-place that turns "now" into a date. Councils get their own time zone column in issue 17;
-until then every council is in Asia/Ho_Chi_Minh.
+place here that turns "now" into a date, through the council's clock (`domain/clock.py`).
 """
 
 from __future__ import annotations
@@ -10,22 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-DEFAULT_TIME_ZONE = "Asia/Ho_Chi_Minh"
-
-
-def council_zone(council) -> ZoneInfo:
-    name = getattr(council, "time_zone", None) or DEFAULT_TIME_ZONE
-    return ZoneInfo(name)
+from paperless.domain import clock
 
 
 def council_today(council, now: datetime | None = None) -> date:
     """The council's date at `now` (an aware instant; default: this instant). Never the
     server's local date: a server in UTC or New York gives the same answer."""
-    now = now or datetime.now(UTC)
-    return now.astimezone(council_zone(council)).date()
+    return clock.today(getattr(council, "time_zone", None), now)
 
 
 # --- commitments (lời hứa, cam kết) and supervision recommendations -----------------------

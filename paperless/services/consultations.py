@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from paperless import db
+from paperless.domain import clock
 from paperless.domain import opinions as rules
-from paperless.domain.council_time import council_zone, end_of_day_utc, format_local
+from paperless.domain.council_time import end_of_day_utc, format_local
 from paperless.models import Consultation, ConsultationAnswer, Delegate, Document
 from paperless.services import audit
 from paperless.services.access import Actor
@@ -27,7 +28,7 @@ def _now() -> datetime:
 
 
 def _today(council) -> date:
-    return _now().astimezone(council_zone(council)).date()
+    return clock.today(getattr(council, "time_zone", None), _now())
 
 
 def send(actor: Actor, document_id: int, *, title: str, deadline: date) -> Consultation:
