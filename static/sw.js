@@ -242,6 +242,12 @@ async function cacheDocuments({ urls = [], pages = [] }) {
   const views = files.map((f) => `/documents/${f.id}/view`);
   const ownPages = pages.filter((p) => KEPT_PAGES.some((re) => re.test(p)));
   await Promise.all([...new Set([...ownPages, ...views])].map(keepPage));
+  return cachedState(urls);
+}
+
+/** Which of these document URLs are stored whole on this device. */
+async function cachedState(urls = []) {
+  const docs = await caches.open(DOCS);
   const cached = [];
   for (const raw of urls) {
     const file = documentUrl(raw);
@@ -259,8 +265,11 @@ self.addEventListener("message", (event) => {
   const port = event.ports[0];
   const reply = (message) => port?.postMessage(message);
   if (data.type === "cache-documents") {
-    event.waitUntil(cacheDocuments(data).then(reply,
-      (error) => reply({ cached: [], error: String(error) })));
+    // Say at once what is already stored (offline, the fetches below may take long to
+    // fail), then again once the missing files and pages are kept.
+    event.waitUntil(cachedState(data.urls).then(reply)
+      .then(() => cacheDocuments(data)).then(reply,
+        (error) => reply({ cached: [], error: String(error) })));
   } else if (data.type === "forget-documents") {
     event.waitUntil(forgetPrivate().then(() => reply({ ok: true })));
   }

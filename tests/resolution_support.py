@@ -192,6 +192,8 @@ def issue_many(database_url: str, instance: str, jobs: list[tuple[int, str]]
                 results.append((resolution_id, None, exc.code))
             except RuntimeError as exc:
                 results.append((resolution_id, None, str(exc)))
+            except Exception as exc:  # noqa: BLE001 - named in the result, so a failure says why
+                results.append((resolution_id, None, f"{type(exc).__name__}: {exc}"))
             finally:
                 db.session.remove()
 

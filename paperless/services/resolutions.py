@@ -246,6 +246,14 @@ def _check_number(official: official_pdf.OfficialPdf, number_text: str, title: s
         raise Rejected(exc.message_vi, code=exc.code) from exc
 
 
+def _with_signature_fields(official: official_pdf.OfficialPdf) -> bytes:
+    """The official PDF with the chair's and the seal's empty fields at its signature place."""
+    page = official.signature_page
+    return signing.add_signature_fields(official.pdf, [
+        signing.FieldPlacement(signing.SIGNER_FIELD, page, official.chair_box),
+        signing.FieldPlacement(signing.ORGANISATION_FIELD, page, official.seal_box)])
+
+
 def _peek_counter(council_id: int, year: int) -> int:
     return db.session.scalar(select(ResolutionCounter.last_number).where(
         ResolutionCounter.council_id == council_id, ResolutionCounter.year == year)) or 0
@@ -290,8 +298,11 @@ def issue(actor: Actor, resolution_id: int, *, verify_base_url: str | None = Non
     # LibreOffice takes seconds: render with the number this issue will most likely get,
     # outside the numbering lock; a concurrent issue that took it first means one more
     # render inside (rare), never a hole.
+    # The signature fields are added outside the lock too: the lock is held by one issue at
+    # a time, so whatever runs under it is paid once per waiting issue.
     predicted = _peek_counter(res.council_id, year) + 1
     official = _official(fields_for(predicted), final)
+    with_fields = _with_signature_fields(official)
     db.session.rollback()  # end the read transaction before taking the counter's lock
     blobs = store()
     written: list[str] = []
@@ -303,11 +314,8 @@ def issue(actor: Actor, resolution_id: int, *, verify_base_url: str | None = Non
         number_text = rules.format_number(number, year, kind)
         if number != predicted and final.fmt != "pdf":
             official = _official(fields_for(number), final)
+            with_fields = _with_signature_fields(official)
         _check_number(official, number_text, title)
-        page = official.signature_page
-        with_fields = signing.add_signature_fields(official.pdf, [
-            signing.FieldPlacement(signing.SIGNER_FIELD, page, official.chair_box),
-            signing.FieldPlacement(signing.ORGANISATION_FIELD, page, official.seal_box)])
         draft = final.original or final.data
         for data in (draft, with_fields):
             sha, new = blobs.put(data)

@@ -23,7 +23,7 @@ async function keepOffline() {
 }
 
 function showOfflineState(state) {
-  if (!state || !bag) return;
+  if (!state || !bag || state.error) return;
   const cached = new Set(state.cached || []);
   let count = 0;
   for (const li of bag.querySelectorAll(".doc")) {
