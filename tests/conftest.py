@@ -59,12 +59,25 @@ def test_postgres_url(request, tmp_path_factory):
 
 def _empty_postgres(url: str) -> None:
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
 
     engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("SET lock_timeout = '20s'"))  # a leaked transaction shows, not hangs
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    # A previous test's background thread (a timer, a coalesced broadcast) may still be
+    # reading when the next test starts; its locks deadlocked DROP SCHEMA once on CI. That
+    # test is over, so its connections are ended first, and a deadlock is retried.
+    for attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SET lock_timeout = '20s'"))  # a leak shows, not hangs
+                conn.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            break
+        except OperationalError:
+            if attempt == 2:
+                raise
     engine.dispose()
 
 
