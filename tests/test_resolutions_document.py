@@ -211,3 +211,106 @@ def test_a_final_pdf_without_its_number_is_refused_and_uses_no_number(demo, monk
     issued = service.issue(actor("thuky"), res.id, verify_base_url=BASE, upload=draft_pdf(1),
                            filename="nq.pdf")
     assert issued.number == 1  # the refused attempts left no hole
+
+
+def _landscape_pdf() -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=landscape(A4))
+    c.drawString(60, 500, "Phu luc: bang du toan chi tiet")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_copies_and_attachments_over_the_api_and_the_page(archived, client, tmp_path):
+    from tests.support import login, token_for
+
+    rid = archived.id
+    url = f"/api/v1/resolutions/{rid}"
+    staff = token_for(client, "thuky")
+    for other in ("chutoa", "daibieu07"):  # the chair and a delegate may not make copies
+        headers = token_for(client, other)
+        assert client.post(f"{url}/copies", headers=headers, json={}).status_code == 403
+        assert client.post(f"{url}/attachments", headers=headers, data={
+            "file": (io.BytesIO(draft_pdf(1)), "p.pdf")}).status_code == 403
+    _, signed = service.file_of(actor("thuky"), rid, "signed")
+    pages = official.page_count(signed)
+    assert pages >= 2
+
+    # sao y: the whole text, signed at the top right of page 1, valid for poppler and us
+    made = client.post(f"{url}/copies", headers=staff, json={"form": "sao_y"})
+    assert made.status_code == 201 and made.mimetype == "application/pdf"
+    copy = made.get_data()
+    assert official.page_count(copy) == pages
+    page, box = _widgets(copy)[service.COPY_FIELD]
+    assert page == 0 and box[2] > 595.3 - 60 and box[3] > 841.9 - 20
+    assert pdfsig(copy, tmp_path) == {service.COPY_FIELD: POPPLER_VALID}
+    # trích sao: only the pages asked for, named on the stamp
+    part = client.post(f"{url}/copies", headers=staff, json={"form": "trich_sao", "pages": "1"})
+    assert part.status_code == 201, part.get_json()
+    extract = part.get_data()
+    assert official.page_count(extract) == 1
+    assert "TRÍCH SAO — Số: 01/NQ-HĐND (trang 1)" in _flat(pdftotext(extract, tmp_path))
+    [report] = signing.validate_pdf(extract, signing_keys.trust_roots(2))
+    assert (report.field_name, report.status) == (service.COPY_FIELD, signing.VALID)
+    for body, code in (({"form": "trich_sao"}, "pages_required"),
+                       ({"form": "trich_sao", "pages": f"1-{pages}"}, "pages_required"),
+                       ({"form": "sao_y", "pages": "1"}, "pages_not_allowed"),
+                       ({"form": "trich_sao", "pages": "2-99"}, "invalid_pages"),
+                       ({"form": "trich_sao", "pages": "a-b"}, "invalid_pages"),
+                       ({"form": "ban_nhap"}, "invalid_copy_form")):
+        refused = client.post(f"{url}/copies", headers=staff, json=body)
+        assert refused.status_code == 422 and refused.get_json()["error"]["code"] == code, body
+
+    # an attachment in landscape: signed at the top right of its own first page
+    attached = client.post(f"{url}/attachments", headers=staff,
+                           data={"file": (io.BytesIO(_landscape_pdf()), "phu-luc.pdf")})
+    assert attached.status_code == 201, attached.get_json()
+    signed_attachment = attached.get_data()
+    page, box = _widgets(signed_attachment)[service.COPY_FIELD]
+    assert page == 0 and 841.9 - 60 < box[2] <= 841.9 and 595.3 - 20 < box[3] <= 595.3
+    assert pdfsig(signed_attachment, tmp_path) == {service.COPY_FIELD: POPPLER_VALID}
+    [report] = signing.validate_pdf(signed_attachment, signing_keys.trust_roots(2))
+    assert report.status == signing.VALID
+    # an attachment that is already signed cannot take the council's field afterwards
+    again = client.post(f"{url}/attachments", headers=staff,
+                        data={"file": (io.BytesIO(signed_attachment), "phu-luc.pdf")})
+    assert again.status_code == 422
+    assert again.get_json()["error"]["code"] == "field_already_signed"
+    for data, code in (({}, "file_required"),
+                       ({"file": (io.BytesIO(b"not a pdf"), "x.pdf")}, None)):
+        refused = client.post(f"{url}/attachments", headers=staff, data=data)
+        assert refused.status_code == 422, refused.get_json()
+        assert code is None or refused.get_json()["error"]["code"] == code
+
+    # the page: the secretariat sees both forms, and the copy comes back signed
+    login(client, "thuky")
+    page_html = client.get(f"/resolutions/{rid}").get_data(as_text=True)
+    assert 'data-testid="copy-form"' in page_html and 'data-testid="attachment-form"' in page_html
+    downloaded = client.post(f"/resolutions/{rid}/copies", data={"form": "sao_luc"})
+    assert downloaded.status_code == 200 and downloaded.mimetype == "application/pdf"
+    assert "SAO LỤC — Số: 01/NQ-HĐND" in pdftotext(downloaded.get_data(), tmp_path)
+    bad = client.post(f"/resolutions/{rid}/copies", data={"form": "trich_sao", "pages": "x"},
+                      follow_redirects=True)
+    assert "không hợp lệ" in bad.get_data(as_text=True)
+
+
+def test_pages_of_a_copy():
+    from paperless.domain import resolutions as rules
+
+    assert rules.extract_pages("", 3) == [1, 2, 3]
+    assert rules.extract_pages("3, 1-2,2", 5) == [1, 2, 3]
+    assert rules.extract_pages(" 2 – 4 ", 5) == [2, 3, 4]
+    for bad in ("0", "3-2", "6", "1-", "-1", "1,,2", "١", "1-2-3", "9" * 7,
+                ",".join(["1"] * 51)):
+        with pytest.raises(rules.RuleError):
+            rules.extract_pages(bad, 5)
+    assert rules.copy_pages("sao_y", None, 4) == [1, 2, 3, 4]
+    assert rules.copy_pages("trich_sao", "2", 4) == [2]
+    for form, spec in (("sao_luc", "1"), ("trich_sao", ""), ("trich_sao", "1-4"),
+                       ("ban_nhap", None)):
+        with pytest.raises(rules.RuleError):
+            rules.copy_pages(form, spec, 4)

@@ -149,6 +149,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "resolutions.sign_chair": "chair",  # the issued one
     "resolutions.sign_organisation": "secretariat admin",  # the one the chair signed
     "resolutions.correct": "secretariat admin",  # the archived one
+    "resolutions.copy": "secretariat admin",  # the archived one
+    "resolutions.attachment": "secretariat admin",  # the archived one
     "resolutions.download": "staff",
     "resolutions.archive": "staff other",  # the archive of the signed-in council (other: its own)
     "resolutions.archive_zip": "staff",
@@ -249,6 +251,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.organisation_sign": "secretariat admin",
     "api.correction": "secretariat admin",
     "api.resolution_file": "staff",
+    "api.resolution_copy": "secretariat admin",
+    "api.resolution_attachment": "secretariat admin",
     "api.archive": "staff",
     "api.archive_zip": "staff",
     "api.verify": "public",
@@ -512,6 +516,8 @@ BODIES = {
     "resolutions.issue": lambda ids: {"source": str(ids["draft_document_id"]),
                                       "kind": "individual"},
     "resolutions.correct": lambda ids: {"title": "Đính chính Nghị quyết"},
+    "resolutions.attachment": lambda ids: {"file": _pdf_file("phu-luc.pdf")},
+    "api.resolution_attachment": lambda ids: {"file": _pdf_file("phu-luc.pdf")},
     "resolutions.verify": lambda ids: {"file": _pdf_file()},
     "resolutions.public": lambda ids: {"file": _pdf_file()},
     "records.save_minutes": lambda ids: {_first_section(): "Khai mạc lúc 8 giờ."},

@@ -260,6 +260,30 @@ def document() -> dict:
                                "name": "which", "in": "path", "required": True,
                                "schema": {"type": "string", "enum": [
                                    "draft", "official", "chair_signed", "signed"]}}])
+    signed_copy = _op(
+        "An electronic copy of the archived resolution (secretariat): sao y / sao lục (the "
+        "whole text) or trích sao (pages, e.g. \"1-2, 4\"), the original's signatures drawn "
+        "flat, signed by the council at the top right of page 1 (form, organisation, "
+        "ISO 8601 time, Times 10 black). Codes: not_archived, invalid_copy_form, "
+        "invalid_pages, pages_required, pages_not_allowed, signing_failed", 201, None,
+        400, 401, 403, 404, 409, 422, params=[resolution],
+        request={"type": "object", "properties": {
+            "form": {"type": "string", "enum": ["sao_y", "sao_luc", "trich_sao"],
+                     "default": "sao_y"},
+            "pages": {"type": "string", "description": "trích sao only: 1-based pages"}}})
+    signed_copy["requestBody"]["required"] = False
+    signed_copy["responses"]["201"] = {"description": "The signed copy",
+                                       "content": {"application/pdf": {}}}
+    signed_attachment = _op(
+        "A separate attachment (phụ lục, PDF) of an issued resolution signed by the council "
+        "at the top right of its first page (secretariat). Codes: not_issued, file_required, "
+        "empty_file, not_a_pdf, field_already_signed / field_missing (a signed file), signing_failed", 201, None,
+        400, 401, 403, 404, 409, 413, 422, params=[resolution])
+    signed_attachment["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+        "schema": {"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary"}}}}}}
+    signed_attachment["responses"]["201"] = {"description": "The signed attachment",
+                                             "content": {"application/pdf": {}}}
     archive_zip = _op("The meeting's archive as ZIP with manifest.json (SHA-256); "
                       "layout=national: the national archive's dossier (HoSo.xml, per "
                       "document VanBan.xml, MucLuc.csv, SHA256SUMS)", 200, None,
@@ -508,6 +532,8 @@ def document() -> dict:
                 _ref("Resolution"), 401, 403, 404, 409, 422, params=[resolution],
                 request={"type": "object", "properties": {"title": _STR}})},
             "/api/v1/resolutions/{resolution_id}/files/{which}": {"get": resolution_file},
+            "/api/v1/resolutions/{resolution_id}/copies": {"post": signed_copy},
+            "/api/v1/resolutions/{resolution_id}/attachments": {"post": signed_attachment},
             "/api/v1/councils/{council_id}/resolutions": {"get": _op(
                 "The archive (staff): search by title words, number, date, meeting", 200,
                 {"type": "object", "properties": {"resolutions": {

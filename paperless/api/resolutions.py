@@ -123,6 +123,42 @@ def correction(resolution_id: int):
     return _view(service.correct(g.api_actor, resolution_id, title or None)), 201
 
 
+def _pdf(data: bytes, name: str):
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                         download_name=name)
+    response.status_code = 201
+    return response
+
+
+@bp.post("/resolutions/<int:resolution_id>/copies")
+@authenticated
+def resolution_copy(resolution_id: int):
+    """Bản sao điện tử (sao y, sao lục, trích sao of some pages) of an archived resolution."""
+    data = request.get_json(silent=True) if request.content_length else {}
+    if not isinstance(data, dict):
+        raise Invalid("Nội dung phải là một đối tượng JSON.", code="invalid_json")
+    form = body.string(data, "form", required=False, default="sao_y") or "sao_y"
+    pdf = service.electronic_copy(g.api_actor, resolution_id, form=form,
+                                  pages=body.string(data, "pages", required=False) or None)
+    res = service.get(g.api_actor, resolution_id)
+    return _pdf(pdf, f"{service._slug(res)}-{form.replace('_', '-')}.pdf")
+
+
+@bp.post("/resolutions/<int:resolution_id>/attachments")
+@authenticated
+@accepts_upload("MAX_DOCUMENT_BYTES")
+def resolution_attachment(resolution_id: int):
+    """A separate attachment (multipart "file", PDF) signed at the top right of page 1."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Thiếu tệp (trường “file”).", code="file_required",
+                      details={"file": "required"})
+    pdf = service.sign_attachment(g.api_actor, resolution_id, upload.read(),
+                                  filename=upload.filename or "")
+    res = service.get(g.api_actor, resolution_id)
+    return _pdf(pdf, f"{service._slug(res)}-phu-luc.pdf")
+
+
 @bp.get("/resolutions/<int:resolution_id>/files/<which>")
 @authenticated
 def resolution_file(resolution_id: int, which: str):

@@ -203,3 +203,56 @@ def recipients(configured: str) -> list[str]:
         line = line.rstrip(";.")
         out.append(f"- {line}{'.' if i == len(lines) - 1 else ';'}")
     return out
+
+
+# --- electronic copies (bản sao điện tử, Decree 30 Art. 25–27) -----------------------------
+
+COPY_FORMS = {"sao_y": "SAO Y", "sao_luc": "SAO LỤC", "trich_sao": "TRÍCH SAO"}
+MAX_PAGE_RANGES = 50
+
+
+def extract_pages(spec: str | None, page_count: int) -> list[int]:
+    """The pages (1-based, in order, no repeats) named by "1-2, 4" in a document of
+    ``page_count`` pages: what a trích sao copies. Empty spec: every page."""
+    if not isinstance(page_count, int) or page_count < 1:
+        raise RuleError("invalid_pages", "Văn bản không có trang nào.")
+    text = (spec or "").replace(" ", "").replace("–", "-")
+    if not text:
+        return list(range(1, page_count + 1))
+    parts = text.split(",")
+    if len(parts) > MAX_PAGE_RANGES:
+        raise RuleError("invalid_pages", "Quá nhiều khoảng trang.")
+    pages: list[int] = []
+    for part in parts:
+        bounds = part.split("-")
+        if len(bounds) > 2 or not all(b.isascii() and b.isdigit() and len(b) <= 6
+                                      for b in bounds):
+            raise RuleError("invalid_pages",
+                            f"Khoảng trang “{part[:20]}” không hợp lệ (ví dụ: 1-2, 4).")
+        first, last = int(bounds[0]), int(bounds[-1])
+        if first < 1 or last < first:
+            raise RuleError("invalid_pages", f"Khoảng trang “{part[:20]}” không hợp lệ.")
+        if last > page_count:
+            raise RuleError("invalid_pages",
+                            f"Văn bản chỉ có {page_count} trang (khoảng “{part[:20]}”).")
+        for page in range(first, last + 1):
+            if page not in pages:
+                pages.append(page)
+    return sorted(pages)
+
+
+def copy_pages(form: str, spec: str | None, page_count: int) -> list[int]:
+    """Which pages a copy of this form holds: sao y and sao lục copy the whole text; a trích
+    sao copies a part of it, so it names pages, and not all of them."""
+    if form not in COPY_FORMS:
+        raise RuleError("invalid_copy_form", "Hình thức sao không hợp lệ.")
+    if form != "trich_sao":
+        if (spec or "").strip():
+            raise RuleError("pages_not_allowed",
+                            "Chỉ bản trích sao chọn trang; sao y, sao lục sao toàn văn.")
+        return list(range(1, page_count + 1))
+    pages = extract_pages(spec, page_count)
+    if not (spec or "").strip() or len(pages) == page_count:
+        raise RuleError("pages_required",
+                        "Bản trích sao sao một phần văn bản: hãy chọn các trang cần trích.")
+    return pages

@@ -36,6 +36,7 @@ MM = 72 / 25.4
 SEAL_DIAMETER = 34 * MM  # a council's round seal, actual size
 CHAIR_BOX_WIDTH = 170.0
 COPY_BOX = (A4[0] - 15 * MM - 215, A4[1] - 6 - 42, A4[0] - 15 * MM, A4[1] - 6)
+COPY_BOX_SIZE = (215.0, 42.0)
 SERIF_FAMILY = "LiberationSerif"  # what Times New Roman is rendered with (fonts-liberation2)
 
 
@@ -403,13 +404,38 @@ def _flatten_widgets(writer) -> None:
         del root["/AcroForm"]
 
 
-def electronic_copy(signed_pdf: bytes) -> bytes:
-    """The pages of the signed original, its signatures drawn flat, for a copy (sao y) that
-    the organisation signs at the top right of page 1."""
+def copy_box(pdf: bytes) -> tuple[float, float, float, float]:
+    """Where the organisation signs a copy or an attachment: the top right of page 1, inside
+    its margin, from that page's own box (an attachment may be A3, landscape or Letter)."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    box = page.cropbox
+    left, bottom = float(min(box.left, box.right)), float(min(box.bottom, box.top))
+    right, top = float(max(box.left, box.right)), float(max(box.bottom, box.top))
+    width, height = COPY_BOX_SIZE
+    margin = min(15 * MM, max((right - left - width) / 2, 0))
+    x2 = right - margin
+    x1 = max(left, x2 - width)
+    y2 = top - min(6, max(top - bottom - height, 0))
+    return (round(x1, 1), round(max(bottom, y2 - height), 1), round(x2, 1), round(y2, 1))
+
+
+def page_count(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def electronic_copy(signed_pdf: bytes, pages: list[int] | None = None) -> bytes:
+    """The pages of the signed original (``pages``, 1-based: a trích sao; None: all), its
+    signatures drawn flat, for a copy that the organisation signs at the top right of its
+    first page."""
     from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(signed_pdf)))
     _flatten_widgets(writer)
+    if pages is not None:
+        keep = {p - 1 for p in pages}
+        for index in range(len(writer.pages) - 1, -1, -1):
+            if index not in keep:
+                writer.remove_page(index)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -537,7 +537,7 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
 
 
 COPY_FIELD = "ChuKySaoY"
-COPY_FORMS = {"sao_y": "SAO Y", "sao_luc": "SAO LỤC", "trich_sao": "TRÍCH SAO"}
+COPY_FORMS = rules.COPY_FORMS
 
 
 def _organisation_signs_top_right(council_id: int, pdf: bytes, form: str) -> bytes:
@@ -548,7 +548,7 @@ def _organisation_signs_top_right(council_id: int, pdf: bytes, form: str) -> byt
     council = db.session.get(Council, council_id)
     try:
         with_field = signing.add_signature_fields(pdf, [signing.FieldPlacement(
-            COPY_FIELD, 0, official_pdf.COPY_BOX)])
+            COPY_FIELD, 0, official_pdf.copy_box(pdf))])
     except signing.SigningError as exc:
         raise Invalid(exc.message_vi, code=exc.code) from exc
     with keys.signer(council_id, "organisation") as signer:
@@ -567,23 +567,45 @@ def _organisation_signs_top_right(council_id: int, pdf: bytes, form: str) -> byt
     return result.pdf
 
 
-def electronic_copy(actor: Actor, resolution_id: int, form: str = "sao_y") -> bytes:
+def electronic_copy(actor: Actor, resolution_id: int, form: str = "sao_y",
+                    pages: str | None = None) -> bytes:
     """Bản sao điện tử (sao y / sao lục / trích sao) of an archived resolution: its pages with
-    the original's signatures drawn, signed by the organisation at the top right of page 1."""
+    the original's signatures drawn, signed by the organisation at the top right of page 1.
+    A trích sao copies the pages named in ``pages`` ("1-2, 4"), not all of them."""
     res = get(actor, resolution_id, ISSUERS)
     if res.state != "archived":
         raise ResolutionError("Chỉ sao văn bản đã ký và lưu trữ.", code="not_archived")
     if form not in COPY_FORMS:
-        raise Invalid("Hình thức sao không hợp lệ.", details={"form": sorted(COPY_FORMS)})
-    flat = official_pdf.electronic_copy(store().read(res.signed_sha256))
-    data = _organisation_signs_top_right(res.council_id, flat,
-                                         f"{COPY_FORMS[form]} — Số: {res.number_text}")
+        raise Invalid("Hình thức sao không hợp lệ.", code="invalid_copy_form",
+                      details={"form": sorted(COPY_FORMS)})
+    signed = store().read(res.signed_sha256)
+    try:
+        chosen = rules.copy_pages(form, pages, official_pdf.page_count(signed))
+    except rules.RuleError as exc:
+        raise Invalid(exc.message, code=exc.code, details={"pages": exc.code}) from exc
+    whole = form != "trich_sao"
+    flat = official_pdf.electronic_copy(signed, None if whole else chosen)
+    label = f"{COPY_FORMS[form]} — Số: {res.number_text}"
+    if not whole:
+        label += f" (trang {_page_list(chosen)})"
+    data = _organisation_signs_top_right(res.council_id, flat, label)
     audit.record(actor, "resolution.copied", council_id=res.council_id,
                  meeting_id=res.meeting_id, subject=("resolution", res.id),
-                 details={"number": res.number_text, "form": form,
+                 details={"number": res.number_text, "form": form, "pages": chosen,
                           "sha256": hashlib.sha256(data).hexdigest()})
     db.session.commit()
     return data
+
+
+def _page_list(pages: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1-3, 5"."""
+    runs: list[list[int]] = []
+    for page in pages:
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def sign_attachment(actor: Actor, resolution_id: int, data: bytes, filename: str = "") -> bytes:

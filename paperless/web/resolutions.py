@@ -128,7 +128,7 @@ def show(resolution_id: int):
         "resolutions/show.html", res=res, view=service.view(res), rules=rules,
         meeting=meeting_service.get_meeting(g.actor, res.meeting_id),
         is_issuer="secretariat" in roles or g.actor.is_superuser,
-        is_chair="chair" in roles,
+        is_chair="chair" in roles, copy_forms=rules.COPY_FORMS,
         public_url=f"{(_base_url() or '').rstrip('/')}{url_for('.public', public_id=res.public_id)}")
 
 
@@ -182,6 +182,33 @@ def correct(resolution_id: int):
     res = service.correct(g.actor, resolution_id, forms.text("title") or None)
     flash(_("Đã tạo văn bản đính chính chờ ban hành."), "success")
     return redirect(url_for(".meeting", meeting_id=res.meeting_id))
+
+
+@bp.post("/resolutions/<int:resolution_id>/copies")
+@login_required
+def copy(resolution_id: int):
+    """Bản sao điện tử: the organisation signs the copy at the top right of page 1."""
+    form = forms.text("form") or "sao_y"
+    data = service.electronic_copy(g.actor, resolution_id, form=form,
+                                   pages=forms.text("pages") or None)
+    res = service.get(g.actor, resolution_id)
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{service._slug(res)}-{form.replace('_', '-')}.pdf")
+
+
+@bp.post("/resolutions/<int:resolution_id>/attachments")
+@login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
+def attachment(resolution_id: int):
+    """A separate attachment (phụ lục, PDF) signed by the organisation at the top right."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid("Hãy chọn tệp PDF của phụ lục.", code="file_required")
+    data = service.sign_attachment(g.actor, resolution_id, upload.read(),
+                                   filename=upload.filename)
+    res = service.get(g.actor, resolution_id)
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{service._slug(res)}-phu-luc.pdf")
 
 
 @bp.get("/resolutions/<int:resolution_id>/files/<which>")
