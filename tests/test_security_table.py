@@ -86,6 +86,9 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "councils.add_term": "managers",
     "councils.add_group": "managers",
     "councils.add_committee": "managers",
+    "councils.settings": "staff",
+    "councils.update_settings": "managers",
+    "councils.signature_image": "managers",
     "delegates.index": "staff",
     "delegates.new": "managers",
     "delegates.edit": "managers",
@@ -200,6 +203,9 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.create_council": "admin",
     "api.session_rules": "staff",
     "api.set_session_rules": "admin",
+    "api.council_settings": "staff",
+    "api.update_council_settings": "managers",
+    "api.council_signature_image": "managers",
     "api.list_delegates": "council",
     "api.create_delegate": "managers",
     "api.list_meetings": "login",
@@ -390,6 +396,8 @@ def world(app, client, demo, database_url):
     target = db.session.scalar(select(User).where(User.username == ACCOUNTS["delegate"]))
     issue_token(target, hours=1)
     ids["user_id"] = target.id
+    ids["chair_user_id"] = db.session.scalar(select(User.id).where(
+        User.username == ACCOUNTS["chair"]))
     ids["token_id"] = db.session.scalar(select(func.max(ApiToken.id)))
     db.session.remove()
     path = Path(database_url.removeprefix("sqlite:///"))
@@ -425,13 +433,24 @@ PATH_OVERRIDES = {"api.written_answer": {"slip_id": "answered_slip_id"},
                   "api.minutes_finalize": {"meeting_id": "closed_meeting_id"},
                   "records.sign_minutes": {"meeting_id": "final_minutes_meeting_id"},
                   "api.minutes_sign": {"meeting_id": "final_minutes_meeting_id"},
-                  "api.commitment_evidence": {"commitment_id": "fulfilled_commitment_id"}}
+                  "api.commitment_evidence": {"commitment_id": "fulfilled_commitment_id"},
+                  # a signer's image: the chair's (another user is not a signer: 404)
+                  "api.council_signature_image": {"user_id": "chair_user_id"},
+                  "councils.signature_image": {"user_id": "chair_user_id"}}
 
 
 def _pdf_file(name="tai-lieu.pdf"):
     from tests.world import small_pdf
 
     return (io.BytesIO(small_pdf()), name)
+
+
+def _png_file():
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (120, 40), (20, 40, 170, 0)).save(buf, "PNG")
+    return (io.BytesIO(buf.getvalue()), "chu-ky.png")
 
 
 def _first_section() -> str:
@@ -446,6 +465,11 @@ BODIES = {
     "auth.login": lambda ids: {"username": "khach", "password": "kyhopso"},
     "api.token": lambda ids: {"username": "khach", "password": "kyhopso"},
     "api.set_session_rules": lambda ids: {"open_vote_at_close": "close"},
+    "api.update_council_settings": lambda ids: {"place_name": "Tân Phú"},
+    "councils.update_settings": lambda ids: {"place_name": "Tân Phú", "time_zone":
+                                             "Asia/Ho_Chi_Minh", "session_number_style": "words"},
+    "api.council_signature_image": lambda ids: {"file": _png_file()},
+    "councils.signature_image": lambda ids: {"file": _png_file()},
     "api.create_council": lambda ids: {"name": "HĐND xã Mới", "level": "xa",
                                        "parent_id": 1},
     "api.create_delegate": lambda ids: {"full_name": "Nguyễn Văn Mới"},

@@ -60,6 +60,28 @@ SCHEMAS = {
     "Council": {"type": "object", "properties": {
         "id": _INT, "name": _STR, "level": {"type": "string", "enum": sorted(COUNCIL_LEVELS)},
         "parent_id": _NULL_INT}},
+    "CouncilSettings": {"type": "object", "properties": {
+        "council_id": _INT, "name": _STR, "place_name": _STR,
+        "session_number_style": {"type": "string", "enum": ["words", "digits"]},
+        "time_zone": _STR, "recipients": _STR,
+        "term_numbers": {"type": "object", "additionalProperties": _NULL_INT},
+        "terms": {"type": "array", "items": {"type": "object", "properties": {
+            "id": _INT, "name": _STR, "number": _NULL_INT,
+            "khoa": {"type": ["string", "null"]}}}},
+        "signers": {"type": "array", "items": {"type": "object", "properties": {
+            "user_id": _INT, "full_name": _STR, "role": _STR,
+            "image": {"type": ["string", "null"], "enum": ["own", "council", None]}}}},
+        "preview": {"type": "object", "properties": {
+            "place_date": _STR, "session_line": _STR,
+            "recipients": {"type": "array", "items": _STR}}}}},
+    "CouncilSettingsInput": {"type": "object", "additionalProperties": False, "properties": {
+        "place_name": {"type": "string", "maxLength": 100},
+        "session_number_style": {"type": "string", "enum": ["words", "digits"]},
+        "time_zone": {"type": "string", "description": "IANA name, e.g. Asia/Ho_Chi_Minh"},
+        "recipients": {"type": "string", "description": "one recipient a line"},
+        "term_numbers": {"type": "object", "description": "{term id: khóa} as 12, \"12\" "
+                         "or \"XII\"; null or \"\" clears it",
+                         "additionalProperties": {"type": ["integer", "string", "null"]}}}},
     "CouncilInput": {"type": "object", "required": ["name", "level"], "properties": {
         "name": {"type": "string", "minLength": 1, "maxLength": 200},
         "level": {"type": "string", "enum": sorted(COUNCIL_LEVELS)}, "parent_id": _NULL_INT}},
@@ -260,6 +282,17 @@ def document() -> dict:
                                "name": "which", "in": "path", "required": True,
                                "schema": {"type": "string", "enum": [
                                    "draft", "official", "chair_signed", "signed"]}}])
+    signature_image = _op(
+        "A chair's handwritten signature (secretariat, admin): PNG with transparency, "
+        "60×20 to 3000×1500 px, ≤ 2 MB; drawn at the signature place when that chair signs. "
+        "Codes: file_required, image_not_png, image_not_transparent, image_too_small, "
+        "image_too_big, image_too_large, image_unreadable", 200, _ref("CouncilSettings"),
+        400, 401, 403, 404, 413, 422, params=[council, _path_id("user_id")])
+    signature_image["requestBody"] = {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
+                                           "properties": {"file": {"type": "string",
+                                                                   "format": "binary"}}}},
+        "image/png": {"schema": {"type": "string", "format": "binary"}}}}
     signed_copy = _op(
         "An electronic copy of the archived resolution (secretariat): sao y / sao lục (the "
         "whole text) or trích sao (pages, e.g. \"1-2, 4\"), the original's signatures drawn "
@@ -332,6 +365,21 @@ def document() -> dict:
                                     "properties": {"open_vote_at_close": {
                                         "type": "string", "enum": ["refuse", "close"]}}}),
             },
+            "/api/v1/councils/{council_id}/settings": {
+                "get": _op("What the council's resolutions take from it (staff): place name, "
+                           "session number style, time zone, recipients, khóa per term, the "
+                           "signers and whether each has a handwritten-signature image, and a "
+                           "preview", 200, _ref("CouncilSettings"), 401, 403, 404,
+                           params=[council]),
+                "patch": _op("Change some of them (secretariat, admin); absent fields stay. "
+                             "Codes: unknown_field, invalid_type, invalid_choice, "
+                             "invalid_time_zone, invalid_place_name, too_long, too_many_lines, "
+                             "invalid_term_number, unknown_term, duplicate_term_number",
+                             200, _ref("CouncilSettings"), 400, 401, 403, 404, 422,
+                             params=[council], request=_ref("CouncilSettingsInput")),
+            },
+            "/api/v1/councils/{council_id}/signers/{user_id}/signature-image": {
+                "put": signature_image},
             "/api/v1/councils/{council_id}/delegates": {
                 "get": _op("Delegates of a council", 200, {"type": "object", "properties": {
                     "delegates": {"type": "array", "items": _ref("Delegate")}}}, 401, 403, 404,

@@ -13,6 +13,7 @@ from paperless.api import body
 from paperless.api import serialize as out
 from paperless.api.errors import error_response
 from paperless.api.openapi import document
+from paperless.limits import accepts_upload
 from paperless.models import User
 from paperless.services import auth as auth_service
 from paperless.services import councils as council_service
@@ -115,6 +116,30 @@ def set_session_rules(council_id: int):
     data = body.json_body()
     return jsonify(council_service.set_session_rules(
         g.api_actor, council_id, open_vote_at_close=body.string(data, "open_vote_at_close")))
+
+
+@bp.get("/councils/<int:council_id>/settings")
+@authenticated
+def council_settings(council_id: int):
+    return jsonify(council_service.settings(g.api_actor, council_id))
+
+
+@bp.patch("/councils/<int:council_id>/settings")
+@authenticated
+def update_council_settings(council_id: int):
+    return jsonify(council_service.update_settings(g.api_actor, council_id, body.json_body()))
+
+
+@bp.put("/councils/<int:council_id>/signers/<int:user_id>/signature-image")
+@authenticated
+@accepts_upload("MAX_DOCUMENT_BYTES")
+def council_signature_image(council_id: int, user_id: int):
+    upload = request.files.get("file")
+    data = upload.read() if upload is not None else request.get_data()
+    if not data:
+        raise Invalid("Thiếu ảnh chữ ký (trường “file”, PNG).", code="file_required",
+                      details={"file": "required"})
+    return jsonify(council_service.set_signature_image(g.api_actor, council_id, user_id, data))
 
 
 @bp.get("/councils/<int:council_id>/delegates")

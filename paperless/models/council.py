@@ -24,6 +24,8 @@ class Council(Base):
     # "words" (KỲ HỌP THỨ NĂM) or "digits" (KỲ HỌP THỨ 5) in the resolution heading
     session_number_style: Mapped[str] = mapped_column(String(10), default="words",
                                                       server_default="words")
+    # the place in the resolution's date line ("Tân Phú, ngày …"); empty: from the name
+    place_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     # "Nơi nhận" of resolutions, one recipient a line ("Thường trực HĐND tỉnh;")
     recipients: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Nội quy: what closing the session (bế mạc) does to a vote still open —

@@ -11,7 +11,7 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     auth.login, auth.login_failed, auth.login_throttled (refused while waiting), auth.logout,
     auth.token_revoked, auth.lockout_cleared (login_locked: older entries)
     user.password_changed, user.password_reset, user.disabled, user.enabled
-    user.created, role.assigned, council.created, council.session_rules, term.created, delegate_group.created,
+    user.created, role.assigned, council.created, council.session_rules, council.settings, council.signature_image, term.created, delegate_group.created,
     committee.created, delegate.added, delegate.updated, delegate.status
     meeting.created, meeting.updated, meeting.status, meeting.invitee_added
     agenda.added, agenda.updated, agenda.deleted, agenda.moved, agenda.reordered, agenda.nested

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from paperless import db
+from paperless.domain import clock as clock_rules
+from paperless.domain import council_settings as settings_rules
 from paperless.domain.labels import COUNCIL_LEVELS
 from paperless.models import Committee, Council, DelegateGroup, RoleAssignment, Term
 from paperless.services import audit, clock
@@ -144,3 +146,128 @@ def set_session_rules(actor: Actor, council_id: int, *, open_vote_at_close: str)
                  details={"open_vote_at_close": open_vote_at_close})
     db.session.commit()
     return session_rules(actor, council.id)
+
+
+# --- what the resolutions take from the council (domain/council_settings.py) ------------
+
+SETTINGS_READERS = MANAGERS | {"chair"}
+
+
+def _signers(council_id: int) -> list[dict]:
+    from paperless.models import User
+    from paperless.services import signing_keys
+
+    users = db.session.scalars(select(User).join(
+        RoleAssignment, RoleAssignment.user_id == User.id).where(
+        RoleAssignment.council_id == council_id, RoleAssignment.role == "chair",
+        User.is_active.is_(True)).order_by(User.full_name)).unique().all()
+    out = []
+    for user in users:
+        own = signing_keys.signer_image_path(council_id, user.id).is_file()
+        shared = signing_keys.image(council_id, "chair-signature.png") is not None
+        out.append({"user_id": user.id, "full_name": user.full_name, "role": "chair",
+                    "image": "own" if own else ("council" if shared else None)})
+    return out
+
+
+def _current(council: Council) -> dict:
+    return {"place_name": council.place_name or "",
+            "session_number_style": council.session_number_style or "words",
+            "time_zone": council.time_zone or clock_rules.DEFAULT_ZONE,
+            "recipients": council.recipients or "",
+            "term_numbers": {t.id: t.number for t in council.terms}}
+
+
+def settings(actor: Actor, council_id: int) -> dict:
+    """The council's settings for its resolutions, with what they print."""
+    from paperless.domain import resolutions as rules
+
+    council = get_council(actor, council_id, SETTINGS_READERS)
+    current = _current(council)
+    place = council.place_name or rules.place_name(council.name)
+    term = current_term(council.id)
+    style = current["session_number_style"]
+    return {"council_id": council.id, "name": council.name, **current,
+            "term_numbers": {str(k): v for k, v in current["term_numbers"].items()},
+            "terms": [{"id": t.id, "name": t.name, "number": t.number,
+                       "khoa": rules.roman(t.number) if t.number else None}
+                      for t in council.terms],
+            "signers": _signers(council.id),
+            "styles": settings_rules.SESSION_NUMBER_STYLES,
+            "preview": {
+                "place_date": rules.place_date_line(place, clock.today(council.id)),
+                "session_line": rules.session_line(term.number if term else None,
+                                                   term.name if term else "", 1, style),
+                "recipients": rules.recipients(current["recipients"])}}
+
+
+def _invalid(exc: settings_rules.SettingsError) -> Invalid:
+    return Invalid(exc.message, code=exc.code, details={exc.field: exc.code})
+
+
+def update_settings(actor: Actor, council_id: int, sent: dict) -> dict:
+    """Change some settings (the others stay); recorded in the audit chain."""
+    council = get_council(actor, council_id, MANAGERS)
+    terms = {t.id: t for t in council.terms}
+    try:
+        clean = settings_rules.check_changes(sent, set(terms))
+        if "term_numbers" in clean:
+            settings_rules.distinct_khoa({**{t.id: t.number for t in terms.values()},
+                                          **clean["term_numbers"]})
+    except settings_rules.SettingsError as exc:
+        raise _invalid(exc) from exc
+    before = _current(council)
+    after = {**clean}
+    if "term_numbers" in clean:
+        after["term_numbers"] = {**before["term_numbers"], **clean["term_numbers"]}
+    diff = settings_rules.changed(before, after)
+    for name in ("place_name", "session_number_style", "time_zone", "recipients"):
+        if name in clean:
+            setattr(council, name, clean[name])
+    for term_id, number in clean.get("term_numbers", {}).items():
+        terms[term_id].number = number
+    if diff:
+        if "term_numbers" in diff:
+            old, new = diff["term_numbers"]
+            diff["term_numbers"] = {str(k): [old.get(k), v] for k, v in new.items()
+                                    if old.get(k) != v}
+        audit.record(actor, "council.settings", council_id=council.id,
+                     subject=("council", council.id), details=diff)
+    db.session.commit()
+    return settings(actor, council.id)
+
+
+def set_signature_image(actor: Actor, council_id: int, user_id: int, data: bytes) -> dict:
+    """A chair's handwritten signature (blue, transparent PNG), drawn at the signature place
+    when that chair signs; kept in the signing folder, beside the keys."""
+    import hashlib
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from paperless.services import signing_keys
+
+    council = get_council(actor, council_id, MANAGERS)
+    if not any(s["user_id"] == user_id for s in _signers(council.id)):
+        raise NotFound("Không tìm thấy người ký (Chủ tịch) của Hội đồng nhân dân này.")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            mode = img.mode + ("+transparency" if "transparency" in img.info else "")
+            settings_rules.check_signature_image(img.format, mode, img.size, len(data))
+            img.verify()
+    except settings_rules.SettingsError as exc:
+        raise _invalid(exc) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError) as exc:
+        raise Invalid("Không đọc được ảnh chữ ký (PNG).", code="image_unreadable",
+                      details={"image": "image_unreadable"}) from exc
+    path = signing_keys.signer_image_path(council.id, user_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    import signing
+
+    signing.write_atomically(path, data)
+    audit.record(actor, "council.signature_image", council_id=council.id,
+                 subject=("council", council.id),
+                 details={"user_id": user_id, "sha256": hashlib.sha256(data).hexdigest()})
+    db.session.commit()
+    return settings(actor, council.id)

@@ -213,7 +213,7 @@ def _fields(meeting: Meeting, vote: Vote | None, title: str, number_text: str,
     header_1, header_2 = rules.council_header_lines(council.name)
     return official_pdf.ResolutionFields(
         header_1=header_1, header_2=header_2, number=number_text,
-        place_date=rules.place_date_line(rules.place_name(council.name), issued_on),
+        place_date=rules.place_date_line(_place(council), issued_on),
         council_upper=" ".join(council.name.split()).upper(),
         session_line=rules.session_line(term_number, term_name, meeting.number, style,
                                         meeting.title),
@@ -221,6 +221,11 @@ def _fields(meeting: Meeting, vote: Vote | None, title: str, number_text: str,
                                       passed_on, effective_on or passed_on, style),
         recipients=rules.recipients(council.recipients), chair_name=_chair_name(council.id),
         title=rules.subject_line(title))
+
+
+def _place(council) -> str:
+    """The place of the date line: the council's setting, else taken from its name."""
+    return council.place_name or rules.place_name(council.name)
 
 
 def _make_official(fields: official_pdf.ResolutionFields,
@@ -421,10 +426,11 @@ def _require_chair(actor: Actor, res: Resolution) -> None:
         raise Forbidden("Chỉ Chủ tịch (chủ tọa) được ký nghị quyết.", code="not_the_chair")
 
 
-def chair_stamp(council_id: int):
-    """The chair's handwritten-signature image at the signature place (placeholder without
-    one): the title and the name are in the text already, once each."""
-    return signing.signature_image_stamp(keys.image(council_id, "chair-signature.png"),
+def chair_stamp(council_id: int, user_id: int | None = None):
+    """The chair's handwritten-signature image at the signature place (the signer's own, else
+    the council's; a placeholder without one): the title and the name are in the text
+    already, once each."""
+    return signing.signature_image_stamp(keys.signer_image(council_id, user_id),
                                          fonts=keys.stamp_fonts(),
                                          time_zone=clock.zone_name(council_id))
 
@@ -439,9 +445,9 @@ def sign_as_chair(actor: Actor, resolution_id: int) -> Resolution:
         try:
             result = signing.sign_pdf(
                 store().read(res.official_sha256), signer, field_name=signing.SIGNER_FIELD,
-                stamp=chair_stamp(res.council_id), timestamper=keys.timestamper(),
-                reason="Ký ban hành nghị quyết",
-                location=rules.place_name(meeting.council.name),
+                stamp=chair_stamp(res.council_id, actor.user_id),
+                timestamper=keys.timestamper(), reason="Ký ban hành nghị quyết",
+                location=_place(meeting.council),
                 validate_with=keys.trust_roots(res.council_id))
         except signing.SigningError as exc:
             raise keys.from_signing_error(exc) from exc
@@ -462,7 +468,7 @@ def prepare_chair_two_step(actor: Actor, resolution_id: int, certificate: bytes,
         prepared = signing.prepare_signature(
             store().read(res.official_sha256), certificate, field_name=signing.SIGNER_FIELD,
             chain=chain or [],
-            stamp=chair_stamp(res.council_id), reason="Ký ban hành nghị quyết")
+            stamp=chair_stamp(res.council_id, actor.user_id), reason="Ký ban hành nghị quyết")
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
     except (ValueError, TypeError) as exc:

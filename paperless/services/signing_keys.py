@@ -9,6 +9,7 @@ git, never in the database):
     council-<id>/organisation.p12 the council's organisational certificate
     council-<id>/ca.pem           optional extra roots for that council
     council-<id>/chair-signature.png  the chair's handwritten signature (blue, transparent)
+    council-<id>/signatures/user-<id>.png  one signer's own (council settings page), first
     council-<id>/seal.png         the council's seal (red, transparent; else one is drawn)
     council-<id>/<role>.pkcs11.json  instead of the .p12: a PKCS#11 token or HSM,
                                   {"module": "/usr/lib/…/libX.so", "token_label": "…",
@@ -98,6 +99,21 @@ def image(council_id: int, name: str) -> str | None:
         raise ValueError(name)
     path = folder() / f"council-{int(council_id)}" / name
     return str(path) if path.is_file() else None
+
+
+def signer_image_path(council_id: int, user_id: int) -> Path:
+    """Where a signer's own handwritten signature lives (set on the council's settings)."""
+    return folder() / f"council-{int(council_id)}" / "signatures" / f"user-{int(user_id)}.png"
+
+
+def signer_image(council_id: int, user_id: int | None) -> str | None:
+    """The signer's own image, else the council's chair-signature.png, else None (the stamp
+    draws a clear placeholder)."""
+    if user_id is not None:
+        own = signer_image_path(council_id, user_id)
+        if own.is_file():
+            return str(own)
+    return image(council_id, "chair-signature.png")
 
 
 def crls(council_id: int) -> list[bytes]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from paperless.domain.labels import COUNCIL_LEVELS
+from paperless.limits import accepts_upload
 from paperless.services import clock
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services.access import MANAGERS
+from paperless.services.errors import Invalid
 from paperless.web import forms
 from paperless.web.auth import login_required
 
@@ -69,3 +71,38 @@ def add_committee(council_id: int):
     council_service.add_committee(g.actor, council_id, forms.text("name"))
     flash(_("Đã thêm Ban."), "success")
     return redirect(forms.back(url_for(".show", council_id=council_id)))
+
+
+@bp.get("/<int:council_id>/settings")
+@login_required
+def settings(council_id: int):
+    """What the council's resolutions take from it: khóa per term, place name, session
+    number style, time zone, recipients, the signers' handwritten signatures."""
+    data = council_service.settings(g.actor, council_id)
+    council = council_service.get_council(g.actor, council_id, council_service.SETTINGS_READERS)
+    return render_template("councils/settings.html", council=council, settings=data,
+                           can_manage=g.actor.has(council.id, MANAGERS) or g.actor.is_superuser)
+
+
+@bp.post("/<int:council_id>/settings")
+@login_required
+def update_settings(council_id: int):
+    sent = {name: request.form.get(name, "") for name in
+            ("place_name", "session_number_style", "time_zone", "recipients")}
+    sent["term_numbers"] = {key.removeprefix("term_"): value.strip()
+                            for key, value in request.form.items() if key.startswith("term_")}
+    council_service.update_settings(g.actor, council_id, sent)
+    flash(_("Đã lưu thiết lập của Hội đồng nhân dân."), "success")
+    return redirect(url_for(".settings", council_id=council_id))
+
+
+@bp.post("/<int:council_id>/signers/<int:user_id>/signature-image")
+@login_required
+@accepts_upload("MAX_DOCUMENT_BYTES")
+def signature_image(council_id: int, user_id: int):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid("Hãy chọn ảnh chữ ký (PNG nền trong suốt).", code="file_required")
+    council_service.set_signature_image(g.actor, council_id, user_id, upload.read())
+    flash(_("Đã lưu ảnh chữ ký."), "success")
+    return redirect(url_for(".settings", council_id=council_id))
