@@ -85,7 +85,7 @@ class FontProgram:
         from fontTools import subset, ttLib
 
         options = subset.Options(layout_closure=False)
-        options.drop_tables += ["GPOS", "GDEF", "GSUB"]
+        options.drop_tables += ["GPOS", "GDEF", "GSUB", "FFTM"]  # FFTM: FontForge's dates
         options.retain_gids = True
         font = ttLib.TTFont(BytesIO(self.data))
         subsetter = subset.Subsetter(options=options)

@@ -6,7 +6,7 @@ Vietnamese) as a Type0 / CIDFontType2 font with Identity-H encoding: the content
 holds 2-byte glyph IDs, and a /ToUnicode CMap maps each glyph ID back to its character.
 That CMap is what makes the stamp extractable (pypdf's extract_text, pdftotext, search
 and copy-paste in viewers all use it), so leaked copies can be traced by text. The font
-is subset (unused glyphs emptied, IDs kept) to ~20 KB per output.
+is subset with fontTools (`pdf/fonts.py`: unused glyphs emptied, IDs kept) to ~15 KB per output.
 
 Two stamps per page: a small horizontal footer line (readable and reliably extractable —
 extractors skip text that is not at 0/90/180/270°) and a large, faint diagonal line
@@ -39,7 +39,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from . import _truetype
+from . import fonts as _fonts
 from ._reader import open_reader, pdf_limits, quiet_pypdf
 from .text import strip_vietnamese_diacritics
 
@@ -64,7 +64,7 @@ def find_font(path: str | os.PathLike | None = None) -> str | None:
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             try:
-                _truetype.load_font(str(candidate))
+                _fonts.load_font(str(candidate))
             except (ValueError, KeyError, OSError, IndexError):
                 continue
             return str(candidate)
@@ -76,7 +76,7 @@ class _Stamper:
 
     def __init__(self, writer: PdfWriter, text: str, font_path: str | None) -> None:
         self.text = unicodedata.normalize("NFC", " ".join(text.split()))
-        self.font = _truetype.load_font(font_path) if font_path else None
+        self.font = _fonts.load_font(font_path) if font_path else None
         if self.font is None or any(self.font.glyph(c) == 0 for c in self.text if c != " "):
             self.font = None  # missing glyphs: ASCII fallback beats tofu boxes
             self.text = strip_vietnamese_diacritics(self.text).encode("ascii", "replace").decode()
@@ -108,7 +108,7 @@ class _Stamper:
             )
         font = self.font
         used = {font.glyph(c): c for c in reversed(self.text)}  # gid -> first char
-        program = _truetype.subset(font, set(used))
+        program = _fonts.subset(font, set(used))
         font_file = StreamObject()
         font_file.set_data(program)
         font_file = font_file.flate_encode()
