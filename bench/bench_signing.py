@@ -15,7 +15,9 @@ on the same input bytes:
   every signature), pyHanko's sizing signature, no validation — the baseline;
 * pyHanko direct, no stamp: the same, invisible.
 
-Prints a table (per wall-clock second, and per CPU second of the process: on a shared,
+The cells take turns (`--rounds`), so a load that comes and goes on a shared machine
+falls on all of them alike. Prints the CPUs usable and the load average before and after,
+then a table (per wall-clock second, and per CPU second of the process: on a shared,
 loaded machine the second is what one process does per core) and writes
 bench/results/signing.json. `--quick` runs short cells.
 """
@@ -72,16 +74,28 @@ def _official(docx: bool) -> bytes:
         signing.FieldPlacement(signing.ORGANISATION_FIELD, page, made.seal_box)])
 
 
-def _rate(fn, min_seconds: float, min_runs: int) -> tuple[float, int, float, float]:
-    """(per wall second, runs, wall seconds, per CPU second of this process). On a shared,
-    loaded machine the CPU rate is what one process can do per core."""
-    fn()  # warm-up (the project's caches fill here, once per process)
-    runs, start, cpu = 0, time.perf_counter(), time.process_time()
-    while runs < min_runs or time.perf_counter() - start < min_seconds:
-        fn()
-        runs += 1
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return runs / elapsed, runs, elapsed, runs / cpu if cpu else 0.0
+def _rates(cells: dict, min_seconds: float, min_runs: int, rounds: int) -> dict:
+    """Per cell: (per wall second, runs, wall seconds, per CPU second of this process).
+
+    The cells run in turns (``rounds`` turns of ``min_seconds / rounds`` each), so a load
+    that comes and goes on a shared machine falls on all of them alike; the CPU rate is
+    what one process does per core whatever the load."""
+    totals = {label: [0, 0.0, 0.0] for label in cells}
+    for fn in cells.values():
+        fn()  # warm-up (the project's caches fill here, once per process)
+    for _turn in range(rounds):
+        for label, fn in cells.items():
+            runs, start, cpu = 0, time.perf_counter(), time.process_time()
+            while runs < max(1, min_runs // rounds) or \
+                    time.perf_counter() - start < min_seconds / rounds:
+                fn()
+                runs += 1
+            total = totals[label]
+            total[0] += runs
+            total[1] += time.perf_counter() - start
+            total[2] += time.process_time() - cpu
+    return {label: (runs / wall, runs, wall, runs / cpu if cpu else 0.0)
+            for label, (runs, wall, cpu) in totals.items()}
 
 
 def main() -> None:
@@ -89,11 +103,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0, help="minimum time per cell")
     parser.add_argument("--runs", type=int, default=5, help="minimum signatures per cell")
     parser.add_argument("--quick", action="store_true", help="1.5 s cells")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns the cells take (a passing load falls on all alike)")
     parser.add_argument("--no-docx", action="store_true",
                         help="a reportlab final text instead of LibreOffice's rendering")
     args = parser.parse_args()
     if args.quick:
         args.seconds = 1.5
+    import logging
+
+    # pyHanko's own engine (the baseline) subsets the stamp font on every signature and
+    # fontTools warns each time about FontForge's FFTM table: not a figure, just noise
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load_before = os.getloadavg()
+    print(f"{cpus} CPUs for this process, load average {load_before[0]:.2f} "
+          f"{load_before[1]:.2f} {load_before[2]:.2f} before the run (a shared machine: "
+          "compare the per-CPU-second rates when the load exceeds the CPUs)", flush=True)
 
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -139,15 +165,18 @@ def main() -> None:
                                       cache_fonts=False))
 
         cells = {}
-        for label, fn in (("project", project),
-                          ("pyhanko_direct_same_stamp", direct_same_stamp),
-                          ("pyhanko_direct_no_stamp", direct)):
-            rate, runs, elapsed, cpu_rate = _rate(fn, args.seconds, args.runs)
+        measured = _rates({"project": project, "pyhanko_direct_same_stamp": direct_same_stamp,
+                           "pyhanko_direct_no_stamp": direct}, args.seconds, args.runs,
+                          args.rounds)
+        for label, (rate, runs, elapsed, cpu_rate) in measured.items():
             cells[label] = {"per_second": round(rate, 2), "runs": runs,
                             "seconds": round(elapsed, 2), "per_cpu_second": round(cpu_rate, 2)}
         ratio = cells["project"]["per_second"] / cells["pyhanko_direct_same_stamp"]["per_second"]
+        cpu_ratio = (cells["project"]["per_cpu_second"]
+                     / cells["pyhanko_direct_same_stamp"]["per_cpu_second"])
         row = {"key": key_name, "bytes": len(pdf), **cells,
-               "ratio_project_vs_direct_same_stamp": round(ratio, 2)}
+               "ratio_project_vs_direct_same_stamp": round(ratio, 2),
+               "ratio_per_cpu_second": round(cpu_ratio, 2)}
         rows.append(row)
         cpu = {k: v["per_cpu_second"] for k, v in cells.items()}
         print(f"{key_name:<12} {len(pdf) / 1024:>5.0f} KiB | "
@@ -156,8 +185,16 @@ def main() -> None:
               f"{cells['pyhanko_direct_same_stamp']['per_second']:>6.2f}/s "
               f"({cpu['pyhanko_direct_same_stamp']:.1f}/CPU-s) | no stamp "
               f"{cells['pyhanko_direct_no_stamp']['per_second']:>6.2f}/s "
-              f"({cpu['pyhanko_direct_no_stamp']:.1f}/CPU-s) | ratio {ratio:.2f}", flush=True)
-    result = {"benchmark": "signing", "machine": {"cpus": os.cpu_count(),
+              f"({cpu['pyhanko_direct_no_stamp']:.1f}/CPU-s) | ratio {ratio:.2f} "
+              f"({cpu_ratio:.2f} per CPU-s)", flush=True)
+    load_after = os.getloadavg()
+    print(f"load average {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} after "
+          "the run", flush=True)
+    result = {"benchmark": "signing", "machine": {"cpus": os.cpu_count(), "cpus_usable": cpus,
+                                                  "load_before": [round(v, 2) for v in
+                                                                  load_before],
+                                                  "load_after": [round(v, 2) for v in
+                                                                 load_after],
                                                   "python": platform.python_version()},
               "min_seconds_per_cell": args.seconds, "document": "docx" if not args.no_docx
               else "reportlab", "rows": rows}

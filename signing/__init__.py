@@ -16,6 +16,7 @@ Errors are :class:`SigningError` subclasses with a stable ``code`` and a
 Vietnamese ``message_vi``.
 """
 
+from . import _speedups
 from .detached import sign_detached, timestamp_token, verify_detached
 from .errors import (
     CertificateError,
@@ -60,6 +61,8 @@ from .twostep import (
     prepare_signature,
 )
 from .validate import INVALID, MODIFIED, UNTRUSTED, VALID, SignatureReport, validate_pdf
+
+_speedups.install()  # before any parse: pyHanko reads hex strings byte by byte
 
 __all__ = [
     "sign_detached",
