@@ -69,6 +69,16 @@ def test_issue_sign_archive_and_verify_in_the_browser(live_server, browser, monk
         staff.click("[data-testid=download-signed]")
     signed_file = tmp_path / "nghi-quyet-da-ky.pdf"
     info.value.save_as(signed_file)
+    # an electronic copy of page 1 (trích sao), signed by the council on the same page
+    copies = staff.locator("[data-testid=copy-form]")
+    copies.locator("input[value=trich_sao]").check()
+    copies.locator("input[name=pages]").fill("1")
+    staff.screenshot(path=SHOTS / "03b-copy-form.png", full_page=True)
+    with staff.expect_download() as info:
+        copies.locator("button[type=submit]").click()
+    copy_file = tmp_path / "trich-sao.pdf"
+    info.value.save_as(copy_file)
+    assert copy_file.read_bytes().startswith(b"%PDF")
 
     staff.click("nav.topnav a:has-text('Nghị quyết')")
     staff.fill("[data-testid=archive-search] input[name=q]", "dự toán")
@@ -102,3 +112,8 @@ def test_issue_sign_archive_and_verify_in_the_browser(live_server, browser, monk
     citizen.click("[data-testid=verify-form] button[type=submit]")
     citizen.wait_for_selector("[data-testid=verify-report] h2:has-text('Tất cả chữ ký số hợp lệ')")
     citizen.screenshot(path=SHOTS / "07-verify.png", full_page=True)
+    # the copy: one signature, the council's, valid
+    citizen.set_input_files("[data-testid=verify-form] input[type=file]", str(copy_file))
+    citizen.click("[data-testid=verify-form] button[type=submit]")
+    citizen.wait_for_selector("[data-testid=verify-report] h2:has-text('Tất cả chữ ký số hợp lệ')")
+    assert citizen.locator("[data-testid=signature][data-status=valid]").count() == 1
