@@ -67,6 +67,10 @@ function uploadOne(form, file, list) {
   const data = new FormData();
   data.append("file", file);
   for (const name of ["agenda_item_id", "access"]) data.append(name, form.elements[name].value);
+  // A title typed in names one file; several files each keep the title their file gives.
+  if (form.elements.file.files.length === 1 && form.elements.title?.value.trim()) {
+    data.append("title", form.elements.title.value);
+  }
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.dataset.api);

@@ -50,6 +50,8 @@ function watchViewer(app) {
     // The pages leave the screen: nothing of a withdrawn paper stays readable here.
     app.querySelector(".viewer-body")?.remove();
     app.querySelector(".viewer-tools")?.remove();
+    app.querySelector(".viewer-toolbar")?.remove();
+    app.querySelector("[data-mode-hint]")?.remove();
     app.prepend(notice);
     forgetOffline([documentId]);
   };
