@@ -315,9 +315,13 @@ def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status
     record(actor, meeting, "attendance.checked_in" if source == "tablet" else "attendance.marked",
            ("delegate", delegate_id), {"sitting_id": state.sitting_id, "status": status,
                                        "reason": row.reason})
-    return commit_and_announce(meeting, "live.attendance", {
+    message = commit_and_announce(meeting, "live.attendance", {
         "sitting": _sitting_json(state), "attendance": attendance_summary(meeting, state),
         "changed": {"delegate_id": delegate_id, "status": status}}, actor)
+    # The reason stays with staff: their consoles' rosters show it without a snapshot.
+    events.announce(meeting.id, "attendance.reason", {
+        "delegate_id": delegate_id, "status": status, "reason": row.reason}, audience="staff")
+    return message
 
 
 def _serving_delegate(meeting: Meeting, delegate_id: int) -> Delegate:

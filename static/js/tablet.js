@@ -76,7 +76,7 @@ function draw() {
     show(root, "checked-in", open && s.me.checked_in);
     const absence = s.me.absence?.status === "absent_excused" ? s.me.absence : null;
     show(root, "absent-reported", open && Boolean(absence));
-    bind(root, "absence-reason", absence?.reason || "");
+    bind(root, "absence-reason", absence?.reason ? `: ${absence.reason}` : "");
     show(root, "can-report-absence", open && !s.me.checked_in && !absence);
     const form = root.querySelector('[data-form="request"]');
     if (form) for (const b of form.querySelectorAll("button")) b.disabled = !open || !s.me.checked_in;
@@ -107,9 +107,14 @@ root.querySelector('[data-action="check-in"]')?.addEventListener("click", async 
 root.querySelector('[data-form="absence"]')?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const ack = reportError(root, await session.command("attendance:report_absence",
-    { reason: form.elements.reason.value }), form.querySelector("button"));
-  if (ack.ok) form.reset();
+  const reason = form.elements.reason.value.trim();
+  const ack = reportError(root, await session.command("attendance:report_absence", { reason }),
+                          form.querySelector("button"));
+  if (ack.ok) {
+    form.reset();
+    if (session.state?.me) session.state.me.absence = { status: "absent_excused", reason };
+    draw();
+  }
 });
 root.querySelector('[data-form="request"]')?.addEventListener("submit", async (event) => {
   event.preventDefault();
