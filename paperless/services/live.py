@@ -360,11 +360,18 @@ def mark_attendance(actor: Actor, meeting_id: int, delegate_id: int, status: str
                       details={"status": sorted(rules.ATTENDANCE)})
     if not isinstance(reason, str):
         raise Invalid("Lý do phải là chuỗi.")
-    reason = _rule(rules.attendance_reason, status, reason)
+    reason = _absence_reason(status, reason)
     state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
     return _set_attendance(meeting, state, delegate_id, status, reason, "secretariat", actor)
+
+
+def _absence_reason(status: str, reason: str) -> str:
+    try:
+        return rules.attendance_reason(status, reason)
+    except rules.LiveRuleError as exc:  # a field left empty: a validation error, named
+        raise Invalid(exc.message, details={"reason": "required"}) from exc
 
 
 def report_absence(actor: Actor, meeting_id: int, reason: str) -> dict:
@@ -376,7 +383,7 @@ def report_absence(actor: Actor, meeting_id: int, reason: str) -> dict:
         raise Forbidden("Tài khoản không gắn với đại biểu nào.", code="not_a_delegate")
     if not isinstance(reason, str):
         raise Invalid("Lý do phải là chuỗi.")
-    reason = _rule(rules.attendance_reason, "absent_excused", reason)
+    reason = _absence_reason("absent_excused", reason)
     state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
