@@ -68,6 +68,9 @@ def test_document_rules_for_withdrawal_and_titles():
     assert not document_rules.may_read({"delegate"}, "delegates", True, withdrawn=True)
     assert document_rules.may_read({"secretariat"}, "delegates", True, withdrawn=True)
     assert document_rules.clean_title("  Tờ  trình\n số 12 ") == "Tờ trình số 12"
+    assert document_rules.clean_title("Tờ\x00 trình\x07") == "Tờ trình"
+    assert document_rules.title_problem("x" * 301) == "too_long"
+    assert document_rules.title_problem("\x00") == "required"
     assert len(document_rules.clean_title("x" * 1000)) == document_rules.TITLE_MAX
     assert document_rules.withdraw_reason_problem("  ") == "required"
     assert document_rules.withdraw_reason_problem(None) == "type"
@@ -80,6 +83,7 @@ def test_document_rules_for_withdrawal_and_titles():
 def test_absence_reason_rule():
     assert live_rules.attendance_reason("absent_excused", "  Đi   công tác ") == "Đi công tác"
     assert live_rules.attendance_reason("present", "Ốm") == ""
+    assert live_rules.attendance_reason("absent_excused", "Ốm\x00") == "Ốm"
     assert live_rules.attendance_reason("absent", "Ốm") == ""
     with pytest.raises(live_rules.LiveRuleError) as refused:
         live_rules.attendance_reason("absent_excused", "   ")
@@ -141,6 +145,8 @@ def test_move_and_change_access_with_checks(client, staff, meeting_id):
     ({"title": "   \n "}, 422, "validation_error"),
     ({"title": 12}, 422, "validation_error"),
     ({"title": None}, 422, "validation_error"),
+    ({"title": "x" * 301}, 422, "validation_error"),
+    ({"title": "\x00\x01\u200b"[:2]}, 422, "validation_error"),
     ({"access": "everyone"}, 422, "validation_error"),
     ({"access": ["public"]}, 422, "validation_error"),
     ({"agenda_item_id": 2**31}, 422, "validation_error"),
@@ -366,8 +372,12 @@ def test_agenda_api_adds_before_closing_moves_edits_and_deletes(client, staff, m
     assert nested.status_code == 200
     db.session.refresh(before)
     assert before.parent_id == parent.id
-    assert client.patch(f"/api/v1/agenda-items/{item_id}", headers=staff,
-                        json={"title": ""}).status_code == 422
+    for bad in ({"title": ""}, {"title": "\x00"}, {"title": 5}, {"planned_minutes": 0},
+                {"planned_minutes": "5"}, {"kind": "party"}, {"parent_id": 2**31}):
+        assert client.patch(f"/api/v1/agenda-items/{item_id}", headers=staff,
+                            json=bad).status_code == 422, bad
+    db.session.refresh(before)
+    assert before.title.startswith("Thảo luận") and before.parent_id == parent.id
     assert client.patch(f"/api/v1/agenda-items/{item_id}", headers=staff,
                         json={"meeting_id": 3}).get_json()["error"]["code"] == "unknown_fields"
     assert client.patch(f"/api/v1/agenda-items/{item_id}", headers=staff,

@@ -36,9 +36,30 @@ TITLE_MAX = 300
 WITHDRAW_REASON_MAX = 500
 
 
+def _one_line(text: str) -> str:
+    """Spaces collapsed, control characters (NUL included: PostgreSQL refuses it) dropped."""
+    return " ".join("".join(c for c in (text or "") if c.isprintable() or c.isspace()).split())
+
+
 def clean_title(title: str) -> str:
     """A document's title as shown: one line, spaces collapsed; "" when nothing is left."""
-    return " ".join((title or "").split())[:TITLE_MAX]
+    return _one_line(title)[:TITLE_MAX]
+
+
+def title_problem(title: object) -> str | None:
+    """Why a title typed in is refused (a code), or None."""
+    if not isinstance(title, str):
+        return "type"
+    text = _one_line(title)
+    if not text:
+        return "required"
+    if len(text) > TITLE_MAX:
+        return "too_long"
+    return None
+
+
+def clean_reason(reason: str) -> str:
+    return _one_line(reason)[:WITHDRAW_REASON_MAX]
 
 
 def withdraw_reason_problem(reason: object) -> str | None:
@@ -46,7 +67,7 @@ def withdraw_reason_problem(reason: object) -> str | None:
     because delegates lose a paper they may have been reading."""
     if not isinstance(reason, str):
         return "type"
-    text = " ".join(reason.split())
+    text = _one_line(reason)
     if not text:
         return "required"
     if len(text) > WITHDRAW_REASON_MAX:

@@ -34,7 +34,8 @@ ABSENCE_SUGGESTIONS = ("Ốm", "Đi công tác", "Việc gia đình", "Họp c�
 def attendance_reason(status: str, reason: str) -> str:
     """The reason kept with a mark: "Vắng có lý do" must say which (ốm, đi công tác…) — the
     minutes list it beside the name; "Có mặt" and "Vắng" (without reason) keep none."""
-    text = " ".join((reason or "").split())[:ABSENCE_REASON_MAX]
+    text = " ".join("".join(c for c in (reason or "") if c.isprintable() or c.isspace())
+                    .split())[:ABSENCE_REASON_MAX]
     if status != "absent_excused":
         return ""
     if not text:

@@ -273,11 +273,13 @@ def update_document(actor: Actor, document_id: int, *, title: str | None = None,
         raise Conflict("Kỳ họp đã bế mạc, không thể sửa tài liệu.", code="meeting_closed")
     changes: dict[str, list] = {}
     if title is not None:
-        if not isinstance(title, str):
-            raise Invalid("Tên tài liệu phải là chuỗi.", details={"title": "type"})
+        problem = rules.title_problem(title)
+        if problem:
+            raise Invalid({"type": "Tên tài liệu phải là chuỗi.",
+                           "required": "Tên tài liệu không được để trống.",
+                           "too_long": f"Tên tài liệu tối đa {rules.TITLE_MAX} ký tự."}[problem],
+                          details={"title": problem})
         clean = rules.clean_title(title)
-        if not clean:
-            raise Invalid("Tên tài liệu không được để trống.", details={"title": "required"})
         if clean != document.title:
             changes["title"] = [document.title, clean]
     if agenda_item_id is not _UNCHANGED:
@@ -336,7 +338,7 @@ def withdraw(actor: Actor, document_id: int, reason: str) -> Document:
                       details={"reason": problem})
     document.withdrawn_at = datetime.now(UTC)
     document.withdrawn_by = actor.user_id
-    document.withdrawn_reason = " ".join(reason.split())
+    document.withdrawn_reason = rules.clean_reason(reason)
     audit.record(actor, "documents.withdrawn", council_id=meeting.council_id,
                  meeting_id=meeting.id, subject=("document", document.id),
                  details={"title": document.title, "reason": document.withdrawn_reason,

@@ -155,7 +155,8 @@ def _get_item(actor: Actor, item_id: int) -> tuple[Meeting, AgendaItem]:
 
 
 def _clean_item(title: str, kind: str, planned_minutes: int | None) -> str:
-    title = " ".join((title or "").split())
+    # One line; control characters (NUL: PostgreSQL refuses it) dropped.
+    title = " ".join("".join(c for c in (title or "") if c.isprintable() or c.isspace()).split())
     if not title:
         raise Invalid("Tên mục không được để trống.", details={"title": "required"})
     if kind not in AGENDA_KINDS:
