@@ -289,6 +289,12 @@ def test_pages_rename_and_withdraw_without_scripts(app, client, staff, meeting_i
     db.session.refresh(document)
     assert (document.title, document.agenda_item_id, document.access) == \
         ("Tờ trình số 145", item.id, "public")
+    # A field the form did not send stays as it is.
+    browser.post(f"/documents/{body['id']}/edit", data={"csrf_token": token,
+                                                       "title": "Tờ trình số 146"})
+    db.session.refresh(document)
+    assert (document.title, document.agenda_item_id, document.access) == \
+        ("Tờ trình số 146", item.id, "public")
     refused = browser.post(f"/documents/{body['id']}/withdraw",
                            data={"csrf_token": token, "reason": " "}, follow_redirects=True)
     assert "lý do" in refused.get_data(as_text=True)

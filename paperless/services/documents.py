@@ -259,11 +259,11 @@ def _refuse_withdrawn(document: Document) -> None:
         raise Conflict("Tài liệu đã được rút, không thể thay đổi.", code="document_withdrawn")
 
 
-_UNCHANGED = object()
+UNCHANGED = object()  # update_document: leave the agenda item as it is
 
 
 def update_document(actor: Actor, document_id: int, *, title: str | None = None,
-                    agenda_item_id=_UNCHANGED, access: str | None = None) -> Document:
+                    agenda_item_id=UNCHANGED, access: str | None = None) -> Document:
     """Rename, move to another agenda item (None: the meeting's general documents) or change
     who reads it. Open bags and tablets of the old and new readers refresh at once."""
     document = get_document(actor, document_id, MANAGERS)
@@ -282,7 +282,7 @@ def update_document(actor: Actor, document_id: int, *, title: str | None = None,
         clean = rules.clean_title(title)
         if clean != document.title:
             changes["title"] = [document.title, clean]
-    if agenda_item_id is not _UNCHANGED:
+    if agenda_item_id is not UNCHANGED:
         if agenda_item_id is not None:
             item = db.session.get(AgendaItem, agenda_item_id) \
                 if isinstance(agenda_item_id, int) and db.is_id(agenda_item_id) else None

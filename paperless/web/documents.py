@@ -105,10 +105,12 @@ def publish_one(document_id: int):
 def edit(document_id: int):
     """Rename, move to another agenda item, change access (the form without JavaScript;
     documents-manage.js sends the same through PATCH /api/v1/documents/<id>)."""
+    sent = request.form  # a field the form did not send stays as it is
     document = document_service.update_document(
-        g.actor, document_id, title=forms.text("title"),
-        agenda_item_id=forms.optional_int("agenda_item_id", _("Mục chương trình")),
-        access=forms.text("access", "delegates"))
+        g.actor, document_id, title=sent.get("title") if "title" in sent else None,
+        agenda_item_id=forms.optional_int("agenda_item_id", _("Mục chương trình"))
+        if "agenda_item_id" in sent else document_service.UNCHANGED,
+        access=forms.text("access") or None)
     flash(_("Đã lưu tài liệu: %(title)s.", title=document.title), "success")
     return redirect(url_for(".show", document_id=document.id))
 
