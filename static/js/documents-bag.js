@@ -27,7 +27,7 @@ function showOfflineState(state) {
   if (!state || !bag || state.error) return;
   const cached = new Set(state.cached || []);
   let count = 0;
-  for (const li of bag.querySelectorAll(".doc")) {
+  for (const li of bag.querySelectorAll(".doc:not(.withdrawn)")) {
     const mark = li.querySelector(".offline-state");
     if (cached.has(li.dataset.fileUrl)) {
       count += 1;

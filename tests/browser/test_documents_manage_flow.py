@@ -103,7 +103,9 @@ def test_rename_move_and_withdraw_reach_the_open_tablet(live_server, browser):
     expect(tablet.locator("[data-live-bag] .doc")).to_have_count(0)
     office.goto(bag_url)
     expect(office.locator("[data-testid=withdrawn-documents] .doc-title")).to_have_text(NEW_TITLE)
-    expect(office.locator("[data-testid=withdrawn-documents]")).to_contain_text("Đã rút")
+    expect(office.locator("[data-testid=withdrawn-documents]")).to_contain_text(
+        f"Đã rút Lý do: {REASON}")
+    expect(office.locator("[data-testid=withdrawn-documents] .offline-state")).to_have_text("")
     office.screenshot(path=SHOTS / "07-office-bag-withdrawn.png", full_page=True)
     staff.close()
     delegate.close()
