@@ -8,7 +8,7 @@
 //
 // Bump VERSION when this file or the shell list changes: the new worker drops the old shell
 // cache. Documents live in their own cache (DOCS) so an app update keeps them offline.
-const VERSION = "2026-05-1";
+const VERSION = "2026-05-2";
 const SHELL = `kyhopso-shell-${VERSION}`;
 const DOCS = "kyhopso-docs-1";
 const PAGES = "kyhopso-pages-1";
@@ -23,6 +23,7 @@ const SHELL_URLS = [
   "/static/js/pwa.js",
   "/static/js/live.js",
   "/static/js/documents-bag.js",
+  "/static/js/documents-live.js",
   "/static/js/viewer.js",
   "/static/js/notes.js",
   "/static/img/icon.svg",
@@ -256,6 +257,20 @@ async function cachedState(urls = []) {
   return { cached };
 }
 
+/** A withdrawn document (or one its reader lost) leaves the tablet: file, thumbnail, page. */
+async function forgetDocuments(ids = []) {
+  const wanted = new Set(ids.map(String).filter((id) => /^\d+$/.test(id)));
+  if (!wanted.size) return;
+  for (const name of [DOCS, PAGES]) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const path = new URL(request.url).pathname;
+      const match = /^\/(?:api\/v1\/)?documents\/(\d+)\//.exec(path);
+      if (match && wanted.has(match[1])) await cache.delete(request);
+    }
+  }
+}
+
 async function forgetPrivate() {
   await Promise.all([caches.delete(DOCS), caches.delete(PAGES)]);
 }
@@ -270,6 +285,8 @@ self.addEventListener("message", (event) => {
     event.waitUntil(cachedState(data.urls).then(reply)
       .then(() => cacheDocuments(data)).then(reply,
         (error) => reply({ cached: [], error: String(error) })));
+  } else if (data.type === "forget-document") {
+    event.waitUntil(forgetDocuments(data.ids).then(() => reply({ ok: true })));
   } else if (data.type === "forget-documents") {
     event.waitUntil(forgetPrivate().then(() => reply({ ok: true })));
   }

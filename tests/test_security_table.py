@@ -115,6 +115,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "documents.new_version": "managers",
     "documents.publish_all": "managers",
     "documents.publish_one": "managers",
+    "documents.edit": "managers",
+    "documents.withdraw": "managers",
     # --- pages: opinions on drafts, written consultations ---
     "opinions.page": "council",
     "opinions.give": "staff",  # with an author: a paper opinion (a delegate gives their own)
@@ -212,6 +214,9 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.create_meeting": "managers",
     "api.get_meeting": "council",
     "api.create_agenda_item": "managers",
+    "api.update_agenda_item": "managers",
+    "api.move_agenda_item": "managers",
+    "api.delete_agenda_item": "managers",
     "api.list_documents": "council",
     "api.upload_document": "managers",
     "api.publish_documents": "managers",
@@ -219,6 +224,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.get_document": "council",
     "api.add_version": "managers",
     "api.publish_document": "managers",
+    "api.update_document": "managers",
+    "api.withdraw_document": "managers",
     "api.document_file": "council",
     "api.record_document_read": "council",
     "api.document_thumbnail": "council",
@@ -477,6 +484,12 @@ BODIES = {
                                        "title": "Kỳ họp chuyên đề", "start_date": "2026-12-20",
                                        "end_date": "2026-12-20"},
     "api.create_agenda_item": lambda ids: {"title": "Mục mới"},
+    "api.update_agenda_item": lambda ids: {"title": "Mục đã sửa"},
+    "api.move_agenda_item": lambda ids: {"direction": "down"},
+    "api.update_document": lambda ids: {"title": "Tờ trình (đã sửa tên)"},
+    "api.withdraw_document": lambda ids: {"reason": "Thay bằng tờ trình khác"},
+    "documents.edit": lambda ids: {"title": "Tờ trình (đã sửa tên)", "access": "delegates"},
+    "documents.withdraw": lambda ids: {"reason": "Thay bằng tờ trình khác"},
     "api.upload_document": lambda ids: {"file": _pdf_file(), "title": "Tờ trình"},
     "api.add_version": lambda ids: {"file": _pdf_file()},
     "api.upload_written_answer": lambda ids: {"file": _pdf_file("tra-loi.pdf")},
@@ -642,6 +655,7 @@ EVENTS: dict[str, str] = {
     "live:sitting": "operators",
     "attendance:check_in": "delegate chair",  # the chair is a delegate too
     "attendance:mark": "operators",
+    "attendance:report_absence": "delegate chair",
     "floor:request": "delegate",
     "floor:withdraw": "delegate operators",  # the requester (daibieu03), or a cancel
     "floor:reorder": "operators",
@@ -666,6 +680,7 @@ EVENTS: dict[str, str] = {
 EVENT_PAYLOADS = {
     "live:phase": lambda w: {"meeting_id": w["meeting_id"], "action": "pause"},
     "live:goto": lambda w: {"meeting_id": w["meeting_id"], "offset": 1},
+    "attendance:report_absence": lambda w: {"meeting_id": w["meeting_id"], "reason": "Ốm"},
     "attendance:mark": lambda w: {"meeting_id": w["meeting_id"], "delegate_id": 5,
                                   "status": "absent_excused", "reason": "Ốm"},
     "floor:request": lambda w: {"meeting_id": w["meeting_id"], "kind": "debate", "topic": "Thuế"},

@@ -29,6 +29,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "live:goto": {"meeting_id": "id", "item_id": "id"},
     "live:sitting": {"meeting_id": "id"},
     "attendance:check_in": {"meeting_id": "id"},
+    "attendance:report_absence": {"meeting_id": "id", "reason": "text:300"},
     "attendance:mark": {"meeting_id": "id", "delegate_id": "id", "status": "enum",
                         "reason": "text:300"},
     "floor:request": {"meeting_id": "id", "kind": "enum", "topic": "text:300"},

@@ -74,6 +74,38 @@ def get_document(document_id: int):
     return jsonify(out.document(document_service.get_document(g.api_actor, document_id)))
 
 
+@bp.patch("/documents/<int:document_id>")
+@authenticated
+def update_document(document_id: int):
+    """Rename, move to another agenda item, change access (secretariat)."""
+    data = body.json_body()
+    unknown = sorted(set(data) - {"title", "agenda_item_id", "access"})
+    if unknown:
+        raise Invalid("Chỉ sửa được tên, mục chương trình và mức truy cập.",
+                      code="unknown_fields", details={"fields": unknown[:10]})
+    if not data:
+        raise Invalid("Không có gì để sửa.", code="nothing_to_change")
+    changes: dict = {}
+    if "title" in data:
+        changes["title"] = body.string(data, "title")
+    if "access" in data:
+        changes["access"] = body.string(data, "access")
+    if "agenda_item_id" in data:
+        # null: the meeting's general documents
+        changes["agenda_item_id"] = body.integer(data, "agenda_item_id")
+    document = document_service.update_document(g.api_actor, document_id, **changes)
+    return jsonify(out.document(document))
+
+
+@bp.post("/documents/<int:document_id>/withdraw")
+@authenticated
+def withdraw_document(document_id: int):
+    data = body.json_body()
+    document = document_service.withdraw(g.api_actor, document_id,
+                                         body.string(data, "reason"))
+    return jsonify(out.document(document))
+
+
 @bp.post("/documents/<int:document_id>/versions")
 @authenticated
 @accepts_upload("MAX_DOCUMENT_BYTES")

@@ -125,8 +125,15 @@ SCHEMAS = {
         "id": _INT, "meeting_id": _INT, "agenda_item_id": _NULL_INT, "title": _STR,
         "access": {"type": "string", "enum": ["public", "delegates", "confidential"]},
         "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "withdrawn_at": {"type": ["string", "null"], "format": "date-time"},
+        "withdrawn_reason": _STR,
         "unread": {"type": "boolean"}, "current": _ref("DocumentVersion"),
         "versions": {"type": "array", "items": _ref("DocumentVersion")}}},
+    "DocumentChange": {"type": "object", "minProperties": 1, "additionalProperties": False,
+                       "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 300},
+        "agenda_item_id": _NULL_INT,
+        "access": {"type": "string", "enum": ["public", "delegates", "confidential"]}}},
     "DocumentUpload": {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary",
                  "description": "PDF; .docx/.doc/.odt are converted with LibreOffice"},
@@ -241,6 +248,9 @@ def document() -> dict:
                     params=[meeting, {"name": "format", "in": "query", "required": False,
                                       "schema": {"type": "string",
                                                  "enum": ["csv", "xlsx", "pdf"]}}])
+    agenda_item = _path_id("item_id")
+    agenda_answer = {"type": "object", "properties": {
+        "agenda": {"type": "array", "items": _ref("AgendaItem")}}}
     version = {"name": "version", "in": "query", "required": False,
                "schema": {"type": "integer", "minimum": 1}}
     doc_list = {"type": "object", "properties": {
@@ -422,8 +432,23 @@ def document() -> dict:
                                       "schema": {"type": "string", "maxLength": 200}}]),
             },
             "/api/v1/documents/{document_id}": {
-                "get": _op("A document and its versions", 200, _ref("Document"), 401, 403, 404,
-                           params=[doc]),
+                "get": _op("A document and its versions; a withdrawn one is 410 "
+                           "document_withdrawn for its readers (staff still see it)", 200,
+                           _ref("Document"), 401, 403, 404, params=[doc]),
+                "patch": _op("Rename, move to another agenda item (null: the meeting's "
+                             "general documents) or change access (secretariat); open bags and "
+                             "tablets hear documents.changed", 200, _ref("Document"),
+                             400, 401, 403, 404, 409, 422, params=[doc],
+                             request=_ref("DocumentChange")),
+            },
+            "/api/v1/documents/{document_id}/withdraw": {
+                "post": _op("Withdraw a document, with the reason (secretariat): it leaves every "
+                            "reader's bag, viewer and offline copy (documents.withdrawn); 409 "
+                            "already_withdrawn, 422 reason_required", 200, _ref("Document"),
+                            400, 401, 403, 404, 409, 422, params=[doc],
+                            request={"type": "object", "required": ["reason"], "properties": {
+                                "reason": {"type": "string", "minLength": 1,
+                                           "maxLength": 500}}}),
             },
             "/api/v1/documents/{document_id}/versions": {"post": new_version},
             "/api/v1/documents/{document_id}/publish": {
@@ -591,9 +616,28 @@ def document() -> dict:
             "/api/v1/verify": {"post": verify},
             "/api/v1/public/resolutions/{public_id}/check": {"post": public_check},
             "/api/v1/meetings/{meeting_id}/agenda-items": {
-                "post": _op("Add an agenda item (secretariat)", 201, _ref("AgendaItem"),
+                "post": _op("Add an agenda item (secretariat); a new top-level item lands "
+                            "before the closing item (Bế mạc)", 201, _ref("AgendaItem"),
                             400, 401, 403, 404, 409, 422, request=_ref("AgendaItemInput"),
                             params=[meeting]),
+            },
+            "/api/v1/agenda-items/{item_id}": {
+                "patch": _op("Edit an item (secretariat, before the session opens); parent_id "
+                             "nests it (null: top level). Answers the renumbered agenda", 200,
+                             agenda_answer, 400, 401, 403, 404, 409, 422, params=[agenda_item],
+                             request={"type": "object", "properties": {
+                                 **SCHEMAS["AgendaItemInput"]["properties"],
+                                 "parent_id": _NULL_INT}}),
+                "delete": _op("Delete an item without children (secretariat)", 204, None,
+                              401, 403, 404, 409, params=[agenda_item]),
+            },
+            "/api/v1/agenda-items/{item_id}/move": {
+                "post": _op("Move an item one place up or down among its siblings "
+                            "(secretariat); answers the renumbered agenda", 200, agenda_answer,
+                            400, 401, 403, 404, 409, 422, params=[agenda_item],
+                            request={"type": "object", "required": ["direction"],
+                                     "properties": {"direction": {
+                                         "type": "string", "enum": ["up", "down"]}}}),
             },
             **records_paths(council, meeting),
             **oversight_paths(council, meeting),

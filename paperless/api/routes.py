@@ -14,13 +14,13 @@ from paperless.api import serialize as out
 from paperless.api.errors import error_response
 from paperless.api.openapi import document
 from paperless.limits import accepts_upload
-from paperless.models import User
+from paperless.models import AgendaItem, User
 from paperless.services import auth as auth_service
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services import meetings as meeting_service
 from paperless.services.access import actor_for
-from paperless.services.errors import Invalid, Unauthorized
+from paperless.services.errors import Invalid, NotFound, Unauthorized
 from paperless.web.auth import cookie_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -215,3 +215,61 @@ def create_agenda_item(meeting_id: int):
         parent_id=body.integer(data, "parent_id"),
         description=body.string(data, "description", required=False))
     return jsonify(out.agenda_item(item)), 201
+
+
+_AGENDA_FIELDS = {"title", "kind", "presenter", "planned_minutes", "description", "parent_id"}
+
+
+def _agenda_answer(meeting_id: int):
+    meeting = meeting_service.get_meeting(g.api_actor, meeting_id)
+    return jsonify({"agenda": out.meeting(meeting, with_agenda=True)["agenda"]})
+
+
+@bp.patch("/agenda-items/<int:item_id>")
+@authenticated
+def update_agenda_item(item_id: int):
+    """Edit an item (secretariat, before the session opens); "parent_id" nests it elsewhere
+    (null: the top level). Answers the whole agenda, renumbered."""
+    data = body.json_body()
+    unknown = sorted(set(data) - _AGENDA_FIELDS)
+    if unknown:
+        raise Invalid("Trường không sửa được.", code="unknown_fields",
+                      details={"fields": unknown[:10]})
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound("Không tìm thấy mục chương trình.")
+    meeting_service.get_meeting(g.api_actor, item.meeting_id)  # another council: 404
+    if set(data) - {"parent_id"}:
+        meeting_service.update_agenda_item(
+            g.api_actor, item_id,
+            title=body.string(data, "title", required=False, default=item.title),
+            kind=body.string(data, "kind", required=False, default=item.kind),
+            presenter=body.string(data, "presenter", required=False, default=item.presenter),
+            planned_minutes=body.integer(data, "planned_minutes")
+            if "planned_minutes" in data else item.planned_minutes,
+            description=body.string(data, "description", required=False, default=None))
+    if "parent_id" in data:
+        meeting_service.nest_agenda_item(g.api_actor, item_id, body.integer(data, "parent_id"))
+    return _agenda_answer(item.meeting_id)
+
+
+@bp.post("/agenda-items/<int:item_id>/move")
+@authenticated
+def move_agenda_item(item_id: int):
+    """One place up or down among its siblings; answers the whole agenda, renumbered."""
+    data = body.json_body()
+    direction = body.string(data, "direction")
+    if direction not in ("up", "down"):
+        raise Invalid("“direction” phải là “up” hoặc “down”.", details={"direction": ["up", "down"]})
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound("Không tìm thấy mục chương trình.")
+    meeting_service.move_agenda_item(g.api_actor, item_id, -1 if direction == "up" else 1)
+    return _agenda_answer(item.meeting_id)
+
+
+@bp.delete("/agenda-items/<int:item_id>")
+@authenticated
+def delete_agenda_item(item_id: int):
+    meeting_service.delete_agenda_item(g.api_actor, item_id)
+    return "", 204

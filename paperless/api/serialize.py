@@ -78,6 +78,8 @@ def document(d: Document, unread: bool | None = None) -> dict:
         "id": d.id, "meeting_id": d.meeting_id, "agenda_item_id": d.agenda_item_id,
         "title": d.title, "access": d.access,
         "published_at": d.published_at.isoformat() if d.published_at else None,
+        "withdrawn_at": d.withdrawn_at.isoformat() if d.withdrawn_at else None,
+        "withdrawn_reason": d.withdrawn_reason or "",
         "current": version(d.current), "versions": [version(v) for v in d.versions],
     }
     if unread is not None:

@@ -74,3 +74,14 @@ def is_descendant(parents: dict[int, int | None], item_id: int, candidate: int) 
 def is_closing(title: str) -> bool:
     """The closing item ("Bế mạc kỳ họp", "Bế mạc"): new items go before it."""
     return " ".join(title.split()).casefold().startswith("bế mạc")
+
+
+def insertion_index(sibling_titles: Sequence[str], title: str, *, top_level: bool = True) -> int:
+    """Where a new item goes among its siblings (given in order): at the end, except that the
+    closing item ("Bế mạc") stays the last thing of the session, so a new top-level item lands
+    just before the first closing item. A new closing item itself goes at the end."""
+    if top_level and not is_closing(title):
+        for index, sibling in enumerate(sibling_titles):
+            if is_closing(sibling):
+                return index
+    return len(sibling_titles)

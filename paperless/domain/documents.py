@@ -22,11 +22,63 @@ READERS = {
 }
 
 
-def may_read(roles: Iterable[str], access: str, published: bool) -> bool:
+def may_read(roles: Iterable[str], access: str, published: bool,
+             withdrawn: bool = False) -> bool:
+    """Staff read everything (a withdrawn document stays in their record); anyone else reads
+    a published, not withdrawn document of an access level meant for them."""
     roles = frozenset(roles)
     if roles & STAFF:
         return True
-    return published and bool(roles & READERS.get(access, frozenset()))
+    return published and not withdrawn and bool(roles & READERS.get(access, frozenset()))
+
+
+TITLE_MAX = 300
+WITHDRAW_REASON_MAX = 500
+
+
+def _one_line(text: str) -> str:
+    """Spaces collapsed, control characters (NUL included: PostgreSQL refuses it) dropped."""
+    return " ".join("".join(c for c in (text or "") if c.isprintable() or c.isspace()).split())
+
+
+def clean_title(title: str) -> str:
+    """A document's title as shown: one line, spaces collapsed; "" when nothing is left."""
+    return _one_line(title)[:TITLE_MAX]
+
+
+def title_problem(title: object) -> str | None:
+    """Why a title typed in is refused (a code), or None."""
+    if not isinstance(title, str):
+        return "type"
+    text = _one_line(title)
+    if not text:
+        return "required"
+    if len(text) > TITLE_MAX:
+        return "too_long"
+    return None
+
+
+def clean_reason(reason: str) -> str:
+    return _one_line(reason)[:WITHDRAW_REASON_MAX]
+
+
+def withdraw_reason_problem(reason: object) -> str | None:
+    """Why a withdrawal reason is refused (a code), or None: a withdrawal always says why,
+    because delegates lose a paper they may have been reading."""
+    if not isinstance(reason, str):
+        return "type"
+    text = _one_line(reason)
+    if not text:
+        return "required"
+    if len(text) > WITHDRAW_REASON_MAX:
+        return "too_long"
+    return None
+
+
+def audiences_after_change(old_access: str, new_access: str) -> list[str]:
+    """Which readers hear that a published document changed: those of its old level (who
+    may lose it) and those of its new one (who may gain it)."""
+    return [old_access] if old_access == new_access else [old_access, new_access]
 
 
 def must_watermark(access: str) -> bool:

@@ -26,6 +26,24 @@ ATTENDANCE = {
     "absent": "Vắng",
 }
 
+ABSENCE_REASON_MAX = 300
+# Suggestions the console offers; the reason itself is free text (what the delegate said).
+ABSENCE_SUGGESTIONS = ("Ốm", "Đi công tác", "Việc gia đình", "Họp cấp trên triệu tập")
+
+
+def attendance_reason(status: str, reason: str) -> str:
+    """The reason kept with a mark: "Vắng có lý do" must say which (ốm, đi công tác…) — the
+    minutes list it beside the name; "Có mặt" and "Vắng" (without reason) keep none."""
+    text = " ".join("".join(c for c in (reason or "") if c.isprintable() or c.isspace())
+                    .split())[:ABSENCE_REASON_MAX]
+    if status != "absent_excused":
+        return ""
+    if not text:
+        raise LiveRuleError("reason_required",
+                            "Vắng có lý do: hãy ghi lý do (ví dụ: ốm, đi công tác).")
+    return text
+
+
 REQUEST_KINDS = {"speech": "Phát biểu", "debate": "Tranh luận", "question": "Chất vấn",
                  "follow_up": "Chất vấn lại"}
 QUESTIONING_KINDS = frozenset({"question", "follow_up"})

@@ -22,6 +22,11 @@ class Document(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Rút tài liệu: a withdrawn document leaves every reader's bag and tablet; staff keep
+    # it (and its read log) for the record.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.number",

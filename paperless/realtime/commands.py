@@ -78,6 +78,11 @@ def mark(actor, data):
                                 _str(data, "status", limit=20), _str(data, "reason", limit=300))
 
 
+def report_absence(actor, data):
+    data, meeting_id = _meeting(data)
+    return live.report_absence(actor, meeting_id, _str(data, "reason", limit=300))
+
+
 def request_floor(actor, data):
     data, meeting_id = _meeting(data)
     return live.request_floor(actor, meeting_id, _str(data, "kind", "speech", limit=20),
@@ -202,6 +207,7 @@ COMMANDS: dict[str, Callable] = {
     "live:sitting": new_sitting,
     "attendance:check_in": check_in,
     "attendance:mark": mark,
+    "attendance:report_absence": report_absence,
     "floor:request": request_floor,
     "floor:withdraw": withdraw,
     "floor:reorder": reorder,

@@ -15,7 +15,8 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     committee.created, delegate.added, delegate.updated, delegate.status
     meeting.created, meeting.updated, meeting.status, meeting.invitee_added
     agenda.added, agenda.updated, agenda.deleted, agenda.moved, agenda.reordered, agenda.nested
-    documents.uploaded, documents.version_added, documents.published
+    documents.uploaded, documents.version_added, documents.published, documents.updated,
+    documents.withdrawn
     live.opened, live.paused, live.resumed, live.closed, live.sitting_started, live.item
     attendance.checked_in, attendance.marked
     floor.requested, floor.withdrawn, floor.reordered, floor.given, floor.stopped

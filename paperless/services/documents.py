@@ -52,17 +52,19 @@ def _checked_pdf(data: bytes, filename: str) -> jobs.CheckedUpload:
             raise pdf.PdfRejected("empty_file", "Tệp rỗng (0 byte).", "The file is empty.")
         return jobs.check_upload(data, max_bytes=max_bytes)
     except pdf.PdfRejected as exc:
-        error = Rejected(f"{filename or 'Tệp'}: {exc.message_vi}", code=exc.code)
+        # The reason only: whoever shows it names the file once ("a.pdf: Tệp rỗng").
+        error = Rejected(exc.message_vi, code=exc.code,
+                         details={"file": (filename or "")[:255]})
         if exc.code == "too_large":
             error.status = 413
         raise error from exc
 
 
 def _clean_title(title: str, fallback: str) -> str:
-    title = " ".join((title or "").split()) or " ".join(fallback.split())
+    title = rules.clean_title(title) or rules.clean_title(fallback)
     if not title:
         raise Invalid("Tên tài liệu không được để trống.", details={"title": "required"})
-    return title[:300]
+    return title
 
 
 def _store_version(document: Document, checked: jobs.CheckedUpload, filename: str,
@@ -148,6 +150,7 @@ def upload(actor: Actor, meeting_id: int, data: bytes, *, filename: str = "", ti
 
 def add_version(actor: Actor, document_id: int, data: bytes, *, filename: str = "") -> Document:
     document = get_document(actor, document_id, MANAGERS)
+    _refuse_withdrawn(document)
     checked = _checked_pdf(data, filename)
     written = _store_version(document, checked, filename, actor,
                              data if checked.converted_from else None)
@@ -171,9 +174,13 @@ def get_document(actor: Actor, document_id: int, allowed=None) -> Document:
     roles = _roles(actor, meeting.council_id)
     if allowed is not None:
         require(actor, meeting.council_id, allowed)
-    elif not rules.may_read(roles, document.access, document.published_at is not None):
+    elif not rules.may_read(roles, document.access, document.published_at is not None,
+                            document.withdrawn_at is not None):
         if document.published_at is None:
             raise NotFound("Không tìm thấy tài liệu.")
+        if document.withdrawn_at is not None:
+            raise Withdrawn("Tài liệu này đã được rút, không còn để đọc.",
+                            details={"reason": document.withdrawn_reason})
         raise Forbidden("Bạn không có quyền đọc tài liệu này.")
     return document
 
@@ -194,7 +201,8 @@ def list_documents(actor: Actor, meeting_id: int) -> list[tuple[Document, bool]]
     roles = _roles(actor, meeting.council_id)
     docs = db.session.scalars(
         select(Document).where(Document.meeting_id == meeting.id).order_by(Document.id)).all()
-    visible = [d for d in docs if rules.may_read(roles, d.access, d.published_at is not None)]
+    visible = [d for d in docs if rules.may_read(roles, d.access, d.published_at is not None,
+                                                 d.withdrawn_at is not None)]
     read_versions = set(db.session.scalars(
         select(DocumentRead.version_id).where(DocumentRead.user_id == actor.user_id,
                                               DocumentRead.document_id.in_([d.id for d in visible]))))
@@ -205,7 +213,8 @@ def publish(actor: Actor, meeting_id: int, document_ids: list[int] | None = None
     """Publish all of a meeting's unpublished documents, or the listed ones."""
     meeting = get_meeting(actor, meeting_id, MANAGERS)
     query = select(Document).where(Document.meeting_id == meeting.id,
-                                   Document.published_at.is_(None))
+                                   Document.published_at.is_(None),
+                                   Document.withdrawn_at.is_(None))
     if document_ids is not None:
         query = query.where(Document.id.in_(document_ids))
     documents = db.session.scalars(query).all()
@@ -236,6 +245,116 @@ def _announce_published(meeting: Meeting, documents: list[Document]) -> None:
         events.announce(meeting.id, "documents.published",
                         {"meeting_id": meeting.id, "documents": items},
                         audience=f"readers:{access}")
+
+
+class Withdrawn(ServiceError):
+    """The document was withdrawn: gone for its readers (staff still see it)."""
+
+    status = 410
+    code = "document_withdrawn"
+
+
+def _refuse_withdrawn(document: Document) -> None:
+    if document.withdrawn_at is not None:
+        raise Conflict("Tài liệu đã được rút, không thể thay đổi.", code="document_withdrawn")
+
+
+UNCHANGED = object()  # update_document: leave the agenda item as it is
+
+
+def update_document(actor: Actor, document_id: int, *, title: str | None = None,
+                    agenda_item_id=UNCHANGED, access: str | None = None) -> Document:
+    """Rename, move to another agenda item (None: the meeting's general documents) or change
+    who reads it. Open bags and tablets of the old and new readers refresh at once."""
+    document = get_document(actor, document_id, MANAGERS)
+    meeting = db.session.get(Meeting, document.meeting_id)
+    _refuse_withdrawn(document)
+    if meeting.status == "closed":
+        raise Conflict("Kỳ họp đã bế mạc, không thể sửa tài liệu.", code="meeting_closed")
+    changes: dict[str, list] = {}
+    if title is not None:
+        problem = rules.title_problem(title)
+        if problem:
+            raise Invalid({"type": "Tên tài liệu phải là chuỗi.",
+                           "required": "Tên tài liệu không được để trống.",
+                           "too_long": f"Tên tài liệu tối đa {rules.TITLE_MAX} ký tự."}[problem],
+                          details={"title": problem})
+        clean = rules.clean_title(title)
+        if clean != document.title:
+            changes["title"] = [document.title, clean]
+    if agenda_item_id is not UNCHANGED:
+        if agenda_item_id is not None:
+            item = db.session.get(AgendaItem, agenda_item_id) \
+                if isinstance(agenda_item_id, int) and db.is_id(agenda_item_id) else None
+            if item is None or item.meeting_id != meeting.id:
+                raise Invalid("Mục chương trình không thuộc kỳ họp này.",
+                              details={"agenda_item_id": "invalid"})
+        if agenda_item_id != document.agenda_item_id:
+            changes["agenda_item_id"] = [document.agenda_item_id, agenda_item_id]
+    if access is not None:
+        if access not in rules.ACCESS_LEVELS:
+            raise Invalid("Mức truy cập không hợp lệ.",
+                          details={"access": sorted(rules.ACCESS_LEVELS)})
+        if access != document.access:
+            changes["access"] = [document.access, access]
+    if not changes:
+        db.session.rollback()
+        return document
+    old_access = document.access
+    if "title" in changes:
+        document.title = changes["title"][1]
+    if "agenda_item_id" in changes:
+        document.agenda_item_id = changes["agenda_item_id"][1]
+    if "access" in changes:
+        document.access = changes["access"][1]
+    audit.record(actor, "documents.updated", council_id=meeting.council_id,
+                 meeting_id=meeting.id, subject=("document", document.id),
+                 details={"changes": changes})
+    db.session.commit()
+    from paperless.api.serialize import document as document_json
+
+    payload = {"meeting_id": meeting.id, "document": document_json(document),
+               "changed": sorted(changes)}
+    if document.published_at is None:
+        events.announce(meeting.id, "documents.changed", payload, audience="staff")
+    else:
+        for level in rules.audiences_after_change(old_access, document.access):
+            events.announce(meeting.id, "documents.changed", payload,
+                            audience=f"readers:{level}")
+    return document
+
+
+def withdraw(actor: Actor, document_id: int, reason: str) -> Document:
+    """Rút tài liệu: it leaves every reader's bag, viewer and offline copy; staff keep it
+    for the record with who withdrew it, when and why."""
+    document = get_document(actor, document_id, MANAGERS)
+    meeting = db.session.get(Meeting, document.meeting_id)
+    if document.withdrawn_at is not None:
+        raise Conflict("Tài liệu này đã được rút.", code="already_withdrawn")
+    problem = rules.withdraw_reason_problem(reason)
+    if problem:
+        raise Invalid("Hãy ghi lý do rút tài liệu (tối đa 500 ký tự).",
+                      code="reason_required" if problem == "required" else "validation_error",
+                      details={"reason": problem})
+    document.withdrawn_at = datetime.now(UTC)
+    document.withdrawn_by = actor.user_id
+    document.withdrawn_reason = rules.clean_reason(reason)
+    audit.record(actor, "documents.withdrawn", council_id=meeting.council_id,
+                 meeting_id=meeting.id, subject=("document", document.id),
+                 details={"title": document.title, "reason": document.withdrawn_reason,
+                          "was_published": document.published_at is not None})
+    db.session.commit()
+    payload = {"meeting_id": meeting.id, "document_id": document.id, "title": document.title,
+               "reason": document.withdrawn_reason}
+    events.announce(meeting.id, "documents.withdrawn", payload,
+                    audience=f"readers:{document.access}" if document.published_at else "staff")
+    return document
+
+
+def withdrawn_ids(meeting_id: int) -> list[int]:
+    """Ids only (no titles): a tablet that was offline forgets these copies when it returns."""
+    return list(db.session.scalars(select(Document.id).where(
+        Document.meeting_id == meeting_id, Document.withdrawn_at.is_not(None))))
 
 
 @dataclass
@@ -419,7 +538,8 @@ def _terms(query: str) -> list[str]:
 
 def search(actor: Actor, meeting_id: int, query: str, limit: int = 50) -> list[SearchHit]:
     """Diacritic-insensitive search of the current versions the actor may read."""
-    readable = {d.id: d for d, _unread in list_documents(actor, meeting_id)}  # checks access
+    readable = {d.id: d for d, _unread in list_documents(actor, meeting_id)  # checks access
+                if d.withdrawn_at is None}
     terms = _terms(query or "")
     if not terms:
         return []

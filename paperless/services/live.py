@@ -315,9 +315,13 @@ def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status
     record(actor, meeting, "attendance.checked_in" if source == "tablet" else "attendance.marked",
            ("delegate", delegate_id), {"sitting_id": state.sitting_id, "status": status,
                                        "reason": row.reason})
-    return commit_and_announce(meeting, "live.attendance", {
+    message = commit_and_announce(meeting, "live.attendance", {
         "sitting": _sitting_json(state), "attendance": attendance_summary(meeting, state),
         "changed": {"delegate_id": delegate_id, "status": status}}, actor)
+    # The reason stays with staff: their consoles' rosters show it without a snapshot.
+    events.announce(meeting.id, "attendance.reason", {
+        "delegate_id": delegate_id, "status": status, "reason": row.reason}, audience="staff")
+    return message
 
 
 def _serving_delegate(meeting: Meeting, delegate_id: int) -> Delegate:
@@ -356,10 +360,38 @@ def mark_attendance(actor: Actor, meeting_id: int, delegate_id: int, status: str
                       details={"status": sorted(rules.ATTENDANCE)})
     if not isinstance(reason, str):
         raise Invalid("Lý do phải là chuỗi.")
+    reason = _absence_reason(status, reason)
     state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
     return _set_attendance(meeting, state, delegate_id, status, reason, "secretariat", actor)
+
+
+def _absence_reason(status: str, reason: str) -> str:
+    try:
+        return rules.attendance_reason(status, reason)
+    except rules.LiveRuleError as exc:  # a field left empty: a validation error, named
+        raise Invalid(exc.message, details={"reason": "required"}) from exc
+
+
+def report_absence(actor: Actor, meeting_id: int, reason: str) -> dict:
+    """A delegate who cannot sit sends the reason from their phone or tablet: marked "Vắng có
+    lý do" with their own words (the secretariat may still correct it on the console)."""
+    meeting = _meeting(actor, meeting_id, {"delegate", "chair"})
+    delegate_id = actor.votes_in(meeting.council_id)
+    if delegate_id is None:
+        raise Forbidden("Tài khoản không gắn với đại biểu nào.", code="not_a_delegate")
+    if not isinstance(reason, str):
+        raise Invalid("Lý do phải là chuỗi.")
+    reason = _absence_reason("absent_excused", reason)
+    state = state_for(meeting, lock=True)
+    _require_running(state)
+    _serving_delegate(meeting, delegate_id)
+    if is_present(state, delegate_id):
+        db.session.rollback()
+        raise Conflict("Bạn đã điểm danh có mặt ở phiên này; nếu phải về sớm, hãy báo Văn phòng.",
+                       code="already_present")
+    return _set_attendance(meeting, state, delegate_id, "absent_excused", reason, "tablet", actor)
 
 
 def is_present(state: LiveState, delegate_id: int) -> bool:
@@ -702,7 +734,13 @@ def _me(actor: Actor, meeting: Meeting, state: LiveState) -> dict:
     me = {"user_id": actor.user_id, "roles": sorted(actor.roles_in(meeting.council_id)),
           "delegate_id": delegate_id}
     if delegate_id is not None:
-        me["checked_in"] = bool(state.sitting_id) and is_present(state, delegate_id)
+        mark = db.session.scalar(select(Attendance).where(
+            Attendance.sitting_id == state.sitting_id,
+            Attendance.delegate_id == delegate_id)) if state.sitting_id else None
+        me["checked_in"] = mark is not None and mark.status == "present"
+        # The delegate's own absence and its reason (their own data; others never see it).
+        me["absence"] = {"status": mark.status, "reason": mark.reason} \
+            if mark is not None and mark.status != "present" else None
     return me
 
 

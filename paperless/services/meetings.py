@@ -155,7 +155,8 @@ def _get_item(actor: Actor, item_id: int) -> tuple[Meeting, AgendaItem]:
 
 
 def _clean_item(title: str, kind: str, planned_minutes: int | None) -> str:
-    title = " ".join((title or "").split())
+    # One line; control characters (NUL: PostgreSQL refuses it) dropped.
+    title = " ".join("".join(c for c in (title or "") if c.isprintable() or c.isspace()).split())
     if not title:
         raise Invalid("Tên mục không được để trống.", details={"title": "required"})
     if kind not in AGENDA_KINDS:
@@ -175,16 +176,15 @@ def add_agenda_item(actor: Actor, meeting_id: int, *, title: str, kind: str = "o
         if parent is None or parent.meeting_id != meeting.id:
             raise Invalid("Mục cha không thuộc kỳ họp này.", details={"parent_id": "invalid"})
     siblings = sorted((i for i in meeting.agenda_items if i.parent_id == parent_id),
-                      key=lambda i: i.position)
-    position = siblings[-1].position + 1 if siblings else 0
-    last = siblings[-1] if siblings else None
-    if parent_id is None and last is not None and agenda_rules.is_closing(last.title) and \
-            not agenda_rules.is_closing(title):
-        # A new item lands before "Bế mạc", which stays the last thing of the session.
-        position, last.position = last.position, last.position + 1
+                      key=lambda i: (i.position, i.id))
+    # A new item lands before "Bế mạc", which stays the last thing of the session.
+    index = agenda_rules.insertion_index([i.title for i in siblings], title,
+                                         top_level=parent_id is None)
+    for position, sibling in enumerate(siblings):
+        sibling.position = position if position < index else position + 1
     item = AgendaItem(parent_id=parent_id, title=title, kind=kind,
                       presenter=(presenter or "").strip()[:200], planned_minutes=planned_minutes,
-                      description=(description or "")[:5000], position=position)
+                      description=(description or "")[:5000], position=index)
     # Through the relationship, so the meeting's loaded agenda includes the new item.
     meeting.agenda_items.append(item)
     db.session.flush()
@@ -195,12 +195,14 @@ def add_agenda_item(actor: Actor, meeting_id: int, *, title: str, kind: str = "o
 
 
 def update_agenda_item(actor: Actor, item_id: int, *, title: str, kind: str, presenter: str,
-                       planned_minutes: int | None, description: str = "") -> AgendaItem:
+                       planned_minutes: int | None, description: str | None = None) -> AgendaItem:
+    """``description=None`` keeps the item's description (the page's form has no field)."""
     _, item = _get_item(actor, item_id)
     item.title = _clean_item(title, kind, planned_minutes)
     item.kind, item.planned_minutes = kind, planned_minutes
     item.presenter = (presenter or "").strip()[:200]
-    item.description = (description or "")[:5000]
+    if description is not None:
+        item.description = description[:5000]
     _audit(actor, item.meeting, "agenda.updated", ("agenda_item", item.id),
            {"title": item.title, "kind": kind, "presenter": item.presenter,
             "planned_minutes": planned_minutes})

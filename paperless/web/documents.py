@@ -35,7 +35,10 @@ bp = Blueprint("documents", __name__)
 def bag(meeting_id: int):
     """Túi tài liệu: the meeting's documents by agenda item, unread ones marked."""
     meeting = meeting_service.get_meeting(g.actor, meeting_id)
-    rows = document_service.list_documents(g.actor, meeting.id)
+    listed = document_service.list_documents(g.actor, meeting.id)
+    # Withdrawn documents reach only the staff's list, in a section of their own.
+    rows = [(d, u) for d, u in listed if d.withdrawn_at is None]
+    withdrawn = [(d, False) for d, _u in listed if d.withdrawn_at is not None]
     by_item: dict[int | None, list] = {}
     for document, unread in rows:
         by_item.setdefault(document.agenda_item_id, []).append((document, unread))
@@ -44,8 +47,10 @@ def bag(meeting_id: int):
     return render_template(
         "documents/bag.html", meeting=meeting, agenda=agenda, by_item=by_item,
         total=len(rows), unread=sum(1 for _d, u in rows if u), can_manage=can_manage,
+        withdrawn=withdrawn,
         access_levels=document_rules.ACCESS_LEVELS,
         offline_confidential=current_app.config["OFFLINE_CONFIDENTIAL"],
+        withdrawn_ids=document_service.withdrawn_ids(meeting.id),
         focus_item=request.args.get("item", type=db.id_arg))
 
 
@@ -69,7 +74,7 @@ def upload(meeting_id: int):
                                     agenda_item_id=agenda_item_id, access=access)
             stored += 1
         except ServiceError as exc:
-            refused.append(exc.message)
+            refused.append(f"{upload_file.filename}: {exc.message}")
     if stored:
         flash(_("Đã tải lên %(count)d tài liệu.", count=stored), "success")
     for message in refused:
@@ -95,6 +100,29 @@ def publish_one(document_id: int):
     return redirect(forms.back(url_for(".show", document_id=document.id)))
 
 
+@bp.post("/documents/<int:document_id>/edit")
+@login_required
+def edit(document_id: int):
+    """Rename, move to another agenda item, change access (the form without JavaScript;
+    documents-manage.js sends the same through PATCH /api/v1/documents/<id>)."""
+    sent = request.form  # a field the form did not send stays as it is
+    document = document_service.update_document(
+        g.actor, document_id, title=sent.get("title") if "title" in sent else None,
+        agenda_item_id=forms.optional_int("agenda_item_id", _("Mục chương trình"))
+        if "agenda_item_id" in sent else document_service.UNCHANGED,
+        access=forms.text("access") or None)
+    flash(_("Đã lưu tài liệu: %(title)s.", title=document.title), "success")
+    return redirect(url_for(".show", document_id=document.id))
+
+
+@bp.post("/documents/<int:document_id>/withdraw")
+@login_required
+def withdraw(document_id: int):
+    document = document_service.withdraw(g.actor, document_id, forms.text("reason"))
+    flash(_("Đã rút tài liệu: %(title)s.", title=document.title), "success")
+    return redirect(url_for(".show", document_id=document.id))
+
+
 @bp.post("/documents/<int:document_id>/versions")
 @login_required
 @accepts_upload("MAX_DOCUMENT_BYTES")
@@ -117,6 +145,7 @@ def show(document_id: int):
     return render_template(
         "documents/show.html", document=document, meeting=meeting, can_manage=can_manage,
         access_levels=document_rules.ACCESS_LEVELS,
+        agenda=flatten(meeting_service.agenda_tree(meeting)) if can_manage else [],
         reads=document_service.read_log(g.actor, document.id) if can_manage else [])
 
 

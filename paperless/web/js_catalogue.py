@@ -47,6 +47,14 @@ JS_STRINGS = (
     "Tạm dừng đồng hồ", "Chạy tiếp đồng hồ", "Đồng hồ đang dừng", "Tiếp theo",
     "Bế mạc kỳ họp?", "Đã xóa màn hình.", "Đang biểu quyết — mời đại biểu bấm nút",
     "Lý do vắng: {name}", "Có lý do", "Ốm", "Đi công tác", "Việc gia đình", "Lý do khác",
+    "Họp cấp trên triệu tập", "Lý do vắng (ốm, đi công tác…)",
+    # documents that change while open; the agenda editor
+    "← Túi tài liệu", "Tài liệu “{title}” đã được rút. Lý do: {reason}",
+    "Tài liệu “{title}” đã được rút.", "Bạn không còn quyền đọc tài liệu “{title}”.",
+    "✓ Đã lưu.", "Tài liệu đã được rút", "Lý do: {reason}",
+    "Không tải lại được chương trình ({status}).", "Đã thêm mục “{title}”.",
+    "Đã chuyển mục lên.", "Đã chuyển mục xuống.", "Đã lưu mục chương trình.", "Đã chuyển mục.",
+    "Đã xóa mục chương trình.",
 )
 
 

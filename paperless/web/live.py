@@ -7,6 +7,7 @@ from flask import Blueprint, g, render_template
 from sqlalchemy import func, select
 
 from paperless import db
+from paperless.domain import live as live_rules
 from paperless.services import meetings as meeting_service
 from paperless.services.live import OPERATORS
 from paperless.web.auth import login_required
@@ -31,7 +32,8 @@ def console(meeting_id: int):
 def tablet(meeting_id: int):
     meeting = meeting_service.get_meeting(g.actor, meeting_id)
     return render_template("live/tablet.html", meeting=meeting,
-                           tree=meeting_service.agenda_tree(meeting))
+                           tree=meeting_service.agenda_tree(meeting),
+                           absence_suggestions=live_rules.ABSENCE_SUGGESTIONS)
 
 
 @bp.get("/meetings/<int:meeting_id>/screen")

@@ -26,7 +26,19 @@ function button(label, className, onClick) {
   return b;
 }
 
-const ABSENCE_REASONS = ["Có lý do", "Ốm", "Đi công tác", "Việc gia đình", "Lý do khác"];
+// Suggestions only: the reason is what the delegate said, typed in (kept with the mark).
+const ABSENCE_SUGGESTIONS = ["Ốm", "Đi công tác", "Việc gia đình", "Họp cấp trên triệu tập"];
+
+function suggestionList() {
+  let list = document.getElementById("absence-reasons");
+  if (!list) {
+    list = document.createElement("datalist");
+    list.id = "absence-reasons";
+    list.append(...ABSENCE_SUGGESTIONS.map((x) => new Option(t(x), t(x))));
+    root.append(list);
+  }
+  return list.id;
+}
 
 function drawAgenda(s) {
   const list = root.querySelector('[data-list="agenda"]');
@@ -78,9 +90,16 @@ function drawQueue(s) {
   root.querySelector('[data-bind="queue-count"]').textContent = String(s.queue.length);
 }
 
+// "Vắng có lý do" chosen, reason not yet typed: kept across redraws (other tablets checking in
+// redraw the roster), as is the reason being typed.
+const pendingExcused = new Set();
+
 function drawRoster(s) {
   const body = root.querySelector('[data-list="roster"]');
   const rows = s.roster || [];
+  const active = document.activeElement;
+  const typing = active?.matches?.(".absence-reason") && body.contains(active)
+    ? { id: active.dataset.delegateId, value: active.value } : null;
   body.replaceChildren(...rows.map((r) => {
     const tr = document.createElement("tr");
     const name = document.createElement("td");
@@ -92,13 +111,19 @@ function drawRoster(s) {
     const select = document.createElement("select");
     select.setAttribute("aria-label", t("Điểm danh: {name}", { name: r.name }));
     select.append(new Option("—", ""), ...Object.entries(ATTENDANCE).map(([v, l]) => new Option(l, v)));
-    select.value = r.status || "";
+    if (r.status === "absent_excused") pendingExcused.delete(r.delegate_id);
+    select.value = pendingExcused.has(r.delegate_id) ? "absent_excused" : r.status || "";
     select.disabled = !(s.phase === "running" || s.phase === "paused");
-    // The reason the secretariat was told (ốm, công tác…), kept with the mark, staff only.
-    const reason = document.createElement("select");
+    // The reason the secretariat was told (ốm, đi công tác…), typed in and kept with the
+    // mark, staff only. "Vắng có lý do" is sent once the reason is there.
+    const reason = document.createElement("input");
+    reason.className = "absence-reason";
+    reason.dataset.delegateId = String(r.delegate_id);
+    reason.setAttribute("list", suggestionList());
+    reason.maxLength = 300;
+    reason.placeholder = t("Lý do vắng (ốm, đi công tác…)");
     reason.setAttribute("aria-label", t("Lý do vắng: {name}", { name: r.name }));
-    reason.append(...ABSENCE_REASONS.map((x) => new Option(t(x), x)));
-    reason.value = ABSENCE_REASONS.includes(r.reason) ? r.reason : ABSENCE_REASONS[0];
+    reason.value = r.status === "absent_excused" ? r.reason || "" : "";
     reason.hidden = select.value !== "absent_excused";
     reason.disabled = select.disabled;
     const mark = () => act("attendance:mark", { delegate_id: r.delegate_id, status: select.value,
@@ -106,13 +131,26 @@ function drawRoster(s) {
     select.addEventListener("change", () => {
       if (!select.value) return;
       reason.hidden = select.value !== "absent_excused";
+      if (select.value === "absent_excused" && !reason.value.trim()) {
+        pendingExcused.add(r.delegate_id);
+        reason.focus();
+        return;
+      }
+      pendingExcused.delete(r.delegate_id);
       mark();
     });
-    reason.addEventListener("change", mark);
+    reason.addEventListener("change", () => { if (reason.value.trim()) mark(); });
+    reason.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && reason.value.trim()) { event.preventDefault(); reason.blur(); }
+    });
     cell.append(select, reason);
     tr.append(name, cell);
     return tr;
   }));
+  if (typing) {
+    const again = body.querySelector(`.absence-reason[data-delegate-id="${typing.id}"]`);
+    if (again) { again.value = typing.value; again.hidden = false; again.focus(); }
+  }
   const online = rows.filter((r) => r.online).length;
   root.querySelector('[data-bind="online-count"]').textContent =
     t("{online}/{total} máy tính bảng đang kết nối", { online, total: rows.length });

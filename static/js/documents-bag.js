@@ -2,6 +2,7 @@
 // published, and asking the service worker to keep published documents for offline use.
 import { csrfToken } from "./app.js";
 import { joinMeeting } from "./live.js";
+import { forgetOffline, watchDocuments } from "./documents-live.js";
 
 const bag = document.querySelector("[data-live-bag]");
 const meetingId = Number(bag?.dataset.meetingId);
@@ -26,7 +27,7 @@ function showOfflineState(state) {
   if (!state || !bag || state.error) return;
   const cached = new Set(state.cached || []);
   let count = 0;
-  for (const li of bag.querySelectorAll(".doc")) {
+  for (const li of bag.querySelectorAll(".doc:not(.withdrawn)")) {
     const mark = li.querySelector(".offline-state");
     if (cached.has(li.dataset.fileUrl)) {
       count += 1;
@@ -47,8 +48,16 @@ async function refreshBag() {
   const fresh = html.querySelector("[data-live-bag]");
   if (fresh && bag) {
     bag.innerHTML = fresh.innerHTML;
+    forgetWithdrawn();
     keepOffline();
   }
+}
+
+/** Copies of withdrawn documents leave the tablet, also those withdrawn while it was away. */
+function forgetWithdrawn(extra = []) {
+  const listed = bag?.querySelector("[data-withdrawn-ids]")?.dataset.withdrawnIds || "";
+  const ids = [...listed.split(",").filter(Boolean), ...extra];
+  if (ids.length) forgetOffline(ids);
 }
 
 function uploadOne(form, file, list) {
@@ -58,6 +67,10 @@ function uploadOne(form, file, list) {
   const data = new FormData();
   data.append("file", file);
   for (const name of ["agenda_item_id", "access"]) data.append(name, form.elements[name].value);
+  // A title typed in names one file; several files each keep the title their file gives.
+  if (form.elements.file.files.length === 1 && form.elements.title?.value.trim()) {
+    data.append("title", form.elements.title.value);
+  }
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.dataset.api);
@@ -69,8 +82,8 @@ function uploadOne(form, file, list) {
       let message = "";
       try { message = JSON.parse(xhr.responseText)?.error?.message || ""; } catch { /* HTML */ }
       const ok = xhr.status === 201;
-      // The server's refusal already names the file ("a.pdf: Tệp rỗng"): say it once.
-      const reason = message.startsWith(`${file.name}: `) ? message.slice(file.name.length + 2) : message;
+      // The server's refusal is the reason only; the file is named once, here.
+      const reason = message;
       item.textContent = ok ? `${file.name}: đã tải lên, đã kiểm tra` : `${file.name}: ${reason || "lỗi " + xhr.status}`;
       item.className = ok ? "ok" : "error";
       resolve(ok);
@@ -98,5 +111,13 @@ if (bag && meetingId) {
     if (event.detail?.meeting_id === meetingId) refreshBag();
   });
   window.addEventListener("paperless:online", () => refreshBag());
+  // Renamed, moved, access changed or withdrawn: redraw from the server, which decides what
+  // this reader still sees; a document that left the list leaves the offline store too.
+  watchDocuments(meetingId, async (kind, payload) => {
+    await refreshBag();
+    const id = kind === "withdrawn" ? payload.document_id : payload.document?.id;
+    if (id && !bag.querySelector(`.doc[data-document-id="${id}"]:not(.withdrawn)`)) forgetOffline([id]);
+  });
+  forgetWithdrawn();
   keepOffline();
 }

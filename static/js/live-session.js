@@ -29,6 +29,7 @@ export class LiveSession extends EventTarget {
     window.addEventListener("paperless:live.presence", (e) => this.presence(e.detail));
     window.addEventListener("paperless:vote.progress", (e) => this.voteProgress(e.detail));
     window.addEventListener("paperless:questioning.groups", (e) => this.questionGroups(e.detail));
+    window.addEventListener("paperless:attendance.reason", (e) => this.attendanceReason(e.detail));
     window.addEventListener("paperless:online", () => this.setOnline(true));
     window.addEventListener("paperless:offline", () => this.setOnline(false));
     joinMeeting(meetingId);
@@ -92,7 +93,12 @@ export class LiveSession extends EventTarget {
         if (s.me?.delegate_id) s.me.checked_in = false; // a new sitting: check in again
         for (const row of s.roster || []) row.status = null;
       } else {
-        if (changed.delegate_id === s.me?.delegate_id) s.me.checked_in = changed.status === "present";
+        if (changed.delegate_id === s.me?.delegate_id) {
+          s.me.checked_in = changed.status === "present";
+          // The reason (staff only on the wire) is the delegate's own when they sent it.
+          s.me.absence = changed.status === "present" ? null
+            : { status: changed.status, reason: s.me.absence?.reason ?? "" };
+        }
         const row = (s.roster || []).find((r) => r.delegate_id === changed.delegate_id);
         if (row) row.status = changed.status;
       }
@@ -187,6 +193,15 @@ export class LiveSession extends EventTarget {
     const vote = this.state?.vote?.vote;
     if (!vote || vote.status !== "open" || !vote.closes_at) return null;
     return Math.max(0, (Date.parse(vote.closes_at) - this.now()) / 1000);
+  }
+
+  /** Staff: the reason kept with a delegate's mark (attendance.reason, not sequenced). */
+  attendanceReason(p) {
+    const row = (this.state?.roster || []).find((r) => r.delegate_id === p.delegate_id);
+    if (!row) return;
+    row.status = p.status;
+    row.reason = p.reason;
+    this.changed("attendance.reason");
   }
 
   command(name, payload = {}) {

@@ -74,6 +74,10 @@ function draw() {
   if (isDelegate) {
     show(root, "can-check-in", open && !s.me.checked_in);
     show(root, "checked-in", open && s.me.checked_in);
+    const absence = s.me.absence?.status === "absent_excused" ? s.me.absence : null;
+    show(root, "absent-reported", open && Boolean(absence));
+    bind(root, "absence-reason", absence?.reason ? `: ${absence.reason}` : "");
+    show(root, "can-report-absence", open && !s.me.checked_in && !absence);
     const form = root.querySelector('[data-form="request"]');
     if (form) for (const b of form.querySelectorAll("button")) b.disabled = !open || !s.me.checked_in;
   }
@@ -99,6 +103,18 @@ root.querySelector('[data-action="follow"]')?.addEventListener("click", () => {
 });
 root.querySelector('[data-action="check-in"]')?.addEventListener("click", async () => {
   reportError(root, await session.command("attendance:check_in"));
+});
+root.querySelector('[data-form="absence"]')?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const reason = form.elements.reason.value.trim();
+  const ack = reportError(root, await session.command("attendance:report_absence", { reason }),
+                          form.querySelector("button"));
+  if (ack.ok) {
+    form.reset();
+    if (session.state?.me) session.state.me.absence = { status: "absent_excused", reason };
+    draw();
+  }
 });
 root.querySelector('[data-form="request"]')?.addEventListener("submit", async (event) => {
   event.preventDefault();

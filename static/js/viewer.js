@@ -179,6 +179,20 @@ function setupThumbnails(pdf, eventBus, goTo) {
   eventBus.on("pagechanging", ({ pageNumber }) => markCurrent(pageNumber));
 }
 
+// "đ"/"Đ" are letters of their own, not "d" with a mark, so PDF.js's diacritic-insensitive
+// search leaves them alone; the bag's search (pdf.fold_vietnamese) folds them to "d". Fold
+// them here too, on both sides: one character for one, so match offsets stay right.
+const foldD = (text) => text.replace(/[đĐ]/g, (c) => (c === "đ" ? "d" : "D"));
+
+export function vietnameseFind(PDFFindController) {
+  return class extends PDFFindController {
+    match(query, pageContent, pageIndex) {
+      const folded = typeof query === "string" ? foldD(query) : query.map(foldD);
+      return super.match(folded, foldD(pageContent), pageIndex);
+    }
+  };
+}
+
 async function main() {
   const { pdfjsLib, viewerLib } = await loadPdfjs();
   const { EventBus, FindState, LinkTarget, PDFFindController, PDFLinkService, PDFViewer } = viewerLib;
@@ -186,7 +200,7 @@ async function main() {
   const linkService = new PDFLinkService({
     eventBus, externalLinkTarget: LinkTarget.BLANK, externalLinkRel: "noopener noreferrer nofollow",
   });
-  const findController = new PDFFindController({ eventBus, linkService });
+  const findController = new (vietnameseFind(PDFFindController))({ eventBus, linkService });
   const viewer = new PDFViewer({
     container: $("[data-viewer-container]"), eventBus, linkService, findController,
     // Links are shown, form widgets are not; without a scriptingManager no PDF script runs.
