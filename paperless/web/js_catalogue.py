@@ -47,6 +47,9 @@ JS_STRINGS = (
     "Tạm dừng đồng hồ", "Chạy tiếp đồng hồ", "Đồng hồ đang dừng", "Tiếp theo",
     "Bế mạc kỳ họp?", "Đã xóa màn hình.", "Đang biểu quyết — mời đại biểu bấm nút",
     "Lý do vắng: {name}", "Có lý do", "Ốm", "Đi công tác", "Việc gia đình", "Lý do khác",
+    # the chair's signing page
+    "({count} trang)", "Trang {number}/{count}",
+    "Không hiển thị được văn bản; tải bản PDF/A để đọc trước khi ký.",
 )
 
 
