@@ -22,6 +22,17 @@ def actor(username: str):
     return actor_for(db.session.scalar(select(User).where(User.username == username)))
 
 
+def chair_signs(chair, resolution_id: int, password: str = "kyhopso"):
+    """The chair signs in the app as the signing page does: the hash of the official PDF
+    they saw and their password typed again."""
+    from paperless.models import Resolution
+    from paperless.services import auth, resolutions
+
+    seen = db.session.get(Resolution, resolution_id).official_sha256
+    return resolutions.sign_as_chair(chair, resolution_id, document_sha256=seen,
+                                     reauth=auth.Reauthentication(password, "127.0.0.1"))
+
+
 def draft_pdf(pages: int = 1, title: str = "Dự thảo Nghị quyết về dự toán ngân sách",
               number: str | None = "01/NQ-HĐND", signature_place: bool = True) -> bytes:
     """A final text made elsewhere: it carries its number ("Số: 01/NQ-HĐND", as a final PDF

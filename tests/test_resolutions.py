@@ -22,6 +22,7 @@ from tests.conftest import ARTIFACTS
 from tests.resolution_support import (
     POPPLER_VALID,
     actor,
+    chair_signs,
     draft_pdf,
     flip_byte_in_signed_range,
     make_test_ca,
@@ -132,8 +133,8 @@ def test_issue_sign_archive_verified_by_us_and_by_pdfsig(ready, tmp_path):
     assert 130 < chair_box[1] < chair_box[3] < 214  # between "CHỦ TỊCH" and the name
 
     with pytest.raises(Forbidden):
-        service.sign_as_chair(staff, res.id)
-    service.sign_as_chair(chair, res.id)
+        chair_signs(staff, res.id)
+    chair_signs(chair, res.id)
     assert res.state == "signed_by_chair"
     _, after_chair = service.file_of(staff, res.id, "chair_signed")
     [first] = signing.validate_pdf(after_chair, signing_keys.trust_roots(2))
@@ -191,7 +192,7 @@ def test_archive_search_and_zip_export(ready):
 
     staff = actor("thuky")
     res = service.issue(staff, ready["resolution_id"], verify_base_url=BASE)
-    service.sign_as_chair(actor("chutoa"), res.id)
+    chair_signs(actor("chutoa"), res.id)
     service.sign_as_organisation(staff, res.id)
     assert service.search_archive(staff, 2, q="dự toán") == [res]
     assert service.search_archive(staff, 2, number="1") == [res]
@@ -276,7 +277,7 @@ def test_chair_key_problems_leave_the_issued_resolution_unchanged(ready, monkeyp
     else:
         signing_keys.key_path(2, "chair").unlink()
     with pytest.raises(ServiceError) as refused:
-        service.sign_as_chair(chair, res.id)
+        chair_signs(chair, res.id)
     assert refused.value.code == code
     db.session.expire_all()
     res = db.session.get(Resolution, res.id)
@@ -323,7 +324,7 @@ def test_timestamp_server_gives_b_t_and_with_crls_b_lta(ready, monkeypatch, tmp_
         (signing_keys.folder() / "test-root.crl").unlink()
     staff = actor("thuky")
     res = service.issue(staff, ready["resolution_id"], verify_base_url=BASE)
-    service.sign_as_chair(actor("chutoa"), res.id)
+    chair_signs(actor("chutoa"), res.id)
     service.sign_as_organisation(staff, res.id)
     _, signed = service.file_of(staff, res.id, "signed")
     reports = signing.validate_pdf(signed, signing_keys.trust_roots(2))

@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import zipfile
 
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from sqlalchemy import delete, select
 
 import signing
+from paperless import db
+from paperless.models import LoginAttempt
 from paperless.services import signing_keys
 from tests.resolution_support import (
     draft_pdf,
@@ -116,10 +120,56 @@ def test_roles_and_two_step_chair_signature(client, ready, tmp_path):
         archived.get_json()["signed_sha256"]
 
 
+def test_the_chair_signs_only_what_they_saw_after_typing_their_password_again(app, client,
+                                                                              ready):
+    from paperless.models import AuditEntry, Resolution
+
+    rid, chair = ready["id"], ready["chair"]
+    _post(client, f"/api/v1/resolutions/{rid}/issue", ready["staff"], json={})
+    seen = client.get(f"/api/v1/resolutions/{rid}", headers=chair).get_json()["official_sha256"]
+    url = f"/api/v1/resolutions/{rid}/chair-signature"
+
+    def code(response):
+        return response.status_code, response.get_json()["error"]["code"]
+
+    assert code(_post(client, url, chair, json={"document_sha256": seen})) == (
+        422, "reauth_required")
+    assert code(_post(client, url, chair, json={"password": "kyhopso"})) == (
+        422, "document_sha256_required")
+    # the document changed since the preview: refused before any password is checked
+    assert code(_post(client, url, chair, json={"password": "kyhopso",
+                                                "document_sha256": "ab" * 32})) == (
+        409, "document_changed")
+    assert code(_post(client, url, chair, json={"password": "sai", "document_sha256": seen})) \
+        == (422, "reauth_failed")
+    # wrong passwords count like failed logins: after the limit even the right one waits
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        _post(client, url, chair, json={"password": "sai", "document_sha256": seen})
+    throttled = _post(client, url, chair, json={"password": "kyhopso", "document_sha256": seen})
+    assert code(throttled) == (429, "too_many_attempts")
+    assert int(throttled.headers["Retry-After"]) >= 1
+    with app.app_context():
+        assert db.session.get(Resolution, rid).state == "issued"  # nothing was signed
+        actions = db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.like("auth.%"))).all()
+        assert actions.count("auth.reauth_failed") == app.config["LOGIN_MAX_FAILURES"]
+        # the wait is over (an admin cleared it): the right password signs what was seen
+        db.session.execute(delete(LoginAttempt))
+        db.session.commit()
+    done = _post(client, url, chair, json={"password": "kyhopso", "document_sha256": seen})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["state"] == "signed_by_chair"
+    with app.app_context():
+        assert "auth.reauth" in db.session.scalars(select(AuditEntry.action)).all()
+
+
 def test_public_verification_without_login(app, client, ready):
     staff, rid = ready["staff"], ready["id"]
     _post(client, f"/api/v1/resolutions/{rid}/issue", staff, json={})
-    _post(client, f"/api/v1/resolutions/{rid}/chair-signature", ready["chair"])
+    seen = client.get(f"/api/v1/resolutions/{rid}", headers=staff).get_json()["official_sha256"]
+    signed_by_chair = _post(client, f"/api/v1/resolutions/{rid}/chair-signature", ready["chair"],
+                            json={"password": "kyhopso", "document_sha256": seen})
+    assert signed_by_chair.status_code == 200, signed_by_chair.get_json()
     final = _post(client, f"/api/v1/resolutions/{rid}/organisation-signature", staff).get_json()
     signed = client.get(f"/api/v1/resolutions/{rid}/files/signed", headers=staff).data
     anonymous = app.test_client()
@@ -176,11 +226,26 @@ def test_pages_issue_and_sign(client, ready):
     assert issued.status_code == 302
     shown = client.get(issued.headers["Location"]).get_data(as_text=True)
     assert "01/NQ-HĐND" in shown and "Đã cấp số" in shown
-    refused = client.post(f"/resolutions/{ready['id']}/sign-chair")
-    assert refused.status_code == 403
+    sign = f"/resolutions/{ready['id']}/sign"
+    assert client.get(sign).status_code == 403  # the chair's own page
+    assert client.post(sign, data={"password": "kyhopso"}).status_code == 403
     client.post("/logout")
     login(client, "chutoa")
-    assert client.post(f"/resolutions/{ready['id']}/sign-chair").status_code == 302
+    preview = client.get(sign).get_data(as_text=True)
+    [seen] = re.findall(r'name="document_sha256" value="([0-9a-f]{64})"', preview)
+    assert f"/resolutions/{ready['id']}/files/official" in preview  # the pages it shows
+    # no password, a wrong one: the page again, the reason beside the password, unsigned
+    for password, status, reason in (("", 422, "Nhập lại mật khẩu"),
+                                     ("sai-mat-khau", 422, "Mật khẩu không đúng")):
+        again = client.post(sign, data={"password": password, "document_sha256": seen})
+        assert again.status_code == status and reason in again.get_data(as_text=True)
+    changed = client.post(sign, data={"password": "kyhopso", "document_sha256": "0" * 64})
+    assert changed.status_code == 409 and "đã thay đổi" in changed.get_data(as_text=True)
+    assert "Đã cấp số" in client.get(f"/resolutions/{ready['id']}").get_data(as_text=True)
+    assert client.post(sign, data={"password": "kyhopso",
+                                   "document_sha256": seen}).status_code == 302
+    assert "Chủ tịch đã ký" in client.get(f"/resolutions/{ready['id']}").get_data(as_text=True)
+    assert client.get(sign).status_code == 409  # signed: nothing left to sign
     client.post("/logout")
     login(client, "thuky")
     assert client.post(f"/resolutions/{ready['id']}/sign-organisation").status_code == 302

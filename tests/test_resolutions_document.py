@@ -24,6 +24,7 @@ from tests.conftest import ARTIFACTS
 from tests.resolution_support import (
     POPPLER_VALID,
     actor,
+    chair_signs,
     draft_pdf,
     make_test_ca,
     passed_vote,
@@ -64,7 +65,7 @@ def archived(demo, monkeypatch):
     [res] = service.list_for_meeting(actor("thuky"), vote["meeting_id"])
     res = service.issue(actor("thuky"), res.id, verify_base_url=BASE,
                         issued_on=date(2026, 12, 5))
-    service.sign_as_chair(actor("chutoa"), res.id)
+    chair_signs(actor("chutoa"), res.id)
     service.sign_as_organisation(actor("thuky"), res.id)
     return res
 

@@ -151,7 +151,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "resolutions.meeting": "staff",
     "resolutions.show": "staff",
     "resolutions.issue": "secretariat admin",  # the to-issue resolution
-    "resolutions.sign_chair": "chair",  # the issued one
+    "resolutions.sign_page": "chair",  # the preview of what the chair signs
+    "resolutions.sign_chair": "chair",  # the issued one; then 422: the password again
     "resolutions.sign_organisation": "secretariat admin",  # the one the chair signed
     "resolutions.correct": "secretariat admin",  # the archived one
     "resolutions.copy": "secretariat admin",  # the archived one

@@ -117,7 +117,13 @@ def resolutions_in_every_state(meeting_id: int, council_id: int) -> dict[str, in
     from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
     from paperless.services import resolutions, signing_keys
-    from tests.resolution_support import actor, draft_pdf, make_test_ca, passed_vote
+    from tests.resolution_support import (
+        actor,
+        chair_signs,
+        draft_pdf,
+        make_test_ca,
+        passed_vote,
+    )
 
     make_test_ca(council_id)
     draft = passed_vote()["document_id"]
@@ -134,7 +140,7 @@ def resolutions_in_every_state(meeting_id: int, council_id: int) -> dict[str, in
                           upload=draft_pdf(1, number=f"{number:02d}/NQ-HĐND"),
                           filename="nq.pdf")
     for rid in (chair_signed, archived):
-        resolutions.sign_as_chair(chair, rid)
+        chair_signs(chair, rid)
     done = resolutions.sign_as_organisation(staff, archived)
     assert done.state == "archived", done.state
     _key, cert, _chain = pkcs12.load_key_and_certificates(

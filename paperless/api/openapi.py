@@ -580,8 +580,17 @@ def document() -> dict:
             "/api/v1/resolutions/{resolution_id}/issue": {"post": issue},
             "/api/v1/resolutions/{resolution_id}/chair-signature": {"post": _op(
                 "The chair signs in the app with the chair's key (the chair only, not even the "
-                "superuser)", 200, _ref("Resolution"),
-                401, 403, 404, 409, 422, params=[resolution])},
+                "superuser) the document they saw, after typing their password again: 422 "
+                "reauth_required / reauth_failed / document_sha256_required, 409 "
+                "document_changed (the official PDF's hash is no longer document_sha256), 429 "
+                "too_many_attempts (wrong passwords count like failed logins)", 200,
+                _ref("Resolution"), 401, 403, 404, 409, 422, 429, params=[resolution],
+                request={"type": "object", "required": ["password", "document_sha256"],
+                         "properties": {
+                             "password": {"type": "string",
+                                          "description": "the chair's password, again"},
+                             "document_sha256": {"type": "string", "description":
+                                                 "official_sha256 of the previewed PDF"}}})},
             "/api/v1/resolutions/{resolution_id}/chair-signature/prepare": {"post": _op(
                 "Two-step signing, step 1 (chair): returns the digest to sign", 200,
                 {"type": "object", "properties": {

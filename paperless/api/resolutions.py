@@ -16,6 +16,7 @@ from paperless.limits import accepts_upload
 from paperless.services import archive_export
 from paperless.services import resolutions as service
 from paperless.services.errors import Invalid
+from paperless.web.auth import reauthentication
 
 
 def verify_base_url() -> str | None:
@@ -88,7 +89,16 @@ def issue(resolution_id: int):
 @bp.post("/resolutions/<int:resolution_id>/chair-signature")
 @authenticated
 def chair_sign(resolution_id: int):
-    return _view(service.sign_as_chair(g.api_actor, resolution_id))
+    """The same confirmation as the signing page: the official PDF's hash the client showed
+    (`document_sha256`) and the chair's password typed again (`password`)."""
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
+    password = data.get("password")
+    return _view(service.sign_as_chair(
+        g.api_actor, resolution_id,
+        document_sha256=data.get("document_sha256") if isinstance(
+            data.get("document_sha256"), str) else None,
+        reauth=reauthentication(password if isinstance(password, str) else "")))
 
 
 @bp.post("/resolutions/<int:resolution_id>/chair-signature/prepare")

@@ -9,7 +9,8 @@ reordering any row breaks the chain at that row, which `verify()` names.
 Action codes (stable; `details` never holds a secret ballot's content, nor who cast one):
 
     auth.login, auth.login_failed, auth.login_throttled (refused while waiting), auth.logout,
-    auth.token_revoked, auth.lockout_cleared (login_locked: older entries)
+    auth.token_revoked, auth.lockout_cleared (login_locked: older entries),
+    auth.reauth, auth.reauth_failed (the password typed again before signing)
     user.password_changed, user.password_reset, user.disabled, user.enabled
     user.created, role.assigned, council.created, council.session_rules, council.settings, council.signature_image, term.created, delegate_group.created,
     committee.created, delegate.added, delegate.updated, delegate.status

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import ceil
 
@@ -127,6 +128,59 @@ def authenticate(
     db.session.commit()
     if not ok:
         raise Unauthorized("Tên đăng nhập hoặc mật khẩu không đúng.", code="invalid_credentials")
+    return user
+
+
+@dataclass(frozen=True)
+class Reauthentication:
+    """What a person typed to confirm it is them before an act in their own name (the
+    chair's signature), with the login limits of the deployment."""
+
+    password: str
+    remote_addr: str = ""
+    policy: LoginPolicy = LoginPolicy()
+    window_minutes: int = 15
+
+
+def confirm_identity(actor: Actor, reauth: Reauthentication | None, *, purpose: str) -> User:
+    """The signed-in person types their password again (an unlocked tablet left on the
+    desk must not be enough to sign). Wrong passwords count like failed logins from this
+    address — the same growing delays (`too_many_attempts`) —, and a right one forgives
+    this address's earlier typos. Codes: `reauth_required` (nothing typed, nothing
+    counted), `reauth_failed`, `too_many_attempts`; every attempt is in the audit record."""
+    user = db.session.get(User, actor.user_id) if actor.user_id else None
+    if user is None or not user.is_active:
+        raise Forbidden("Tài khoản này không xác nhận được danh tính.")
+    if reauth is None or not reauth.password:
+        raise Invalid("Nhập lại mật khẩu của bạn để xác nhận.", code="reauth_required",
+                      details={"password": "required"})
+    remote_addr = (reauth.remote_addr or "")[:64]
+    wait = login_wait(user.username, remote_addr, reauth.policy, reauth.window_minutes)
+    if wait.seconds > 0:
+        seconds = max(1, ceil(wait.seconds))
+        audit.record(actor, "auth.login_throttled", subject=("user", user.id),
+                     details={"username": user.username, "remote_addr": remote_addr,
+                              "reason": wait.reason, "during": purpose,
+                              "retry_after": seconds})
+        db.session.commit()
+        raise TooManyAttempts(f"Nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau "
+                              f"{seconds} giây.", details={"retry_after": seconds})
+    ok = check_password_hash(user.password_hash or _DUMMY_HASH, reauth.password[:1024])
+    if ok:
+        db.session.execute(delete(LoginAttempt).where(
+            LoginAttempt.username == user.username, LoginAttempt.remote_addr == remote_addr,
+            LoginAttempt.succeeded.is_(False)))
+    else:
+        db.session.add(LoginAttempt(username=user.username, remote_addr=remote_addr,
+                                    succeeded=False))
+    audit.record(actor, "auth.reauth" if ok else "auth.reauth_failed",
+                 subject=("user", user.id),
+                 details={"username": user.username, "remote_addr": remote_addr,
+                          "purpose": purpose})
+    db.session.commit()
+    if not ok:
+        raise Invalid("Mật khẩu không đúng; chưa ký.", code="reauth_failed",
+                      details={"password": "wrong"})
     return user
 
 

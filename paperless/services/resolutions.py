@@ -29,7 +29,7 @@ from paperless.domain import clock as clock_rules
 from paperless.domain import resolutions as rules
 from paperless.models import AgendaItem, Document, Meeting, Resolution, ResolutionCounter, Vote
 from paperless.pdf import official as official_pdf
-from paperless.services import audit, clock
+from paperless.services import audit, auth, clock
 from paperless.services import signing_keys as keys
 from paperless.services.access import STAFF, Actor, require
 from paperless.services.documents import Rejected, store
@@ -435,11 +435,30 @@ def chair_stamp(council_id: int, user_id: int | None = None):
                                          time_zone=clock.zone_name(council_id))
 
 
-def sign_as_chair(actor: Actor, resolution_id: int) -> Resolution:
-    """The chair signs in the app with the chair's key from the signing folder."""
+def signing_preview(actor: Actor, resolution_id: int) -> Resolution:
+    """What the chair is about to sign (the official PDF/A and its hash): only the chair,
+    only an issued resolution."""
     res = get(actor, resolution_id, CHAIRS)
     _require_chair(actor, res)
     _rule(rules.check_transition, res.state, "signed_by_chair")
+    return res
+
+
+def sign_as_chair(actor: Actor, resolution_id: int, *, document_sha256: str | None,
+                  reauth: auth.Reauthentication | None) -> Resolution:
+    """The chair signs in the app with the chair's key from the signing folder — the
+    document they saw (`document_sha256`: the hash of the official PDF their preview
+    showed; another one is `document_changed`) after typing their password again
+    (`auth.confirm_identity`: `reauth_required`, `reauth_failed`, `too_many_attempts`)."""
+    res = signing_preview(actor, resolution_id)
+    if not isinstance(document_sha256, str) or not document_sha256:
+        raise Invalid("Thiếu mã băm của văn bản đã xem trước (document_sha256).",
+                      code="document_sha256_required", details={"document_sha256": "required"})
+    if document_sha256.strip().lower() != res.official_sha256:
+        raise ResolutionError("Văn bản đã thay đổi sau khi bạn xem trước; hãy xem lại "
+                              "trước khi ký.", code="document_changed",
+                              details={"official_sha256": res.official_sha256})
+    auth.confirm_identity(actor, reauth, purpose=f"resolution.sign:{res.id}")
     meeting = db.session.get(Meeting, res.meeting_id)
     with keys.signer(res.council_id, "chair") as signer:
         try:

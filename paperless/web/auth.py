@@ -118,6 +118,14 @@ def login():
     return redirect(safe_next(request.form.get("next")))
 
 
+def reauthentication(password: str) -> auth_service.Reauthentication:
+    """The password typed again (before the chair signs), with this deployment's limits."""
+    return auth_service.Reauthentication(
+        password=password or "", remote_addr=request.remote_addr or "",
+        policy=auth_service.login_policy(current_app.config),
+        window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+
+
 def start_web_session(user: User) -> None:
     """A fresh server-side session; the cookie carries only its key."""
     key, _row = sessions.start(user, remote_addr=request.remote_addr or "",

@@ -55,6 +55,22 @@ JS_STRINGS = (
     "Không tải lại được chương trình ({status}).", "Đã thêm mục “{title}”.",
     "Đã chuyển mục lên.", "Đã chuyển mục xuống.", "Đã lưu mục chương trình.", "Đã chuyển mục.",
     "Đã xóa mục chương trình.",
+    # hand counts and the announcement lines (vote-view.js rebuilds them outside Vietnamese)
+    "Nhập kết quả kiểm thủ công (thư ký)", "Số phiếu phát ra / số đại biểu tham gia",
+    "Cách kiểm (giơ tay, phiếu giấy…)", "Gửi để chủ tọa xác nhận",
+    "Kết quả kiểm thủ công chờ chủ tọa xác nhận ({note}):", "Số phiếu phát ra: {count}",
+    "Xác nhận kết quả", "Từ chối", "KẾT QUẢ KIỂM THỦ CÔNG", "Kết quả kiểm thủ công ({note}).",
+    "Có {voted}/{total} đại biểu tham gia biểu quyết (chiếm {percent} tổng số đại biểu)",
+    "{label}: {count}/{total} đại biểu, chiếm {percent} tổng số đại biểu",
+    "{name}: {count}/{total} phiếu bầu, chiếm {percent} tổng số đại biểu", " — trúng cử",
+    "Có mặt nhưng không biểu quyết: {not_voted}; vắng mặt: {absent}",
+    "Kết quả: được thông qua ({rule}: cần {required}/{total})",
+    "Kết quả: không được thông qua ({rule}: cần {required}/{total})",
+    "quá một nửa tổng số đại biểu", "ít nhất hai phần ba tổng số đại biểu",
+    "Có ứng cử viên bằng phiếu ở vị trí cuối: cần bầu lại.",
+    # the chair's signing page
+    "({count} trang)", "Trang {number}/{count}",
+    "Không hiển thị được văn bản; tải bản PDF/A để đọc trước khi ký.",
 )
 
 

@@ -28,7 +28,7 @@ from paperless.services import resolutions as service
 from paperless.services.access import STAFF
 from paperless.services.errors import Invalid, ServiceError
 from paperless.web import forms
-from paperless.web.auth import login_required
+from paperless.web.auth import login_required, reauthentication
 
 bp = Blueprint("resolutions", __name__)
 
@@ -159,10 +159,34 @@ def issue(resolution_id: int):
     return redirect(url_for(".show", resolution_id=res.id))
 
 
-@bp.post("/resolutions/<int:resolution_id>/sign-chair")
+@bp.get("/resolutions/<int:resolution_id>/sign")
+@login_required
+def sign_page(resolution_id: int):
+    """The chair reads what they sign (every page, PDF.js) and types their password."""
+    res = service.signing_preview(g.actor, resolution_id)
+    return _sign_page(res)
+
+
+def _sign_page(res, error: str | None = None, status: int = 200):
+    return render_template(
+        "resolutions/sign.html", res=res, view=service.view(res), rules=rules, error=error,
+        meeting=meeting_service.get_meeting(g.actor, res.meeting_id)), status
+
+
+@bp.post("/resolutions/<int:resolution_id>/sign")
 @login_required
 def sign_chair(resolution_id: int):
-    res = service.sign_as_chair(g.actor, resolution_id)
+    try:
+        res = service.sign_as_chair(g.actor, resolution_id,
+                                    document_sha256=forms.text("document_sha256"),
+                                    reauth=reauthentication(request.form.get("password", "")))
+    except ServiceError as exc:
+        if exc.code not in ("reauth_required", "reauth_failed", "too_many_attempts",
+                            "document_changed", "document_sha256_required"):
+            raise
+        # the page again, with the document as it is now and the reason beside the password
+        return _sign_page(service.signing_preview(g.actor, resolution_id), exc.message,
+                          exc.status)
     flash(_("Đã ký số Nghị quyết số %(number)s.", number=res.number_text), "success")
     return redirect(url_for(".show", resolution_id=res.id))
 

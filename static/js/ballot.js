@@ -151,7 +151,16 @@ export class BallotCard {
     const current = session.state?.vote;
     const visible = Boolean(current) && current.vote.status !== "cancelled";
     show(root, "vote", visible);
-    if (!visible) return false;
+    if (!visible) {
+      // A cancelled vote leaves nothing to tap behind the hidden card.
+      const ballot = root.querySelector('[data-list="ballot"]');
+      if (ballot?.childElementCount) {
+        ballot.replaceChildren();
+        ballot.dataset.voteId = "";
+        ballot.dataset.state = "";
+      }
+      return false;
+    }
     const { vote, progress, mine } = current;
     bind(root, "vote-kind", kindLabel(vote));
     bind(root, "vote-title", vote.title);

@@ -180,7 +180,7 @@ function manualForm(vote) {
   box.open = draft.open;
   box.addEventListener("toggle", () => { draft.open = box.open; });
   const summary = document.createElement("summary");
-  summary.textContent = "Nhập kết quả kiểm thủ công (thư ký)";
+  summary.textContent = t("Nhập kết quả kiểm thủ công (thư ký)");
   const form = document.createElement("form");
   form.className = "stack";
   form.dataset.testid = `manual-form-${vote.id}`;
@@ -197,14 +197,14 @@ function manualForm(vote) {
     form.append(wrap);
     return input;
   };
-  const inputs = vote.options.map(([code, label]) => [String(code), field(label, `count-${code}`)]);
-  const issued = field("Số phiếu phát ra / số đại biểu tham gia", "ballots_issued");
-  const note = field("Cách kiểm (giơ tay, phiếu giấy…)", "note", "text");
+  const inputs = vote.options.map(([code, label]) => [String(code), field(t(label), `count-${code}`)]);
+  const issued = field(t("Số phiếu phát ra / số đại biểu tham gia"), "ballots_issued");
+  const note = field(t("Cách kiểm (giơ tay, phiếu giấy…)"), "note", "text");
   note.required = true;
   const send = document.createElement("button");
   send.type = "submit";
   send.className = "primary";
-  send.textContent = "Gửi để chủ tọa xác nhận";
+  send.textContent = t("Gửi để chủ tọa xác nhận");
   form.append(send);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -227,15 +227,15 @@ function manualDecision(vote) {
   box.className = "manual-count-pending";
   box.dataset.testid = `manual-pending-${vote.id}`;
   const title = document.createElement("p");
-  title.textContent = `Kết quả kiểm thủ công chờ chủ tọa xác nhận (${pending.note}):`;
+  title.textContent = t("Kết quả kiểm thủ công chờ chủ tọa xác nhận ({note}):", { note: pending.note });
   const list = document.createElement("ul");
   for (const [code, label] of vote.options) {
     const li = document.createElement("li");
-    li.textContent = `${label}: ${pending.counts[String(code)] ?? 0}`;
+    li.textContent = `${t(label)}: ${pending.counts[String(code)] ?? 0}`;
     list.append(li);
   }
   const issued = document.createElement("li");
-  issued.textContent = `Số phiếu phát ra: ${pending.ballots_issued}`;
+  issued.textContent = t("Số phiếu phát ra: {count}", { count: pending.ballots_issued });
   list.append(issued);
   const tools = document.createElement("div");
   tools.className = "actions";
@@ -243,64 +243,88 @@ function manualDecision(vote) {
     const ack = await voteAction("vote:manual_decision", vote, { confirm });
     if (ack.ok) session.resync();
   };
-  tools.append(button("Xác nhận kết quả", "primary", decide(true)),
-               button("Từ chối", "danger", decide(false)));
+  tools.append(button(t("Xác nhận kết quả"), "primary", decide(true)),
+               button(t("Từ chối"), "danger", decide(false)));
   box.append(title, list, tools);
   return box;
+}
+
+// Each vote's card is kept while what it shows is the same: a ballot arriving only updates
+// the progress line, so a hand count or a cancel reason being typed is never redrawn away
+// (a node taken out of the page loses the focus and what was being typed into it).
+const voteCards = new Map(); // vote id → { key, card }
+
+function voteCard(s, vote, current, result) {
+  const card = document.createElement("div");
+  card.className = `console-vote status-${vote.status}`;
+  card.dataset.voteId = String(vote.id);
+  const head = document.createElement("div");
+  head.className = "console-vote-head";
+  head.textContent = `${kindLabel(vote)}${vote.round > 1 ? ` ${t("(lần {round})", { round: vote.round })}` : ""}: ${vote.title} — ${STATUS[vote.status]}`;
+  card.append(head);
+  if (vote.status === "open" && current) {
+    const p = document.createElement("p");
+    p.className = "vote-progress";
+    const countdown = document.createElement("strong");
+    countdown.className = "vote-countdown";
+    countdown.dataset.bind = "vote-countdown";
+    card.append(p, countdown);
+  }
+  const tools = document.createElement("div");
+  tools.className = "actions";
+  if (vote.status === "draft") tools.append(button(t("Mở biểu quyết"), "primary", () => voteAction("vote:open", vote)));
+  if (vote.status === "open") tools.append(button(t("Kết thúc biểu quyết"), "primary", () => voteAction("vote:close", vote)));
+  if (vote.status === "closed") tools.append(button(t("Công bố kết quả"), "primary", () => voteAction("vote:announce", vote)));
+  if (["closed", "announced", "cancelled"].includes(vote.status)) {
+    tools.append(button(t("Biểu quyết lại"), "", async () => {
+      try {
+        await api(`/api/v1/votes/${vote.id}/revote`, { method: "POST" });
+        session.resync();
+      } catch (error) {
+        reportError(root, { ok: false, error: { message: error.message } }, lastControl);
+      }
+    }));
+  }
+  if (vote.status === "draft" || vote.status === "open") {
+    const reason = document.createElement("input");
+    reason.placeholder = t("Lý do hủy");
+    reason.name = "cancel-reason";
+    reason.setAttribute("aria-label", t("Lý do hủy"));
+    tools.append(reason, button(t("Hủy"), "small danger", () => {
+      if (window.confirm(t("Hủy biểu quyết này?"))) voteAction("vote:cancel", vote, { reason: reason.value });
+    }));
+  }
+  card.append(tools);
+  if (["draft", "cancelled"].includes(vote.status) && !["confidence", "no_confidence"].includes(vote.kind)) {
+    card.append(vote.manual_pending ? manualDecision(vote) : manualForm(vote));
+  }
+  if (result && (vote.status === "closed" || vote.status === "announced")) card.append(resultView(result));
+  return card;
 }
 
 function drawVotes(s) {
   const box = root.querySelector('[data-list="votes"]');
   const itemId = s.current_item?.id;
   const votes = (s.votes || []).filter((v) => v.agenda_item_id === itemId || v.status === "open");
-  box.replaceChildren(...votes.map((vote) => {
-    const card = document.createElement("div");
-    card.className = `console-vote status-${vote.status}`;
-    const head = document.createElement("div");
-    head.className = "console-vote-head";
-    head.textContent = `${kindLabel(vote)}${vote.round > 1 ? ` ${t("(lần {round})", { round: vote.round })}` : ""}: ${vote.title} — ${STATUS[vote.status]}`;
-    card.append(head);
+  const cards = votes.map((vote) => {
     const current = s.vote?.vote.id === vote.id ? s.vote : null;
-    if (vote.status === "open" && current) {
-      const p = document.createElement("p");
-      p.className = "vote-progress";
-      p.textContent = progressText(current.progress);
-      const countdown = document.createElement("strong");
-      countdown.className = "vote-countdown";
-      countdown.dataset.bind = "vote-countdown";
-      card.append(p, countdown);
-    }
-    const tools = document.createElement("div");
-    tools.className = "actions";
-    if (vote.status === "draft") tools.append(button(t("Mở biểu quyết"), "primary", () => voteAction("vote:open", vote)));
-    if (vote.status === "open") tools.append(button(t("Kết thúc biểu quyết"), "primary", () => voteAction("vote:close", vote)));
-    if (vote.status === "closed") tools.append(button(t("Công bố kết quả"), "primary", () => voteAction("vote:announce", vote)));
-    if (["closed", "announced", "cancelled"].includes(vote.status)) {
-      tools.append(button(t("Biểu quyết lại"), "", async () => {
-        try {
-          await api(`/api/v1/votes/${vote.id}/revote`, { method: "POST" });
-          session.resync();
-        } catch (error) {
-          reportError(root, { ok: false, error: { message: error.message } }, lastControl);
-        }
-      }));
-    }
-    if (vote.status === "draft" || vote.status === "open") {
-      const reason = document.createElement("input");
-      reason.placeholder = t("Lý do hủy");
-      reason.setAttribute("aria-label", t("Lý do hủy"));
-      tools.append(reason, button(t("Hủy"), "small danger", () => {
-        if (window.confirm(t("Hủy biểu quyết này?"))) voteAction("vote:cancel", vote, { reason: reason.value });
-      }));
-    }
-    card.append(tools);
-    if (["draft", "cancelled"].includes(vote.status) && !["confidence", "no_confidence"].includes(vote.kind)) {
-      card.append(vote.manual_pending ? manualDecision(vote) : manualForm(vote));
-    }
     const result = vote.result || closeResults.get(vote.id) || (current?.result ?? null);
-    if (result && (vote.status === "closed" || vote.status === "announced")) card.append(resultView(result));
-    return card;
-  }));
+    const key = JSON.stringify([vote.status, vote.kind, vote.title, vote.round, vote.options,
+                                vote.manual_pending ?? null, result, Boolean(current)]);
+    let entry = voteCards.get(vote.id);
+    if (!entry || entry.key !== key) {
+      entry = { key, card: voteCard(s, vote, current, result) };
+      voteCards.set(vote.id, entry);
+    }
+    const progress = entry.card.querySelector(":scope > .vote-progress");
+    if (progress) progress.textContent = progressText(current?.progress);
+    return entry.card;
+  });
+  cards.forEach((card, index) => {
+    if (box.children[index] !== card) box.insertBefore(card, box.children[index] || null);
+  });
+  while (box.children.length > cards.length) box.lastElementChild.remove();
+  for (const id of [...voteCards.keys()]) if (!votes.some((v) => v.id === id)) voteCards.delete(id);
 }
 
 root.querySelector('[data-form="vote"]').addEventListener("submit", async (event) => {

@@ -46,7 +46,7 @@ export function progressText(progress) {
 export function resultView(result) {
   const box = el("div", "vote-result");
   // A hand count (show of hands, paper ballots) is never mistaken for the tablets' count.
-  if (result.manual) box.append(el("div", "badge manual-count", "KẾT QUẢ KIỂM THỦ CÔNG"));
+  if (result.manual) box.append(el("div", "badge manual-count", t("KẾT QUẢ KIỂM THỦ CÔNG")));
   const total = result.total;
   const chart = el("div", "bar-chart");
   for (const c of result.choices || []) chart.append(bar(t(c.label), c.count, total, c.code === "yes"));
@@ -64,7 +64,49 @@ export function resultView(result) {
                   result.passed ? t("ĐƯỢC THÔNG QUA") : t("KHÔNG ĐƯỢC THÔNG QUA")));
   }
   const lines = el("ul", "statement");
-  for (const line of result.statement || []) lines.append(el("li", "", line));
+  for (const line of statementLines(result)) lines.append(el("li", "", line));
   box.append(lines);
   return box;
+}
+
+const RULE_LABELS = { majority: "quá một nửa tổng số đại biểu",
+                      two_thirds: "ít nhất hai phần ba tổng số đại biểu" };
+
+/** The announcement lines. In Vietnamese the server's legal wording as it is (the minutes
+ * print the same); in another language the same lines rebuilt from the figures. */
+export function statementLines(result) {
+  const server = result.statement || [];
+  if (document.documentElement.lang === "vi") return server;
+  const n = result.total;
+  const lines = [];
+  if (result.manual) {
+    const note = /\((.*)\)\.?$/.exec(server[0] || "")?.[1] ?? "";
+    lines.push(t("Kết quả kiểm thủ công ({note}).", { note }));
+  }
+  lines.push(t("Có {voted}/{total} đại biểu tham gia biểu quyết (chiếm {percent} tổng số đại biểu)",
+               { voted: result.voted, total: n, percent: percent(result.voted, n) }));
+  for (const c of result.choices || []) {
+    lines.push(t("{label}: {count}/{total} đại biểu, chiếm {percent} tổng số đại biểu",
+                 { label: t(c.label), count: c.count, total: n, percent: percent(c.count, n) }));
+  }
+  for (const c of result.candidates || []) {
+    lines.push(t("{name}: {count}/{total} phiếu bầu, chiếm {percent} tổng số đại biểu",
+                 { name: c.name, count: c.count, total: n, percent: percent(c.count, n) })
+               + (c.elected ? t(" — trúng cử") : ""));
+  }
+  for (const p of result.persons || []) {
+    const levels = p.levels.map((lv) => `${t(lv.label).toLowerCase()} ${lv.count} (${percent(lv.count, n)})`);
+    lines.push(`${p.name}: ${levels.join("; ")}. ${t(p.consequence_label)}`);
+  }
+  lines.push(t("Có mặt nhưng không biểu quyết: {not_voted}; vắng mặt: {absent}",
+               { not_voted: result.not_voted, absent: result.absent }));
+  if ((result.choices || []).length) {
+    lines.push(t(result.passed ? "Kết quả: được thông qua ({rule}: cần {required}/{total})"
+                               : "Kết quả: không được thông qua ({rule}: cần {required}/{total})",
+                 { rule: t(RULE_LABELS[result.rule] || result.rule), required: result.required, total: n }));
+  }
+  if (result.kind === "election" && (result.tie_for_last_seat || []).length) {
+    lines.push(t("Có ứng cử viên bằng phiếu ở vị trí cuối: cần bầu lại."));
+  }
+  return lines;
 }

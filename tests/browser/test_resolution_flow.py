@@ -53,6 +53,14 @@ def test_issue_sign_archive_and_verify_in_the_browser(live_server, browser, monk
 
     chair = _page(browser, live_server, "chutoa")
     chair.goto(resolution_url)
+    chair.click("a:has-text('Xem và ký số (Chủ tịch)')")
+    # what is signed is shown page by page, and the password is asked again
+    chair.wait_for_selector("[data-testid=sign-preview].ready")
+    assert chair.locator(".sign-page canvas").count() >= 1
+    chair.screenshot(path=SHOTS / "02-chair-preview.png", full_page=True)
+    chair.click("button:has-text('Ký số (Chủ tịch)')")  # no password: the browser asks
+    assert chair.locator("[data-testid=sign-error]").count() == 0
+    chair.fill("[data-testid=sign-form] input[name=password]", "kyhopso")
     chair.click("button:has-text('Ký số (Chủ tịch)')")
     chair.wait_for_selector("[data-bind=state]:has-text('Chủ tịch đã ký')")
     assert "Đã ký số Nghị quyết số 01/NQ-HĐND" in chair.inner_text(".flash-success")

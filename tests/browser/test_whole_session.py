@@ -5,11 +5,14 @@ for what it must show — and for what is over being gone. The same runs in Engl
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from sqlalchemy import func, select
 
 from paperless import db
-from tests.conftest import ARTIFACTS
+from paperless.services import signing_keys
+from tests.conftest import ARTIFACTS, CORPUS
 
 pytestmark = pytest.mark.browser
 
@@ -17,16 +20,26 @@ pytestmark = pytest.mark.browser
 VIETNAMESE_STATUS = ["Đang họp", "Trực tuyến", "đại biểu có mặt", "Có mặt", "Vắng", "Phiên ",
                      "Đang biểu quyết", "Đã kết thúc", "Đã công bố", "Tạm dừng", "Đã bế mạc",
                      "Chưa khai mạc", "Đủ số đại biểu", "Chưa đủ số", "Đang phát biểu", "Tiếp theo",
-                     "đang chờ", "Đã nhận phiếu", "Đã điểm danh", "Biểu quyết công khai"]
+                     "đang chờ", "Đã nhận phiếu", "Đã điểm danh", "Biểu quyết công khai",
+                     "Bỏ phiếu kín", "Tán thành", "tổng số đại biểu", "THÔNG QUA", "KIỂM THỦ CÔNG",
+                     "Biểu quyết lại", "Công bố kết quả", "Nhập kết quả", "Mời phát biểu"]
 TEXT = {
     "vi": {"running": "Đang họp", "paused": "Tạm dừng", "closed": "Đã bế mạc",
            "vote_closed": "Đã kết thúc", "received": "Đã nhận phiếu", "present3": "Có mặt 3/30",
            "passed": "ĐƯỢC THÔNG QUA", "clock_paused": "Đồng hồ đang dừng",
-           "already": "Bạn đã đăng ký", "open_group": "Mở nhóm"},
+           "already": "Bạn đã đăng ký", "open_group": "Mở nhóm", "secret": "Bỏ phiếu kín",
+           "manual": "KẾT QUẢ KIỂM THỦ CÔNG", "written": "Đã trả lời bằng văn bản",
+           "uploaded": "Đã tải lên văn bản trả lời.", "wrong_password": "Mật khẩu không đúng",
+           "chair_signed": "Chủ tịch đã ký", "signed_flash": "Đã ký số Nghị quyết số 01/NQ-HĐND",
+           "failed": "KHÔNG ĐƯỢC THÔNG QUA"},
     "en": {"running": "In session", "paused": "Paused", "closed": "Closed",
            "vote_closed": "Closed", "received": "Ballot received", "present3": "3/30 delegates present",
            "passed": "PASSED", "clock_paused": "Clock paused",
-           "already": "already", "open_group": "Open group"},
+           "already": "already", "open_group": "Open group", "secret": "Secret ballot",
+           "manual": "HAND COUNT RESULT", "written": "Answered in writing",
+           "uploaded": "uploaded", "wrong_password": "Wrong password",
+           "chair_signed": "Signed by the chair", "signed_flash": "01/NQ-HĐND",
+           "failed": "NOT PASSED"},
 }
 
 
@@ -88,11 +101,13 @@ def _seed_document(meeting_id):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_a_whole_session(live_server, browser, lang):
+def test_a_whole_session(live_server, browser, lang, monkeypatch):
     from paperless.models import AgendaItem, DocumentRead, Meeting, User
 
     say = TEXT[lang]
+    monkeypatch.delenv(signing_keys.PASSPHRASE_ENV, raising=False)
     shots = ARTIFACTS / "whole_session" / lang
+    shutil.rmtree(shots, ignore_errors=True)  # no screenshot of an earlier run is left
     shots.mkdir(parents=True, exist_ok=True)
     meeting_id = db.session.scalar(select(Meeting.id))
     document_id = _seed_document(meeting_id)
@@ -221,38 +236,172 @@ def test_a_whole_session(live_server, browser, lang):
     assert db.session.scalar(select(func.count()).select_from(DocumentRead).where(
         DocumentRead.document_id == document_id, DocumentRead.user_id == reader_id)) >= 1
 
-    # 7. Announced, then gone when the chair moves on; the speaker panel is never hidden.
+    # 7. Announced: 2 of 30 took part, so it fails; the result is on every screen.
     chair.click("[data-list=votes] .console-vote.status-closed button.primary")
-    screen.wait_for_selector(f".verdict:has-text('{say['passed']}')", state="attached")
+    screen.wait_for_selector(f".verdict.failed:has-text('{say['failed']}')", state="attached")
+    tablet.wait_for_selector(".verdict.failed")
+    assert screen.locator("[data-testid=screen-speaker]").is_visible()  # never hidden by a vote
     footer = screen.locator("[data-testid=screen-foot]").bounding_box()
     assert footer["y"] + footer["height"] <= 1080  # the attendance line stays on screen
     shot("08-result", ("screen", screen), ("tablet", tablet))
+
+    # 8. A second round: opened, then cancelled (the tablets failed); the secretariat counts
+    #    by show of hands, the chair confirms, the result is announced — and the failed
+    #    round's verdict is gone from every screen.
+    chair.click("[data-list=votes] .console-vote.status-announced .actions button")
+    chair.wait_for_selector("[data-list=votes] .console-vote.status-draft")
+    chair.click("[data-list=votes] .console-vote.status-draft button.primary")
+    for page in (tablet, phone, screen):
+        page.wait_for_function("() => window.__live.state.vote.vote.status === 'open' && "
+                               "window.__live.state.vote.vote.round === 2")
+    tablet.wait_for_selector("button.choice-yes")
+    chair.fill("[data-list=votes] .console-vote.status-open input[name=cancel-reason]",
+               "Máy tính bảng lỗi")
+    chair.click("[data-list=votes] .console-vote.status-open button.danger")
+    chair.wait_for_selector("[data-list=votes] .console-vote.status-cancelled")
+    for page in (tablet, phone):
+        page.wait_for_selector("[data-testid=vote]", state="hidden")
+        assert page.locator("button.choice").count() == 0
+    screen.wait_for_selector("[data-testid=screen-vote]", state="hidden")
+    round_two = chair.evaluate(
+        "() => window.__live.state.votes.find((v) => v.status === 'cancelled').id")
+    counted = _api(office, "POST", f"/api/v1/votes/{round_two}/manual-result",
+                   {"counts": {"yes": 24, "no": 3, "abstain": 1}, "ballots_issued": 28,
+                    "note": "giơ tay"})
+    assert counted["status"] == 200, counted
+    pending = chair.locator(f"[data-testid=manual-pending-{round_two}]")
+    pending.wait_for()
+    assert "24" in pending.inner_text()
+    shot("09-manual-pending", ("console", chair))
+    pending.locator("button.primary").click()
+    chair.click("[data-list=votes] .console-vote.status-closed button.primary")
+    for page in (screen, tablet, phone):
+        page.wait_for_selector(f".manual-count:has-text('{say['manual']}')", state="attached")
+        page.wait_for_selector(".verdict.passed", state="attached")
+        assert page.locator(".verdict.failed").count() == 0  # the failed round is gone
+        assert say["failed"] not in _text(page)
+    assert "24/30" in _text(tablet, "[data-testid=vote]")
+    shot("10-manual-result", ("screen", screen), ("tablet", tablet))
+
+    # 9. The chair moves on: the result leaves every screen (also after a reload).
     chair.click("[data-action=next]")
     for page in (screen, tablet, phone, guest):
         page.wait_for_selector("[data-testid=screen-vote], [data-testid=vote]", state="hidden")
     screen.reload()
     _online(screen)
-    assert screen.locator("[data-testid=screen-vote]").is_hidden()  # also after a reload
+    assert screen.locator("[data-testid=screen-vote]").is_hidden()
 
-    # 8. Questioning: a group made by the API reaches the console live.
+    # 10. A secret ballot: the screen counts ballots, never who chose what; then the result.
+    secret_item = screen.evaluate("() => window.__live.state.current_item.id")
+    made = _api(office, "POST", f"/api/v1/agenda-items/{secret_item}/votes",
+                {"kind": "secret", "title": "Nghị quyết về kế hoạch đầu tư công năm 2027"})
+    assert made["status"] == 201, made
+    chair.evaluate("() => window.__live.resync()")
+    chair.click("[data-list=votes] .console-vote.status-draft button.primary")
+    for page in (tablet, phone):
+        page.wait_for_selector(f"[data-bind=vote-kind]:has-text('{say['secret']}')")
+        page.locator("button.choice-yes").click()
+        page.wait_for_selector(f"[data-bind=vote-mine]:has-text('{say['received']}')")
+    screen.wait_for_function("() => window.__live.state.vote.progress.received === 2")
+    screen.wait_for_selector(f"[data-bind=vote-kind]:has-text('{say['secret']}')")
+    assert screen.locator(".bar-chart").count() == 0  # counts only while it is open
+    shot("11-secret-open", ("screen", screen), ("phone", phone))
+    chair.click("[data-list=votes] .console-vote.status-open button.primary")
+    chair.click("[data-list=votes] .console-vote.status-closed button.primary")
+    screen.wait_for_selector(".vote-result .bar-chart", state="attached")
+    for name in ("Hoàng Văn Nam", "Vũ Thị Thu"):  # no voter is named anywhere
+        assert name not in _text(screen, "[data-testid=screen-vote]")
+    shot("12-secret-result", ("screen", screen))
+    if lang == "en":
+        for page in (screen, chair, tablet, phone):
+            _no_vietnamese(page, "#screen, #console, #tablet")
+
+    # 11. Questioning on its item: a slip, a group made by the API (it reaches the console
+    #     live), the slip put in it by the API; the question on the floor; a written answer.
+    chair.click("[data-action=stop]")  # the first speaker's turn ends: gone everywhere
+    screen.wait_for_selector("[data-testid=screen-speaker]", state="hidden")
+    tablet.wait_for_selector("[data-show=my-turn]", state="hidden")
+    chair.click(f".console-agenda li:nth-child({_position(_questioning_item(meeting_id))}) button")
+    for page in (screen, tablet):
+        page.wait_for_selector("[data-testid=screen-vote], [data-testid=vote]", state="hidden")
+    filed = _api(tablet, "POST", f"/api/v1/meetings/{meeting_id}/question-slips",
+                 {"official_id": _official_invitee(meeting_id, "ubnd"), "topic": "Giao thông",
+                  "text": "Bao giờ đường liên xã Tân Phú được sửa?"})
+    assert filed["status"] == 201, filed
+    slip_id = filed["body"]["id"]
     made = _api(office, "POST", f"/api/v1/meetings/{meeting_id}/question-groups",
                 {"title": "Giao thông nông thôn"})
     assert made["status"] == 201, made
+    grouped = _api(office, "POST", f"/api/v1/question-slips/{slip_id}/group",
+                   {"group_id": made["body"]["id"]})
+    assert grouped["status"] == 200, grouped
     row = chair.locator(".question-group:has-text('Giao thông nông thôn')")
     row.wait_for()
     row.locator("button.primary").click()
     for page in (screen, tablet, official):
         page.wait_for_selector("[data-show=questioning]:not([hidden]):has-text('Giao thông')")
-    shot("09-questioning", ("screen", screen), ("console", chair))
+    tablet.click("button[value=question]")
+    chair.click("[data-list=queue] li button.primary")
+    screen.wait_for_selector(".screen-question:has-text('đường liên xã Tân Phú')")
+    chair.click("[data-list=answer-officials] button.primary")
+    screen.wait_for_selector("[data-show=answer]:not([hidden])")
+    shot("13-questioning", ("screen", screen), ("console", chair))
+    chair.click("[data-action=stop]")
+    screen.wait_for_selector("[data-testid=screen-speaker]", state="hidden")
     chair.locator(".question-group.status-open button").click()
     chair.wait_for_selector(".question-group.status-done")
     assert chair.locator(".question-group.status-done button").count() == 0
+    screen.wait_for_selector("[data-show=questioning]", state="hidden")
+    # the rest in writing: recorded by the secretariat, uploaded by the official
+    recorded = _api(office, "POST", f"/api/v1/question-slips/{slip_id}/answer",
+                    {"mode": "written"})
+    assert recorded["status"] == 200, recorded
+    official.goto(f"{live_server}/meetings/{meeting_id}/questions")
+    slip_box = f".slip[data-slip-id='{slip_id}']"
+    official.set_input_files(f"{slip_box} input[type=file]",
+                             str(CORPUS / "pdf" / "minimal-document.pdf"))
+    official.click(f"{slip_box} form[enctype='multipart/form-data'] button[type=submit]")
+    official.wait_for_selector(f".flash-success:has-text('{say['uploaded']}')")
+    official.wait_for_selector(f"{slip_box} .state:has-text('{say['written']}')")
+    shot("14-written-answer", ("official", official))
+    slips = _api(tablet, "GET", f"/api/v1/meetings/{meeting_id}/question-slips")["body"]["slips"]
+    assert [x["status"] for x in slips if x["id"] == slip_id] == ["written_answered"]
+    official.goto(f"{live_server}{live}")
+    _online(official)
+
+    # 12. The chair signs the resolution of the passed vote from the console: every page
+    #     of the document shown, the password typed again (a wrong one signs nothing).
+    resolution_id = _issue_resolution(meeting_id)
+    signer = chair.context.new_page()
+    signer.goto(chair.url)
+    signer.click("[data-testid=console-resolutions]")
+    signer.click(f"[data-testid=resolution-{resolution_id}] [data-testid=to-sign]")
+    signer.wait_for_selector("[data-testid=sign-preview].ready")
+    assert signer.locator(".sign-page canvas").count() >= 1
+    seen = signer.inner_text("[data-bind=official-sha]").strip()
+    signer.fill("[data-testid=sign-form] input[name=password]", "sai-mat-khau")
+    signer.click("[data-testid=sign-submit]")
+    signer.wait_for_selector(f"[data-testid=sign-error]:has-text('{say['wrong_password']}')")
+    box = signer.locator("[data-testid=sign-error]").bounding_box()
+    assert box["y"] + box["height"] <= signer.viewport_size["height"]  # beside the password
+    _assert_state(resolution_id, "issued", seen)
+    shot("15-sign-refused", ("signer", signer))
+    if lang == "en":
+        _no_vietnamese(signer, "main")
+    signer.wait_for_selector("[data-testid=sign-preview].ready")
+    signer.fill("[data-testid=sign-form] input[name=password]", "kyhopso")
+    signer.click("[data-testid=sign-submit]")
+    signer.wait_for_selector(f"[data-bind=state]:has-text('{say['chair_signed']}')")
+    assert say["signed_flash"] in _text(signer, ".flash-success")
+    _assert_state(resolution_id, "signed_by_chair", seen)
+    shot("16-signed", ("signer", signer))
+    signer.close()
 
     if lang == "en":
         for page in (screen, chair, tablet, phone):
             _no_vietnamese(page, "#screen, #console, #tablet")
 
-    # 9. Closing: asked once; then every screen says closed and nothing moves.
+    # 13. Closing: asked once; then every screen says closed and nothing moves.
     chair.click("[data-action=close]")
     for page in [p for p in hall if p is not reader]:  # the reader is still in the viewer
         page.wait_for_selector(f"[data-bind=phase]:has-text('{say['closed']}')")
@@ -261,7 +410,7 @@ def test_a_whole_session(live_server, browser, lang):
         page.wait_for_selector("[data-show=speaker]", state="hidden")
     refused = _command(chair, "live:goto", {"offset": 1})
     assert refused["ok"] is False and refused["error"]["code"] == "session_not_open"
-    shot("10-closed", ("screen", screen), ("console", chair), ("tablet", tablet))
+    shot("17-closed", ("screen", screen), ("console", chair), ("tablet", tablet))
     if lang == "en":
         for page in (screen, chair, tablet):
             _no_vietnamese(page, "#screen, #console, #tablet")
@@ -278,3 +427,42 @@ def _position(item_id):
     rows = [node.item.id for node, _ in agenda_rules.flatten(
         agenda_rules.build_tree(meeting.agenda_items))]
     return rows.index(item_id) + 1
+
+
+def _questioning_item(meeting_id):
+    from paperless.models import AgendaItem
+
+    return db.session.scalars(select(AgendaItem.id).where(
+        AgendaItem.meeting_id == meeting_id, AgendaItem.kind == "questioning")).first()
+
+
+def _official_invitee(meeting_id, username):
+    from paperless.models import MeetingInvitee, User
+
+    return db.session.scalar(select(MeetingInvitee.id).join(
+        User, User.id == MeetingInvitee.user_id).where(
+        MeetingInvitee.meeting_id == meeting_id, User.username == username))
+
+
+def _issue_resolution(meeting_id):
+    """The secretariat issues the resolution of the vote passed by hand count (its final
+    text uploaded, numbered 01/NQ-HĐND); the council's test keys sign it."""
+    from paperless.models import Meeting
+    from paperless.services import resolutions
+    from tests.resolution_support import actor, draft_pdf, make_test_ca
+
+    db.session.expire_all()
+    make_test_ca(db.session.get(Meeting, meeting_id).council_id)
+    staff = actor("thuky")
+    [res] = [r for r in resolutions.list_for_meeting(staff, meeting_id) if r.state == "to_issue"]
+    resolutions.issue(staff, res.id, upload=draft_pdf(1, number="01/NQ-HĐND"),
+                      filename="nghi-quyet.pdf")
+    return res.id
+
+
+def _assert_state(resolution_id, state, official_sha256):
+    from paperless.models import Resolution
+
+    db.session.expire_all()
+    res = db.session.get(Resolution, resolution_id)
+    assert (res.state, res.official_sha256) == (state, official_sha256)
