@@ -651,7 +651,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def snapshot(actor: Actor, meeting_id: int) -> dict:
     """Everything a client needs to draw the hall now, as this actor may see it."""
-    from paperless.services import questioning, votes  # both build on this module
+    from paperless.services import projection, questioning, votes  # they build on this module
 
     meeting = _meeting(actor, meeting_id)
     # Clocks that ran out while nobody's loop was running (a restart) end on this access.
@@ -691,6 +691,7 @@ def snapshot(actor: Actor, meeting_id: int) -> dict:
     data["questioning"] = questioning.current_group(meeting.id)
     data["officials"] = [{"id": i.id, "name": i.full_name, "title": i.title}
                          for i in questioning.officials_of(meeting)]
+    data["projection"] = projection.state_json(meeting.id)
     if is_staff:
         data["question_groups"] = [{"id": g.id, "title": g.title, "status": g.status}
                                    for g in questioning.list_groups(actor, meeting.id)]
