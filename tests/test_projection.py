@@ -97,6 +97,7 @@ def test_chair_shows_turns_and_stops_through_the_api(client, meeting_id):
                                                 "rect": "all"}).status_code == 422
     stopped = client.delete(url, headers=chair).get_json()
     assert stopped == {"showing": False, "revision": 3}
+    assert client.delete(url, headers=chair).get_json() == stopped  # twice: nothing new
     assert client.post(f"{url}/page", headers=staff,
                        json={"delta": 1}).get_json()["error"]["code"] == "not_projecting"
     actions = list(db.session.scalars(select(AuditEntry.action).where(

@@ -164,6 +164,9 @@ def stop(actor: Actor, meeting_id: int) -> dict:
     """End the showing: the screen returns to the live state. Stopping twice is harmless."""
     meeting = get_meeting(actor, meeting_id, rules.PRESENTERS)
     row = _row(meeting.id, lock=True)
+    if row.document_id is None:  # nothing shown: nothing to record or announce
+        db.session.rollback()
+        return state_json(meeting.id)
     was = row.document_id
     row.document_id = row.version_id = row.page = row.rect = row.opinion_id = None
     row.shown_by, row.started_at = None, None

@@ -47,6 +47,11 @@ JS_STRINGS = (
     "Tạm dừng đồng hồ", "Chạy tiếp đồng hồ", "Đồng hồ đang dừng", "Tiếp theo",
     "Bế mạc kỳ họp?", "Đã xóa màn hình.", "Đang biểu quyết — mời đại biểu bấm nút",
     "Lý do vắng: {name}", "Có lý do", "Ốm", "Đi công tác", "Việc gia đình", "Lý do khác",
+    # the hall screen as a projector, written consultations (projection.js,
+    # consultation-notice.js)
+    "{title} — trang {page}/{count}", "Đề xuất sửa: {text}", "Đang chiếu: {caption}",
+    "Màn hình đang hiện diễn biến phiên họp.", "Trả lời phiếu lấy ý kiến",
+    "Lấy ý kiến bằng văn bản", "{title} — hạn {deadline} ",
 )
 
 
