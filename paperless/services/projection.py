@@ -148,6 +148,8 @@ def turn(actor: Actor, meeting_id: int, *, page=None, delta=None) -> dict:
     """The presenter turns pages: to `page`, or `delta` pages on. A zoomed region and a
     shown opinion belong to their page: turning away leaves the whole page."""
     meeting = _presenting(actor, meeting_id)
+    if (page is None) == (delta is None):
+        raise Invalid("Cho biết trang hoặc số trang lật.", details={"page": "required"})
     row = _row(meeting.id, lock=True)
     if row.document_id is None:
         raise Conflict("Màn hình đang không chiếu tài liệu nào.", code="not_projecting")
