@@ -404,9 +404,19 @@ def test_minutes_summarise_opinions_per_item(client, meeting, draft):
     client.post(f"/api/v1/opinions/{opinion}/answer", headers=token_for(client, "truongphong"),
                 json={"state": "accepted", "text": "Tiếp thu."})
     item = sorted(meeting.agenda_items, key=lambda i: i.position)[6]
-    assert opinion_lines(meeting.id) == [(item.id, (
-        "Ý kiến về Dự thảo Nghị quyết dự toán ngân sách 2027: 2 ý kiến; cơ quan soạn thảo "
-        "tiếp thu 1, giải trình 0, chưa trả lời 1; rút 0."))]
+    line = ("Ý kiến về Dự thảo Nghị quyết dự toán ngân sách 2027: 2 ý kiến; cơ quan soạn thảo "
+            "tiếp thu 1, giải trình 0, chưa trả lời 1; rút 0.")
+    assert opinion_lines(meeting.id) == [(item.id, line)]
+    # the minutes print it under that item of the agenda
+    from pypdf import PdfReader
+
+    pdf = client.get(f"/api/v1/meetings/{meeting.id}/minutes/pdf",
+                     headers=token_for(client, "thuky"))
+    assert pdf.status_code == 200, pdf.get_data(as_text=True)[:300]
+    text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages
+                            ).split())
+    assert line in text
+    assert text.index(f"7. {item.title}") < text.index(line)
 
 
 def test_pages_give_a_paper_opinion_and_refuse_bad_forms(client, draft):
