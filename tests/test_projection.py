@@ -185,3 +185,21 @@ def test_socket_events_reach_every_screen_and_the_snapshot(app, client, meeting_
     assert last[-1] == {"showing": False, "revision": 3}
     for sock in (chair, screen, delegate):
         sock.disconnect()
+
+
+def test_closing_the_session_ends_the_showing(client, meeting_id):
+    from paperless.models import User
+    from paperless.services import live
+    from paperless.services.access import actor_for
+
+    document_id = _upload(client, meeting_id)
+    chair = actor_for(db.session.scalar(select(User).where(User.username == "chutoa")))
+    live.change_phase(chair, meeting_id, "open")
+    url = f"/api/v1/meetings/{meeting_id}/projection"
+    assert client.put(url, headers=token_for(client, "chutoa"),
+                      json={"document_id": document_id}).get_json()["showing"]
+    live.change_phase(chair, meeting_id, "close")
+    state = client.get(url, headers=token_for(client, "khach")).get_json()
+    assert state == {"showing": False, "revision": 2}
+    refused = client.put(url, headers=token_for(client, "chutoa"), json={"document_id": document_id})
+    assert refused.status_code == 409

@@ -175,6 +175,21 @@ def stop(actor: Actor, meeting_id: int) -> dict:
     return _commit(actor, meeting, row, "projection.stopped", {"document_id": was})
 
 
+def clear(meeting_id: int) -> None:
+    """Inside the transaction that closes the session (bế mạc): nothing stays shown. The
+    caller commits, then calls `announce_current`."""
+    row = db.session.scalar(select(Projection).where(Projection.meeting_id == meeting_id))
+    if row is not None and row.document_id is not None:
+        row.document_id = row.version_id = row.page = row.rect = row.opinion_id = None
+        row.shown_by, row.started_at = None, None
+        row.revision += 1
+
+
+def announce_current(meeting_id: int) -> None:
+    """Announce the state as it is (a client ignores a revision it already holds)."""
+    events.announce(meeting_id, EVENT, state_json(meeting_id), audience="all")
+
+
 def projectable_documents(actor: Actor, meeting_id: int) -> list[dict]:
     """The console's list: the meeting's documents the screen may show."""
     meeting = get_meeting(actor, meeting_id, rules.PRESENTERS)
