@@ -214,7 +214,8 @@ def test_presence_shows_dropped_tablets(connect, meeting_id):
 
 # Commands for which {"meeting_id": …} alone is a complete, valid request.
 MEETING_ONLY = {"live:snapshot", "live:sitting", "floor:stop", "attendance:check_in",
-                "questioning:close_group", "floor:extend", "floor:pause", "live:clear"}
+                "questioning:close_group", "floor:extend", "floor:pause", "live:clear",
+                "projection:stop"}
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))

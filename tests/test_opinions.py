@@ -296,6 +296,43 @@ def test_chair_opens_a_vote_on_a_contested_point(client, draft):
     assert again.status_code == 409
 
 
+def test_point_votes_come_before_the_whole_text(client, meeting, draft):
+    from paperless.models import User
+    from paperless.services import live
+    from paperless.services.access import actor_for
+
+    chair = token_for(client, "chutoa")
+    live.change_phase(actor_for(db.session.scalar(select(User).where(
+        User.username == "chutoa"))), meeting.id, "open")
+    item = sorted(meeting.agenda_items, key=lambda i: i.position)[6]
+    whole = client.post(f"/api/v1/agenda-items/{item.id}/votes", headers=chair,
+                        json={"kind": "open", "title": "Thông qua toàn văn dự thảo",
+                              "require_checked_in": False}).get_json()["id"]
+    first = _give(client, "daibieu03", draft, proposed_wording="Thu 13 tỷ đồng").get_json()["id"]
+    second = _give(client, "daibieu04", draft, article="Điều 2").get_json()["id"]
+    points = [client.post(f"/api/v1/opinions/{o}/point-vote", headers=chair,
+                          json={}).get_json()["vote_id"] for o in (first, second)]
+    refused = client.post(f"/api/v1/votes/{whole}/open", headers=chair)
+    assert refused.status_code == 409
+    error = refused.get_json()["error"]
+    assert error["code"] == "point_votes_pending" and "Thu 13 tỷ đồng" in error["message"]
+    assert client.get(f"/api/v1/votes/{whole}", headers=chair).get_json()["vote"]["status"] \
+        == "draft"
+    # the first point is voted on; the second the chair decides not to hold
+    assert client.post(f"/api/v1/votes/{points[0]}/open", headers=chair).status_code == 200
+    assert client.post(f"/api/v1/votes/{points[0]}/close", headers=chair).status_code == 200
+    still = client.post(f"/api/v1/votes/{whole}/open", headers=chair)
+    assert still.get_json()["error"]["code"] == "point_votes_pending"
+    assert client.post(f"/api/v1/votes/{points[1]}/cancel", headers=chair,
+                       json={"reason": "Ý kiến đã được tiếp thu"}).status_code == 200
+    opened = client.post(f"/api/v1/votes/{whole}/open", headers=chair)
+    assert opened.status_code == 200, opened.get_json()
+    # an election never waits; a point vote does not wait for itself nor for other points
+    assert rules.pending_point_votes(99, "election", [(1, "draft")]) == []
+    assert rules.pending_point_votes(1, "open", [(1, "draft"), (2, "open")]) == []
+    assert rules.pending_point_votes(3, "secret", [(1, "draft"), (2, "closed")]) == [1]
+
+
 def test_difference_between_versions_of_the_draft(client, draft):
     staff = token_for(client, "thuky")
     single = client.get(f"/api/v1/documents/{draft}/diff", headers=staff)
@@ -367,9 +404,19 @@ def test_minutes_summarise_opinions_per_item(client, meeting, draft):
     client.post(f"/api/v1/opinions/{opinion}/answer", headers=token_for(client, "truongphong"),
                 json={"state": "accepted", "text": "Tiếp thu."})
     item = sorted(meeting.agenda_items, key=lambda i: i.position)[6]
-    assert opinion_lines(meeting.id) == [(item.id, (
-        "Ý kiến về Dự thảo Nghị quyết dự toán ngân sách 2027: 2 ý kiến; cơ quan soạn thảo "
-        "tiếp thu 1, giải trình 0, chưa trả lời 1; rút 0."))]
+    line = ("Ý kiến về Dự thảo Nghị quyết dự toán ngân sách 2027: 2 ý kiến; cơ quan soạn thảo "
+            "tiếp thu 1, giải trình 0, chưa trả lời 1; rút 0.")
+    assert opinion_lines(meeting.id) == [(item.id, line)]
+    # the minutes print it under that item of the agenda
+    from pypdf import PdfReader
+
+    pdf = client.get(f"/api/v1/meetings/{meeting.id}/minutes/pdf",
+                     headers=token_for(client, "thuky"))
+    assert pdf.status_code == 200, pdf.get_data(as_text=True)[:300]
+    text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages
+                            ).split())
+    assert line in text
+    assert text.index(f"7. {item.title}") < text.index(line)
 
 
 def test_pages_give_a_paper_opinion_and_refuse_bad_forms(client, draft):
@@ -407,3 +454,63 @@ def test_pages_give_a_paper_opinion_and_refuse_bad_forms(client, draft):
     result = staff.get(f"/meetings/{meeting_id}/consultations").get_data(as_text=True)
     assert "Đồng ý: 1/30 đại biểu, chiếm 3,33% tổng số đại biểu" in result
     assert len(db.session.scalars(select(Consultation)).all()) == 1
+
+
+def test_a_consultation_sent_reaches_the_delegates_live(app, client, meeting, draft):
+    from paperless.extensions import socketio
+    from tests.support import login
+
+    def joined(username):
+        sock = socketio.test_client(app, flask_test_client=login(app.test_client(), username))
+        assert sock.emit("meeting:join", {"meeting_id": meeting.id}, callback=True)["ok"]
+        sock.get_received()
+        return sock
+
+    delegate, guest, screen = joined("daibieu05"), joined("khach"), joined("manhinh")
+    deadline = date.today() + timedelta(days=4)
+    sent = client.post(f"/api/v1/documents/{draft}/consultations",
+                       headers=token_for(client, "thuky"),
+                       json={"deadline": deadline.isoformat(), "title": "Lấy ý kiến dự toán"})
+    assert sent.status_code == 201
+
+    def announced(sock):
+        return [m["args"][0]["payload"] for m in sock.get_received()
+                if m["name"] == "event" and m["args"][0]["name"] == "consultation.sent"]
+
+    [message] = announced(delegate)
+    assert message["consultation"]["title"] == "Lấy ý kiến dự toán"
+    assert message["consultation"]["total"] == 30
+    assert message["consultation"]["deadline_local"] == sent.get_json()["deadline_local"]
+    assert message["consultation"]["url"].startswith(f"/meetings/{meeting.id}/consultations")
+    assert announced(guest) == [] and announced(screen) == []
+    for sock in (delegate, guest, screen):
+        sock.disconnect()
+
+
+def test_council_statistics_count_opinions_per_delegate(client, meeting, draft):
+    from openpyxl import load_workbook
+
+    from paperless.models import User
+    from paperless.services import live
+    from paperless.services.access import actor_for
+    from tests.support import login
+
+    live.change_phase(actor_for(db.session.scalar(select(User).where(
+        User.username == "chutoa"))), meeting.id, "open")  # the meeting is held
+    _give(client, "daibieu03", draft)
+    _give(client, "daibieu03", draft, article="Điều 2")
+    withdrawn = _give(client, "daibieu04", draft).get_json()["id"]
+    client.post(f"/api/v1/opinions/{withdrawn}/withdraw", headers=token_for(client, "daibieu04"))
+    _give(client, "daibieu07", draft)
+    staff = token_for(client, "thuky")
+    url = f"/api/v1/councils/{meeting.council_id}/statistics"
+    rows = {d["delegate_id"]: d for d in client.get(url, headers=staff).get_json()["delegates"]}
+    assert rows[3]["opinions"] == 2 and rows[4]["opinions"] == 0 and rows[7]["opinions"] == 1
+    book = load_workbook(io.BytesIO(client.get(f"{url}/export?format=xlsx", headers=staff).data))
+    values = [[c.value for c in row] for sheet in book.worksheets for row in sheet.iter_rows()]
+    header = next(r for r in values if "Số ý kiến về dự thảo" in r)
+    column = header.index("Số ý kiến về dự thảo")
+    assert next(r for r in values if "Lê Minh Tuấn" in r)[column] == 2
+    page = login(client.application.test_client(), "thuky").get(
+        f"/councils/{meeting.council_id}/statistics").get_data(as_text=True)
+    assert 'data-testid="opinions-3">2</td>' in page

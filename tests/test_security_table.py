@@ -322,6 +322,13 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.get_consultation": "delegate staff",
     "api.answer_consultation": "delegate chair",
     "api.close_consultation": "staff",
+    # --- the hall screen as a projector ---
+    "api.get_projection": "council",
+    "api.show_projection": "staff",  # chair, secretariat (and the superuser); 422 for no body
+    "api.turn_projection": "staff",
+    "api.stop_projection": "staff",
+    "api.projectable_documents": "staff",
+    "opinions.project": "staff",
 }
 
 
@@ -677,6 +684,9 @@ EVENTS: dict[str, str] = {
     "questioning:open_group": "operators",
     "questioning:close_group": "operators",
     "questioning:invite_answer": "operators",
+    "projection:show": "operators",
+    "projection:page": "operators",
+    "projection:stop": "operators",
 }
 EVENT_PAYLOADS = {
     "live:phase": lambda w: {"meeting_id": w["meeting_id"], "action": "pause"},

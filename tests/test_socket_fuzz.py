@@ -54,6 +54,10 @@ FIELDS: dict[str, dict[str, str]] = {
     "questioning:open_group": {"meeting_id": "id", "group_id": "id"},
     "questioning:close_group": {"meeting_id": "id"},
     "questioning:invite_answer": {"meeting_id": "id", "official_id": "id"},
+    "projection:show": {"meeting_id": "id", "document_id": "id", "page": "id", "rect": "any",
+                        "opinion_id": "id"},
+    "projection:page": {"meeting_id": "id", "page": "id", "delta": "any"},
+    "projection:stop": {"meeting_id": "id"},
 }
 # Fields that, if valid, make the event a real command: the fuzz keeps them valid only in
 # payloads where another field is junk.

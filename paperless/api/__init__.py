@@ -12,6 +12,7 @@ def register(app: Flask) -> None:
         minutes,
         opinions,
         oversight,
+        projection,
         questioning,
         resolutions,
         statistics,

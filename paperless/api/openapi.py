@@ -652,6 +652,7 @@ def document() -> dict:
             **oversight_paths(council, meeting),
             **accounts_paths(),
             **opinions_paths(meeting),
+            **projection_paths(meeting),
         },
     }
 
@@ -1012,4 +1013,39 @@ def opinions_paths(meeting: dict) -> dict:
         "/api/v1/consultations/{consultation_id}/close": {"post": _op(
             "Close and count against N (secretariat, chair)", 200, consultation_schema,
             401, 403, 404, 409, params=[consultation])},
+    }
+
+
+def projection_paths(meeting: dict) -> dict:
+    """The hall screen as a projector (issue #21): only published public documents."""
+    state = {"type": "object", "required": ["showing", "revision"], "properties": {
+        "showing": {"type": "boolean"}, "revision": _INT, "document_id": _INT, "title": _STR,
+        "version": _INT, "page_count": _INT, "page": _INT,
+        "rect": {"type": ["array", "null"], "items": {"type": "number"}},
+        "file_url": _STR, "started_at": _STR, "opinion": {"type": ["object", "null"]}}}
+    return {
+        "/api/v1/meetings/{meeting_id}/projection": {
+            "get": _op("What the hall screen shows (showing: false = the live state); every "
+                       "participant", 200, state, 401, 403, 404, params=[meeting]),
+            "put": _op("Show a page (document_id, page, optional zoomed rect [x0,y0,x1,y1] in "
+                       "PDF points) or an opinion with its passage (opinion_id) on the hall "
+                       "screen (chair, secretariat); refused not_projectable unless the "
+                       "document is published and public", 200, state,
+                       400, 401, 403, 404, 409, 422, params=[meeting],
+                       request={"type": "object", "properties": {
+                           "document_id": _INT, "page": _INT, "opinion_id": _INT,
+                           "rect": {"type": "array", "items": {"type": "number"}}}}),
+            "delete": _op("End the showing: the screen returns to the live state (chair, "
+                          "secretariat)", 200, state, 401, 403, 404, params=[meeting]),
+        },
+        "/api/v1/meetings/{meeting_id}/projection/page": {"post": _op(
+            "Turn the shown page: to page, or delta pages on (chair, secretariat)", 200, state,
+            400, 401, 403, 404, 409, 422, params=[meeting],
+            request={"type": "object", "properties": {"page": _INT, "delta": _INT}})},
+        "/api/v1/meetings/{meeting_id}/projection/documents": {"get": _op(
+            "The meeting's documents the hall screen may show (chair, secretariat)", 200,
+            {"type": "object", "properties": {"documents": {"type": "array", "items": {
+                "type": "object", "properties": {"id": _INT, "title": _STR,
+                                                 "page_count": _INT}}}}},
+            401, 403, 404, params=[meeting])},
     }

@@ -51,6 +51,24 @@ def may_merge(states: Iterable[str]) -> bool:
     return all(s == "new" for s in states)
 
 
+# --- votes on contested points ----------------------------------------------------------
+
+POINT_VOTE_KINDS = frozenset({"open", "secret"})  # a yes/no vote on a text
+PENDING = frozenset({"draft", "open"})
+
+
+def pending_point_votes(vote_id: int, kind: str, point_votes: Iterable[tuple[int, str]]
+                        ) -> list[int]:
+    """Contested points are voted on before the whole text: a yes/no vote on an agenda item
+    that is not itself a point vote waits while a point vote of that item is still to be
+    held (draft) or open. `point_votes`: (vote id, status) of the item's point votes. A
+    point the chair decides not to put to the vote is cancelled (with its reason)."""
+    points = list(point_votes)
+    if kind not in POINT_VOTE_KINDS or any(v == vote_id for v, _ in points):
+        return []
+    return sorted(v for v, status in points if status in PENDING)
+
+
 # --- written consultation ---------------------------------------------------------------
 
 CHOICES = {"agree": "Đồng ý", "disagree": "Không đồng ý", "opinion": "Ý kiến khác"}

@@ -59,6 +59,7 @@ class DelegateFigures:
     votes_taken: int = 0
     speeches: int = 0
     questions: int = 0
+    opinions: int = 0  # opinions on drafts in their own name (withdrawn ones not counted)
 
     @property
     def attendance_rate(self) -> float:
@@ -76,7 +77,7 @@ class DelegateFigures:
                 "attendance_text": percent_vi(self.present, self.sittings),
                 "votes": self.votes, "votes_taken": self.votes_taken,
                 "vote_rate": self.vote_rate, "speeches": self.speeches,
-                "questions": self.questions}
+                "questions": self.questions, "opinions": self.opinions}
 
 
 @dataclass

@@ -17,6 +17,7 @@ from paperless.models.live import (
     LiveEvent,
     LiveState,
     Notice,
+    Projection,
     Sitting,
     SpeakerRequest,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "DraftAgency",
     "GroupSecretary",
     "Opinion",
+    "Projection",
     "AgendaItem",
     "ApiToken",
     "AuthSession",

@@ -130,3 +130,22 @@ class LiveConnection(Base):
     auth_session_id: Mapped[int | None] = mapped_column(Integer, index=True)
     api_token_id: Mapped[int | None] = mapped_column(Integer, index=True)
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Projection(Base):
+    """What the hall screen shows instead of the live state: a page of a document (or a
+    region of it, or an opinion with its passage). One row per meeting, kept after the
+    showing ends (`document_id` empty) so `revision` keeps counting: a client ignores any
+    message older than the state it holds."""
+
+    __tablename__ = "projection"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("document_version.id"))
+    page: Mapped[int | None] = mapped_column(Integer)
+    rect: Mapped[list | None] = mapped_column(JSON)  # [x0, y0, x1, y1] in PDF points
+    opinion_id: Mapped[int | None] = mapped_column(ForeignKey("opinion.id"))
+    shown_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revision: Mapped[int] = mapped_column(Integer, default=0)

@@ -55,6 +55,8 @@ def _audience_roles(audience: str) -> set[str] | None:
     """Roles that receive an announcement; None means every participant of the meeting."""
     if audience == "all":
         return None
+    if audience == "voters":  # delegates (and the staff): a written consultation
+        return set(document_rules.STAFF) | {"delegate"}
     if audience.startswith("readers:"):
         access = audience.removeprefix("readers:")
         return set(document_rules.STAFF) | set(document_rules.READERS.get(access, ()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from paperless import db
-from paperless.services import live, questioning, votes
+from paperless.services import live, projection, questioning, votes
 
 
 class PayloadError(ValueError):
@@ -200,6 +200,26 @@ def invite_answer(actor, data):
     return questioning.invite_answer(actor, meeting_id, _int(data, "official_id"))
 
 
+def projection_show(actor, data):
+    data, meeting_id = _meeting(data)
+    rect = data.get("rect")
+    return projection.show(actor, meeting_id,
+                           document_id=_int(data, "document_id", required=False),
+                           page=_int(data, "page", required=False), rect=rect,
+                           opinion_id=_int(data, "opinion_id", required=False))
+
+
+def projection_page(actor, data):
+    data, meeting_id = _meeting(data)
+    return projection.turn(actor, meeting_id, page=_int(data, "page", required=False),
+                           delta=_int(data, "delta", required=False))
+
+
+def projection_stop(actor, data):
+    _, meeting_id = _meeting(data)
+    return projection.stop(actor, meeting_id)
+
+
 COMMANDS: dict[str, Callable] = {
     "live:snapshot": snapshot,
     "live:phase": phase,
@@ -228,4 +248,7 @@ COMMANDS: dict[str, Callable] = {
     "questioning:open_group": open_group,
     "questioning:close_group": close_group,
     "questioning:invite_answer": invite_answer,
+    "projection:show": projection_show,
+    "projection:page": projection_page,
+    "projection:stop": projection_stop,
 }

@@ -10,7 +10,7 @@ from .questioning import _xlsx_text, csv_safe
 DELEGATE_COLUMNS = ("STT", "Đại biểu", "Tổ đại biểu", "Số phiên họp", "Có mặt",
                     "Vắng có lý do", "Vắng không lý do", "Tỷ lệ có mặt (%)",
                     "Số cuộc biểu quyết", "Đã tham gia biểu quyết", "Số lượt phát biểu",
-                    "Số câu hỏi chất vấn")
+                    "Số câu hỏi chất vấn", "Số ý kiến về dự thảo")
 OFFICIAL_COLUMNS = ("Người trả lời", "Chức vụ", "Tổng số câu hỏi", "Trả lời tại kỳ họp",
                     "Đã trả lời bằng văn bản", "Chờ trả lời bằng văn bản (trong hạn)",
                     "Quá hạn", "Chưa trả lời")
@@ -58,7 +58,7 @@ def oversight_rows(stats: dict) -> list[list]:
 def _delegate_values(number: int, d: dict) -> list:
     return [number, d["name"], d["group"], d["sittings"], d["present"], d["excused"],
             d["absent"], d["attendance_rate"], d["votes"], d["votes_taken"], d["speeches"],
-            d["questions"]]
+            d["questions"], d.get("opinions", 0)]
 
 
 def _official_values(o: dict) -> list:

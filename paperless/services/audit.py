@@ -33,6 +33,7 @@ Action codes (stable; `details` never holds a secret ballot's content, nor who c
     opinions.agency_set, group.secretary_set, opinion.given, opinion.withdrawn,
     opinion.merged, opinion.answered, opinion.vote_linked
     consultation.sent, consultation.answered, consultation.closed   (counts only)
+    projection.shown, projection.page, projection.stopped   (the hall screen as a projector)
     resolution.issued, resolution.signed (chair, then organisation),
     resolution.correction_opened, resolution.copied (an electronic copy was signed),
     resolution.attachment_signed,

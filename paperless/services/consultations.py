@@ -13,7 +13,7 @@ from paperless.domain import clock
 from paperless.domain import opinions as rules
 from paperless.domain.council_time import end_of_day_utc, format_local
 from paperless.models import Consultation, ConsultationAnswer, Delegate, Document
-from paperless.services import audit
+from paperless.services import audit, events
 from paperless.services.access import Actor
 from paperless.services.delegates import total_delegates_on
 from paperless.services.documents import get_document
@@ -55,6 +55,15 @@ def send(actor: Actor, document_id: int, *, title: str, deadline: date) -> Consu
                  details={"document_id": document.id, "deadline": deadline,
                           "total": consultation.total_delegates})
     db.session.commit()
+    # Live to every delegate's tablet or phone that follows the meeting (and the staff);
+    # guests, officials and the hall screen are not asked.
+    events.announce(meeting.id, "consultation.sent", {"consultation": {
+        "id": consultation.id, "title": consultation.title, "document_id": document.id,
+        "document_title": document.title, "deadline": consultation.deadline.isoformat(),
+        "deadline_local": format_local(consultation.deadline, meeting.council),
+        "total": consultation.total_delegates,
+        "url": f"/meetings/{meeting.id}/consultations#consultation-{consultation.id}"}},
+        audience="voters")
     return consultation
 
 

@@ -151,10 +151,18 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
     record(actor, meeting, {"open": "live.opened", "pause": "live.paused",
                             "resume": "live.resumed", "close": "live.closed"}[action],
            ("meeting", meeting.id), {"phase": state.phase, "sitting": payload["sitting"]})
-    return commit_and_announce(meeting, "live.phase", payload, actor)
+    message = commit_and_announce(meeting, "live.phase", payload, actor)
+    if action == "close":
+        from paperless.services import projection
+
+        projection.announce_current(meeting.id)
+    return message
 
 
 def _close_state(meeting: Meeting, state: LiveState, now: datetime) -> None:
+    from paperless.services import projection
+
+    projection.clear(meeting.id)  # bế mạc ends any showing: the screen says "Đã bế mạc"
     meeting.status = "closed"
     state.phase = "closed"
     state.closed_at = now
@@ -176,10 +184,14 @@ def close_with_meeting(actor: Actor, meeting: Meeting) -> dict | None:
     _close_state(meeting, state, _now())
     record(actor, meeting, "live.closed", ("meeting", meeting.id),
            {"phase": "closed", "sitting": _sitting_json(state)})
-    return commit_and_announce(meeting, "live.phase", {
+    message = commit_and_announce(meeting, "live.phase", {
         "phase": state.phase, "paused_at": None,
         "current_item": _item_json(meeting, state.current_item_id),
         "sitting": _sitting_json(state), **queue_json(meeting)}, actor)
+    from paperless.services import projection
+
+    projection.announce_current(meeting.id)
+    return message
 
 
 def settle_open_vote(actor: Actor, meeting: Meeting) -> None:
@@ -683,7 +695,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def snapshot(actor: Actor, meeting_id: int) -> dict:
     """Everything a client needs to draw the hall now, as this actor may see it."""
-    from paperless.services import questioning, votes  # both build on this module
+    from paperless.services import projection, questioning, votes  # they build on this module
 
     meeting = _meeting(actor, meeting_id)
     # Clocks that ran out while nobody's loop was running (a restart) end on this access.
@@ -723,6 +735,7 @@ def snapshot(actor: Actor, meeting_id: int) -> dict:
     data["questioning"] = questioning.current_group(meeting.id)
     data["officials"] = [{"id": i.id, "name": i.full_name, "title": i.title}
                          for i in questioning.officials_of(meeting)]
+    data["projection"] = projection.state_json(meeting.id)
     if is_staff:
         data["question_groups"] = [{"id": g.id, "title": g.title, "status": g.status}
                                    for g in questioning.list_groups(actor, meeting.id)]

@@ -364,6 +364,28 @@ def open_point_vote(actor: Actor, opinion_id: int, *, title: str = "",
             "status": db.session.get(type(vote), vote.id).status}
 
 
+def point_votes_of_item(agenda_item_id: int) -> list:
+    """The votes on contested points of the drafts on this agenda item."""
+    from paperless.models import Vote
+
+    return list(db.session.scalars(
+        select(Vote).join(Opinion, Opinion.vote_id == Vote.id)
+        .join(Document, Document.id == Opinion.document_id)
+        .where(Document.agenda_item_id == agenda_item_id).order_by(Vote.id)))
+
+
+def check_point_votes_held(vote) -> None:
+    """Refuse to open the vote on the whole text while a point vote of its item is pending."""
+    points = point_votes_of_item(vote.agenda_item_id)
+    pending = rules.pending_point_votes(vote.id, vote.kind, [(p.id, p.status) for p in points])
+    if pending:
+        titles = "; ".join(f"“{p.title}”" for p in points if p.id in pending)
+        raise Conflict("Còn biểu quyết riêng về điểm còn ý kiến khác nhau chưa thực hiện: "
+                       f"{titles}. Biểu quyết hoặc hủy (ghi lý do) các điểm này trước khi "
+                       "biểu quyết toàn văn.", code="point_votes_pending",
+                       details={"vote_ids": pending})
+
+
 def view(opinion: Opinion, council=None) -> dict:
     from paperless.domain.council_time import format_local
 
@@ -396,10 +418,12 @@ def by_article(views: list[dict]) -> list[tuple[str, list[dict]]]:
 
 
 def per_delegate(actor: Actor, meeting_id: int) -> list[dict]:
-    """Statistics: opinions given by each delegate (merged ones still count for their author)."""
+    """Statistics: opinions given by each delegate (merged ones still count for their author,
+    withdrawn ones do not; the council's statistics count the same way)."""
     meeting = get_meeting(actor, meeting_id, KEEPERS)
     rows = db.session.scalars(select(Opinion).where(Opinion.meeting_id == meeting.id,
-                                                    Opinion.delegate_id.is_not(None))).all()
+                                                    Opinion.delegate_id.is_not(None),
+                                                    Opinion.status != "withdrawn")).all()
     counts: dict[int, int] = {}
     for row in rows:
         counts[row.delegate_id] = counts.get(row.delegate_id, 0) + 1

@@ -22,6 +22,7 @@ from paperless.models import (
     Meeting,
     MeetingInvitee,
     OpenBallot,
+    Opinion,
     QuestionSlip,
     Resolution,
     SecretParticipation,
@@ -173,6 +174,10 @@ def _delegate_figures(meetings, sittings, votes, slips) -> list[rules.DelegateFi
         SpeakerRequest.meeting_id.in_(meeting_of), SpeakerRequest.kind.in_(rules.SPEECH_KINDS),
         SpeakerRequest.started_at.is_not(None))))
     questions = Counter(s.delegate_id for s in slips if s.status != "withdrawn")
+    # merged opinions still count for their author; group opinions count for no delegate
+    opinions = Counter(db.session.scalars(select(Opinion.delegate_id).where(
+        Opinion.meeting_id.in_(meeting_of), Opinion.delegate_id.is_not(None),
+        Opinion.status != "withdrawn")))
 
     sittings_per_meeting = Counter(sitting_meeting.values())
     votes_per_meeting = Counter(v.meeting_id for v in votes)
@@ -184,7 +189,7 @@ def _delegate_figures(meetings, sittings, votes, slips) -> list[rules.DelegateFi
             sittings=sum(sittings_per_meeting[m.id] for m in serving_in),
             present=marks[(d.id, "present")], excused=marks[(d.id, "absent_excused")],
             votes=sum(votes_per_meeting[m.id] for m in serving_in), votes_taken=taken[d.id],
-            speeches=speeches[d.id], questions=questions[d.id])
-        if serving_in or f.present or f.questions:
+            speeches=speeches[d.id], questions=questions[d.id], opinions=opinions[d.id])
+        if serving_in or f.present or f.questions or f.opinions:
             result.append(f)
     return result

@@ -191,6 +191,9 @@ def open_vote(actor: Actor, vote_id: int) -> dict:
         raise VoteError("Phiên họp phải đang diễn ra (không tạm dừng).", code="session_not_open")
     if _open_vote_of(meeting) is not None:
         raise VoteError("Đang có một cuộc biểu quyết khác.", code="another_vote_open")
+    from paperless.services.opinions import check_point_votes_held
+
+    check_point_votes_held(vote)  # contested points before the whole text
     now = _now()
     vote.status, vote.opened_at = "open", now
     vote.total_delegates = live.attendance_summary(meeting, state)["total"]

@@ -71,6 +71,11 @@ JS_STRINGS = (
     # the chair's signing page
     "({count} trang)", "Trang {number}/{count}",
     "Không hiển thị được văn bản; tải bản PDF/A để đọc trước khi ký.",
+    # the hall screen as a projector, written consultations (projection.js,
+    # consultation-notice.js)
+    "{title} — trang {page}/{count}", "Đề xuất sửa: {text}", "Đang chiếu: {caption}",
+    "Màn hình đang hiện diễn biến phiên họp.", "Trả lời phiếu lấy ý kiến",
+    "Lấy ý kiến bằng văn bản", "{title} — hạn {deadline} ",
 )
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from paperless.domain import opinions as rules
+from paperless.domain import projection as projection_rules
 from paperless.services import consultations
 from paperless.services import delegates as delegate_service
 from paperless.services import opinions as service
@@ -67,7 +68,9 @@ def page(document_id: int):
         delegate_names={d.id: d.full_name for d in delegates},
         per_delegate=service.per_delegate(g.actor, meeting.id) if is_keeper else [],
         page_arg=request.args.get("page", ""), quote_arg=request.args.get("quote", "")[:2000],
-        states=rules.STATES)
+        states=rules.STATES,
+        projectable=projection_rules.may_project(document.access,
+                                                 document.published_at is not None))
 
 
 @bp.post("/documents/<int:document_id>/opinions")
@@ -129,6 +132,18 @@ def point_vote(opinion_id: int):
     opinion, _doc, _meeting = service.get_opinion(g.actor, opinion_id)
     flash(_("Đã tạo cuộc biểu quyết riêng về điểm này (số %(id)s); mở trên bàn điều khiển.",
             id=made["vote_id"]), "success")
+    return _back(opinion.document_id)
+
+
+@bp.post("/opinions/<int:opinion_id>/project")
+@login_required
+def project(opinion_id: int):
+    """The chair or the secretariat shows this opinion, with its passage, on the hall screen."""
+    from paperless.services import projection
+
+    opinion, _doc, meeting = service.get_opinion(g.actor, opinion_id)
+    projection.show(g.actor, meeting.id, opinion_id=opinion.id)
+    flash(_("Đang chiếu ý kiến và đoạn dự thảo lên màn hình hội trường."), "success")
     return _back(opinion.document_id)
 
 
