@@ -33,3 +33,9 @@ def test_an_unsigned_pdf_is_said_to_have_no_signature(client):
     assert "Tệp không có chữ ký số" in html
     assert "không hợp lệ hoặc không được tin cậy" not in html
     assert html.index('data-testid="verdict"') < html.index('data-testid="verify-form"')
+
+
+def test_signing_times_in_a_given_council_zone(app):
+    with app.app_context():
+        assert council_time("2026-12-05T07:30:05+00:00", "America/New_York") == \
+            "05/12/2026 02:30:05 (GMT-05:00)"

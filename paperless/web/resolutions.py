@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from paperless import db, ratelimit
 from paperless.domain import resolutions as rules
 from paperless.limits import accepts_upload
-from paperless.services import archive_export
+from paperless.services import archive_export, clock
 from paperless.services import meetings as meeting_service
 from paperless.services import resolutions as service
 from paperless.services.access import STAFF
@@ -55,12 +55,14 @@ def problem_text(problem: str) -> str:
     return _(text) if text else problem
 
 
-def council_time(value: str | None) -> str:
-    """An ISO time from a signature as the council reads it: 05/12/2026 14:30:05 (GMT+07:00)."""
+def council_time(value: str | None, zone: str | None = None) -> str:
+    """An ISO time from a signature as the council reads it: 05/12/2026 14:30:05 (GMT+07:00).
+    ``zone``: the council's (default: the app's TIMEZONE, the public pages')."""
     if not value:
         return "—"
     from datetime import datetime
-    from zoneinfo import ZoneInfo
+
+    from paperless.domain import clock
 
     try:
         moment = datetime.fromisoformat(value)
@@ -70,7 +72,7 @@ def council_time(value: str | None) -> str:
         from datetime import UTC
 
         moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh")))
+    local = clock.local(moment, zone or current_app.config.get("TIMEZONE", "Asia/Ho_Chi_Minh"))
     offset = local.strftime("%z")
     return f"{local:%d/%m/%Y %H:%M:%S} (GMT{offset[:3]}:{offset[3:]})"
 
@@ -92,8 +94,8 @@ def _signature_problem(problem: str) -> str:
 
 
 @bp.app_template_filter("council_time")
-def _council_time(value):
-    return council_time(value)
+def _council_time(value, zone=None):
+    return council_time(value, zone)
 
 
 @bp.app_template_filter("certificate_name")
@@ -321,4 +323,5 @@ def public(public_id: str):
             error, status = exc.message, (429 if exc.status == 429 else 422)
     return render_template("resolutions/public.html", res=res, record=service.public_record(res),
                            statement=service._vote_statement(res), check=check, error=error,
-                           labels=STATUS_LABELS, signatures=res.signatures), status
+                           labels=STATUS_LABELS, signatures=res.signatures,
+                           zone=clock.zone_name(res.council_id)), status
