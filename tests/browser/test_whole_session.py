@@ -379,16 +379,17 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     signer.wait_for_selector("[data-testid=sign-preview].ready")
     assert signer.locator(".sign-page canvas").count() >= 1
     seen = signer.inner_text("[data-bind=official-sha]").strip()
+    shot("15-sign-preview", ("signer", signer))
     signer.fill("[data-testid=sign-form] input[name=password]", "sai-mat-khau")
     signer.click("[data-testid=sign-submit]")
     signer.wait_for_selector(f"[data-testid=sign-error]:has-text('{say['wrong_password']}')")
     box = signer.locator("[data-testid=sign-error]").bounding_box()
     assert box["y"] + box["height"] <= signer.viewport_size["height"]  # beside the password
     _assert_state(resolution_id, "issued", seen)
+    signer.wait_for_selector("[data-testid=sign-preview].ready")
     shot("15-sign-refused", ("signer", signer))
     if lang == "en":
         _no_vietnamese(signer, "main")
-    signer.wait_for_selector("[data-testid=sign-preview].ready")
     signer.fill("[data-testid=sign-form] input[name=password]", "kyhopso")
     signer.click("[data-testid=sign-submit]")
     signer.wait_for_selector(f"[data-bind=state]:has-text('{say['chair_signed']}')")
