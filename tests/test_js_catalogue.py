@@ -40,3 +40,26 @@ def test_every_catalogue_string_has_its_english(app):
     assert not untranslated, untranslated
     with app.test_request_context("/"):
         assert catalogue_json() == "{}"  # Vietnamese, the source language, needs none
+
+
+def test_a_result_reads_the_same_in_english_on_pages_as_on_the_live_screens(app):
+    from flask_babel import force_locale
+
+    from paperless.domain import voting
+    from paperless.web import vote_wording
+
+    options = [("yes", "Tán thành"), ("no", "Không tán thành"), ("abstain", "Không biểu quyết")]
+    result = voting.tally_choices("open", options, ["yes"] * 24 + ["no"] * 3 + ["abstain"],
+                                  total=30, present=29, rule="majority").to_dict()
+    with app.test_request_context("/"):
+        assert vote_wording.lines(result) == result["statement"]  # the legal wording as stored
+        assert "Tán thành: 24/30 đại biểu, chiếm 80,00% tổng số đại biểu" in result["statement"]
+        with force_locale("en"):
+            english = vote_wording.lines(result)
+    assert english == [
+        "28/30 delegates took part in the vote (93.33% of all delegates)",
+        "In favour: 24/30 delegates, 80.00% of all delegates",
+        "Against: 3/30 delegates, 10.00% of all delegates",
+        "Abstain: 1/30 delegates, 3.33% of all delegates",
+        "Present but not voting: 1; absent: 1",
+        "Result: passed (more than half of all delegates: needs 16/30)"]

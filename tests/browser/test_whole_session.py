@@ -396,6 +396,9 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     assert say["signed_flash"] in _text(signer, ".flash-success")
     _assert_state(resolution_id, "signed_by_chair", seen)
     shot("16-signed", ("signer", signer))
+    if lang == "en":  # the vote's wording too, rebuilt from its figures
+        _no_vietnamese(signer, "main")
+        assert "24/30 delegates, 80.00% of all delegates" in _text(signer, "main")
     signer.close()
 
     if lang == "en":
