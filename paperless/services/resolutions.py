@@ -766,14 +766,18 @@ def view(res: Resolution) -> dict:
     return data
 
 
-def _vote_statement(res: Resolution) -> list[str]:
+def vote_result_of(res: Resolution) -> dict | None:
+    """The result of the vote that passed the resolution (figures and legal wording)."""
     result = res.vote_result
     if result is None and res.vote_id:
         vote = db.session.get(Vote, res.vote_id)
         result = vote.result if vote else None
-    if not result:
-        return []
-    return list(result.get("statement") or [])
+    return result or None
+
+
+def _vote_statement(res: Resolution) -> list[str]:
+    result = vote_result_of(res)
+    return list(result.get("statement") or []) if result else []
 
 
 # --- public verification (no login) ----------------------------------------------------

@@ -68,6 +68,14 @@ JS_STRINGS = (
     "Kết quả: không được thông qua ({rule}: cần {required}/{total})",
     "quá một nửa tổng số đại biểu", "ít nhất hai phần ba tổng số đại biểu",
     "Có ứng cử viên bằng phiếu ở vị trí cuối: cần bầu lại.",
+    # private notes in the viewer (notes.js), API errors (app.js)
+    "Tô sáng", "Ghi chú", "Kéo ngón tay trên trang để tô sáng. Bấm “Tô sáng” lần nữa để thôi.",
+    "Chạm vào chỗ cần ghi trên trang. Bấm “Ghi chú” lần nữa để thôi.", "Ghi chú: {text}",
+    "Nội dung ghi chú…", "Nội dung ghi chú", "Lưu", "Đã lưu {kind} ở trang {page}.",
+    "Chưa lưu được ghi chú", "{what}: mất kết nối với máy chủ.",
+    "Chưa có ghi chú. Chọn “Tô sáng” hoặc “Ghi chú” rồi chạm vào trang.", "Sửa", "Xóa",
+    "Xóa {kind} trang {page}", "Xóa thật?", "Chưa xóa được ghi chú", "Chưa tải được ghi chú",
+    "Lỗi {status}",
     # the chair's signing page
     "({count} trang)", "Trang {number}/{count}",
     "Không hiển thị được văn bản; tải bản PDF/A để đọc trước khi ký.",

@@ -27,7 +27,7 @@ from paperless.services import meetings as meeting_service
 from paperless.services import resolutions as service
 from paperless.services.access import STAFF
 from paperless.services.errors import Invalid, ServiceError
-from paperless.web import forms
+from paperless.web import forms, vote_wording
 from paperless.web.auth import login_required, reauthentication
 
 bp = Blueprint("resolutions", __name__)
@@ -128,6 +128,7 @@ def show(resolution_id: int):
     roles = g.actor.roles_in(res.council_id)
     return render_template(
         "resolutions/show.html", res=res, view=service.view(res), rules=rules,
+        statement=vote_wording.lines(service.vote_result_of(res)),
         meeting=meeting_service.get_meeting(g.actor, res.meeting_id),
         is_issuer="secretariat" in roles or g.actor.is_superuser,
         is_chair="chair" in roles, copy_forms=rules.COPY_FORMS,
@@ -322,6 +323,6 @@ def public(public_id: str):
         except ServiceError as exc:
             error, status = exc.message, (429 if exc.status == 429 else 422)
     return render_template("resolutions/public.html", res=res, record=service.public_record(res),
-                           statement=service._vote_statement(res), check=check, error=error,
-                           labels=STATUS_LABELS, signatures=res.signatures,
-                           zone=clock.zone_name(res.council_id)), status
+                           statement=vote_wording.lines(service.vote_result_of(res)),
+                           check=check, error=error, labels=STATUS_LABELS,
+                           signatures=res.signatures, zone=clock.zone_name(res.council_id)), status

@@ -1,4 +1,5 @@
 // Shared helpers for every page: CSRF-aware fetch, and selects that submit on change.
+import { t } from "./i18n.js";
 
 export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -14,7 +15,7 @@ export async function api(url, options = {}) {
   }
   const response = await fetch(url, { credentials: "same-origin", ...options, headers });
   if (!response.ok) {
-    let message = `Lỗi ${response.status}`;
+    let message = t("Lỗi {status}", { status: response.status });
     try {
       const body = await response.json();
       message = body?.error?.message || message;

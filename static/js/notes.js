@@ -3,11 +3,12 @@
 // follow them to their other devices; rects are PDF points [x0, y0, x1, y1] with the
 // origin bottom-left, the form the "download with notes" export writes into the PDF.
 import { api } from "./app.js";
+import { t } from "./i18n.js";
 
-const KIND_LABEL = { highlight: "Tô sáng", comment: "Ghi chú" };
+const KIND_LABEL = { highlight: t("Tô sáng"), comment: t("Ghi chú") };
 const HINT = {
-  highlight: "Kéo ngón tay trên trang để tô sáng. Bấm “Tô sáng” lần nữa để thôi.",
-  comment: "Chạm vào chỗ cần ghi trên trang. Bấm “Ghi chú” lần nữa để thôi.",
+  highlight: t("Kéo ngón tay trên trang để tô sáng. Bấm “Tô sáng” lần nữa để thôi."),
+  comment: t("Chạm vào chỗ cần ghi trên trang. Bấm “Ghi chú” lần nữa để thôi."),
 };
 const COMMENT_SIZE = 20; // points: the icon square of a comment in the exported PDF
 
@@ -92,7 +93,7 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
       mark.type = "button";
       mark.textContent = "✎";
       mark.title = note.text;
-      mark.setAttribute("aria-label", `Ghi chú: ${note.text}`);
+      mark.setAttribute("aria-label", t("Ghi chú: {text}", { text: note.text }));
       mark.addEventListener("click", (event) => {
         event.stopPropagation();
         showNoteInPanel(note.id);
@@ -156,11 +157,11 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
     text.maxLength = 5000;
     text.required = true;
     text.rows = 3;
-    text.placeholder = "Nội dung ghi chú…";
-    text.setAttribute("aria-label", "Nội dung ghi chú");
-    const save = button("Lưu", "primary");
+    text.placeholder = t("Nội dung ghi chú…");
+    text.setAttribute("aria-label", t("Nội dung ghi chú"));
+    const save = button(t("Lưu"), "primary");
     save.type = "submit";
-    const cancel = button("Hủy");
+    const cancel = button(t("Hủy"));
     cancel.addEventListener("click", closeEditor);
     const actions = document.createElement("div");
     actions.className = "note-editor-actions";
@@ -185,16 +186,16 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
       notes.sort((a, b) => a.page - b.page || a.id - b.id);
       drawPage(note.page);
       renderPanel();
-      say(`Đã lưu ${KIND_LABEL[note.kind].toLowerCase()} ở trang ${note.page}.`, "ok");
+      say(t("Đã lưu {kind} ở trang {page}.", { kind: KIND_LABEL[note.kind].toLowerCase(), page: note.page }), "ok");
       return true;
     } catch (error) {
-      say(failure(error, "Chưa lưu được ghi chú"), "error");
+      say(failure(error, t("Chưa lưu được ghi chú")), "error");
       return false;
     }
   }
 
   function failure(error, what) {
-    return error.status ? `${what}: ${error.message}` : `${what}: mất kết nối với máy chủ.`;
+    return error.status ? `${what}: ${error.message}` : t("{what}: mất kết nối với máy chủ.", { what });
   }
 
   // --- modes -------------------------------------------------------------------
@@ -243,7 +244,7 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
     if (!notes.length) {
       const empty = document.createElement("p");
       empty.className = "muted";
-      empty.textContent = "Chưa có ghi chú. Chọn “Tô sáng” hoặc “Ghi chú” rồi chạm vào trang.";
+      empty.textContent = t("Chưa có ghi chú. Chọn “Tô sáng” hoặc “Ghi chú” rồi chạm vào trang.");
       list.append(empty);
       return;
     }
@@ -279,16 +280,16 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
 
     const show = button("Xem");
     show.addEventListener("click", () => goTo(note.page));
-    const edit = button("Sửa");
+    const edit = button(t("Sửa"));
     edit.addEventListener("click", () => editInPanel(item, note));
     // Two taps to delete, instead of a confirm() dialog.
-    const remove = button("Xóa", "danger");
-    remove.setAttribute("aria-label", `Xóa ${KIND_LABEL[note.kind].toLowerCase()} trang ${note.page}`);
+    const remove = button(t("Xóa"), "danger");
+    remove.setAttribute("aria-label", t("Xóa {kind} trang {page}", { kind: KIND_LABEL[note.kind].toLowerCase(), page: note.page }));
     let armed = null;
     remove.addEventListener("click", async () => {
       if (!armed) {
-        remove.textContent = "Xóa thật?";
-        armed = setTimeout(() => { remove.textContent = "Xóa"; armed = null; }, 3000);
+        remove.textContent = t("Xóa thật?");
+        armed = setTimeout(() => { remove.textContent = t("Xóa"); armed = null; }, 3000);
         return;
       }
       clearTimeout(armed);
@@ -298,7 +299,7 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
         drawPage(note.page);
         renderPanel();
       } catch (error) {
-        say(failure(error, "Chưa xóa được ghi chú"), "error");
+        say(failure(error, t("Chưa xóa được ghi chú")), "error");
       }
     });
     const actions = document.createElement("div");
@@ -315,10 +316,10 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
     text.value = note.text;
     text.maxLength = 5000;
     text.rows = 3;
-    text.setAttribute("aria-label", "Nội dung ghi chú");
-    const save = button("Lưu", "primary");
+    text.setAttribute("aria-label", t("Nội dung ghi chú"));
+    const save = button(t("Lưu"), "primary");
     save.type = "submit";
-    const cancel = button("Hủy");
+    const cancel = button(t("Hủy"));
     cancel.addEventListener("click", renderPanel);
     form.append(text, save, cancel);
     form.addEventListener("submit", async (event) => {
@@ -329,7 +330,7 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
         drawPage(note.page);
         renderPanel();
       } catch (error) {
-        say(failure(error, "Chưa lưu được ghi chú"), "error");
+        say(failure(error, t("Chưa lưu được ghi chú")), "error");
       }
     });
     item.querySelector(".note-actions").replaceWith(form);
@@ -342,7 +343,7 @@ export function setupNotes({ app, viewer, eventBus, goTo, say }) {
     try {
       notes = (await api(notesUrl)).notes;
     } catch (error) {
-      say(failure(error, "Chưa tải được ghi chú"), "error");
+      say(failure(error, t("Chưa tải được ghi chú")), "error");
     }
     renderPanel();
     drawAll();

@@ -40,6 +40,11 @@ def _open_session(meeting_id):
     live.mark_attendance(chair, meeting_id, 5, "present")
     live.request_floor(actor_for(db.session.scalar(select(User).where(
         User.username == "daibieu05"))), meeting_id, "speech", "Về ngân sách")
+    # a vote prepared on the current item: its card, cancel reason and hand-count form
+    from paperless.services import votes
+
+    current = live.snapshot(chair, meeting_id)["current_item"]["id"]
+    votes.create_vote(chair, current, kind="open", title="Thông qua chương trình kỳ họp")
 
 
 def test_touch_targets_and_no_sideways_scroll(live_server, browser):
@@ -54,6 +59,9 @@ def test_touch_targets_and_no_sideways_scroll(live_server, browser):
     for name, (user, path) in pages.items():
         page = _page(browser, live_server, user, (1024, 768), "vi", path)
         _online(page)
+        if name == "console":
+            page.wait_for_selector("[data-list=votes] .console-vote.status-draft")
+            page.click(".manual-count-form summary")  # the hand-count form, open
         small = page.evaluate(MEASURE)
         if small:
             problems[name] = small

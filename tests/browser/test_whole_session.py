@@ -31,7 +31,7 @@ TEXT = {
            "manual": "KẾT QUẢ KIỂM THỦ CÔNG", "written": "Đã trả lời bằng văn bản",
            "uploaded": "Đã tải lên văn bản trả lời.", "wrong_password": "Mật khẩu không đúng",
            "chair_signed": "Chủ tịch đã ký", "signed_flash": "Đã ký số Nghị quyết số 01/NQ-HĐND",
-           "failed": "KHÔNG ĐƯỢC THÔNG QUA"},
+           "failed": "KHÔNG ĐƯỢC THÔNG QUA", "no_reason": "phải ghi rõ lý do"},
     "en": {"running": "In session", "paused": "Paused", "closed": "Closed",
            "vote_closed": "Closed", "received": "Ballot received", "present3": "3/30 delegates present",
            "passed": "PASSED", "clock_paused": "Clock paused",
@@ -39,7 +39,7 @@ TEXT = {
            "manual": "HAND COUNT RESULT", "written": "Answered in writing",
            "uploaded": "uploaded", "wrong_password": "Wrong password",
            "chair_signed": "Signed by the chair", "signed_flash": "01/NQ-HĐND",
-           "failed": "NOT PASSED"},
+           "failed": "NOT PASSED", "no_reason": "needs a reason"},
 }
 
 
@@ -255,6 +255,13 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
         page.wait_for_function("() => window.__live.state.vote.vote.status === 'open' && "
                                "window.__live.state.vote.vote.round === 2")
     tablet.wait_for_selector("button.choice-yes")
+    # asked once, refused without a reason: the message shows beside the button, in view
+    chair.click("[data-list=votes] .console-vote.status-open button.danger")
+    near = chair.locator("[data-list=votes] .console-vote.status-open .near-error")
+    near.wait_for()
+    assert say["no_reason"] in near.inner_text()
+    box = near.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= chair.viewport_size["height"]
     chair.fill("[data-list=votes] .console-vote.status-open input[name=cancel-reason]",
                "Máy tính bảng lỗi")
     chair.click("[data-list=votes] .console-vote.status-open button.danger")
@@ -379,22 +386,26 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     signer.wait_for_selector("[data-testid=sign-preview].ready")
     assert signer.locator(".sign-page canvas").count() >= 1
     seen = signer.inner_text("[data-bind=official-sha]").strip()
+    shot("15-sign-preview", ("signer", signer))
     signer.fill("[data-testid=sign-form] input[name=password]", "sai-mat-khau")
     signer.click("[data-testid=sign-submit]")
     signer.wait_for_selector(f"[data-testid=sign-error]:has-text('{say['wrong_password']}')")
     box = signer.locator("[data-testid=sign-error]").bounding_box()
     assert box["y"] + box["height"] <= signer.viewport_size["height"]  # beside the password
     _assert_state(resolution_id, "issued", seen)
+    signer.wait_for_selector("[data-testid=sign-preview].ready")
     shot("15-sign-refused", ("signer", signer))
     if lang == "en":
         _no_vietnamese(signer, "main")
-    signer.wait_for_selector("[data-testid=sign-preview].ready")
     signer.fill("[data-testid=sign-form] input[name=password]", "kyhopso")
     signer.click("[data-testid=sign-submit]")
     signer.wait_for_selector(f"[data-bind=state]:has-text('{say['chair_signed']}')")
     assert say["signed_flash"] in _text(signer, ".flash-success")
     _assert_state(resolution_id, "signed_by_chair", seen)
     shot("16-signed", ("signer", signer))
+    if lang == "en":  # the vote's wording too, rebuilt from its figures
+        _no_vietnamese(signer, "main")
+        assert "24/30 delegates, 80.00% of all delegates" in _text(signer, "main")
     signer.close()
 
     if lang == "en":
