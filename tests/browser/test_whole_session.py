@@ -418,6 +418,7 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     for page in [p for p in hall if p is not reader]:  # the reader is still in the viewer
         page.wait_for_selector(f"[data-bind=phase]:has-text('{say['closed']}')")
     assert chair.locator("[data-action=next]").is_disabled()
+    screen.wait_for_function("() => !document.querySelector('[data-bind=quorum]').textContent")
     for page in (screen, tablet):  # the turn ended with the session
         page.wait_for_selector("[data-show=speaker]", state="hidden")
     refused = _command(chair, "live:goto", {"offset": 1})
