@@ -172,7 +172,7 @@ def sign_page(resolution_id: int):
 
 def _sign_page(res, error: str | None = None, status: int = 200):
     return render_template(
-        "resolutions/sign.html", res=res, view=service.view(res), rules=rules, error=error,
+        "resolutions/sign.html", res=res, rules=rules, error=error,
         meeting=meeting_service.get_meeting(g.actor, res.meeting_id)), status
 
 

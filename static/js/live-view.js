@@ -38,7 +38,7 @@ export function drawCommon(root, session) {
   const quorumText = t(a.quorum_reached ? "Đủ số đại biểu để tiến hành (cần {required}/{total})"
                                         : "Chưa đủ số đại biểu (cần {required}/{total})",
                        { required: a.quorum_required, total: a.total });
-  bind(root, "quorum", quorumText);
+  bind(root, "quorum", s.phase === "closed" ? "" : quorumText); // over with the session
   const banner = root.querySelector('[data-bind="quorum-banner"]');
   if (banner) {
     const known = s.phase === "running" || s.phase === "paused";

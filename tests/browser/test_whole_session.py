@@ -47,6 +47,7 @@ def _page(browser, base, username, size, lang, path=None):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]},
                                   locale="vi-VN" if lang == "vi" else "en-GB",
                                   is_mobile=size[0] < 500, has_touch=size[0] < 500)
+    context.set_default_timeout(60000)  # a loaded 2-core machine: wait on conditions, long
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # every destructive action asks once
     page.goto(f"{base}/login?lang={lang}")
@@ -203,7 +204,7 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
         page.wait_for_function(f"() => window.__live.state.current_item.id === {vote_item}")
     made = _api(office, "POST", f"/api/v1/agenda-items/{vote_item}/votes",
                 {"kind": "open", "title": "Thông qua Nghị quyết dự toán ngân sách",
-                 "countdown_seconds": 40})
+                 "countdown_seconds": 50})
     assert made["status"] == 201, made
     chair.evaluate("() => window.__live.resync()")
     chair.click("[data-list=votes] .console-vote.status-draft button.primary")
@@ -222,7 +223,7 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     shot("06-phone-voted", ("phone", phone))
     # 0:00: the server closes it; every screen shows it closed, no ballot button is left.
     screen.wait_for_function("() => window.__live.state.vote.vote.status === 'closed'",
-                             timeout=60000)
+                             timeout=120000)
     for page in (tablet, phone, reader, chair):
         page.wait_for_function("() => window.__live.state.vote.vote.status === 'closed'")
     screen.wait_for_selector(f"[data-bind=vote-kind]:has-text('{say['vote_closed']}')")
@@ -417,6 +418,7 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     for page in [p for p in hall if p is not reader]:  # the reader is still in the viewer
         page.wait_for_selector(f"[data-bind=phase]:has-text('{say['closed']}')")
     assert chair.locator("[data-action=next]").is_disabled()
+    screen.wait_for_function("() => !document.querySelector('[data-bind=quorum]').textContent")
     for page in (screen, tablet):  # the turn ended with the session
         page.wait_for_selector("[data-show=speaker]", state="hidden")
     refused = _command(chair, "live:goto", {"offset": 1})
