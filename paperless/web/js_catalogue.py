@@ -51,6 +51,7 @@ JS_STRINGS = (
     # documents that change while open; the agenda editor
     "← Túi tài liệu", "Tài liệu “{title}” đã được rút. Lý do: {reason}",
     "Tài liệu “{title}” đã được rút.", "Bạn không còn quyền đọc tài liệu “{title}”.",
+    "✓ Đọc được khi mất mạng", "Chỉ đọc trực tuyến", " · {count} tài liệu đã lưu trên máy",
     "✓ Đã lưu.", "Tài liệu đã được rút", "Lý do: {reason}",
     "Không tải lại được chương trình ({status}).", "Đã thêm mục “{title}”.",
     "Đã chuyển mục lên.", "Đã chuyển mục xuống.", "Đã lưu mục chương trình.", "Đã chuyển mục.",

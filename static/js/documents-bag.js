@@ -1,6 +1,7 @@
 // The document bag: uploads with progress (secretariat), live refresh when documents are
 // published, and asking the service worker to keep published documents for offline use.
 import { csrfToken } from "./app.js";
+import { t } from "./i18n.js";
 import { joinMeeting } from "./live.js";
 import { forgetOffline, watchDocuments } from "./documents-live.js";
 
@@ -31,13 +32,13 @@ function showOfflineState(state) {
     const mark = li.querySelector(".offline-state");
     if (cached.has(li.dataset.fileUrl)) {
       count += 1;
-      if (mark) mark.textContent = "✓ Đọc được khi mất mạng";
+      if (mark) mark.textContent = t("✓ Đọc được khi mất mạng");
     } else if (mark && li.dataset.offline === "no") {
-      mark.textContent = "Chỉ đọc trực tuyến";
+      mark.textContent = t("Chỉ đọc trực tuyến");
     }
   }
   const summary = bag.querySelector("[data-offline-summary]");
-  if (summary) summary.textContent = ` · ${count} tài liệu đã lưu trên máy`;
+  if (summary) summary.textContent = t(" · {count} tài liệu đã lưu trên máy", { count });
 }
 
 async function refreshBag() {

@@ -176,7 +176,7 @@ async function setupConsole() {
   select.replaceChildren(...documents.map((d) => {
     const option = document.createElement("option");
     option.value = String(d.id);
-    option.textContent = `${d.title} (${d.page_count} tr.)`;
+    option.textContent = `${d.title} ${t("({count} trang)", { count: d.page_count })}`;
     return option;
   }));
   $("[data-projection-none]").hidden = documents.length > 0;

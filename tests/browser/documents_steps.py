@@ -60,8 +60,10 @@ def open_document_page(office, base, title) -> None:
     office.wait_for_url("**/documents/*")
 
 
-def edit_document(office, *, title=None, agenda_label=None, access=None) -> None:
-    """On the document's page: rename / move / change access, saved through the API."""
+def edit_document(office, *, title=None, agenda_label=None, access=None,
+                  saved: str = "✓ Đã lưu.") -> None:
+    """On the document's page: rename / move / change access, saved through the API
+    (`saved`: the confirmation in the page's language)."""
     form = office.locator("[data-document-edit]")
     if title is not None:
         form.locator("textarea[name=title]").fill(title)
@@ -70,7 +72,7 @@ def edit_document(office, *, title=None, agenda_label=None, access=None) -> None
     if access is not None:
         form.locator("select[name=access]").select_option(access)
     form.locator("button[type=submit]").click()
-    expect(form.locator("[data-form-status]")).to_have_text("✓ Đã lưu.", timeout=WAIT)
+    expect(form.locator("[data-form-status]")).to_have_text(saved, timeout=WAIT)
 
 
 def withdraw_document(office, reason: str) -> list[str]:
@@ -90,10 +92,12 @@ def withdraw_document(office, reason: str) -> list[str]:
     return asked
 
 
-def expect_viewer_closed(tablet, title: str, reason: str) -> None:
-    """The delegate's open viewer closes itself with the reason; no page is left on screen."""
+def expect_viewer_closed(tablet, title: str, reason: str,
+                         said: str = "Tài liệu “{title}” đã được rút. Lý do: {reason}") -> None:
+    """The delegate's open viewer closes itself with the reason; no page is left on screen
+    (`said`: the notice in the page's language)."""
     gone = tablet.locator("[data-gone]")
-    expect(gone).to_contain_text(f"Tài liệu “{title}” đã được rút. Lý do: {reason}", timeout=WAIT)
+    expect(gone).to_contain_text(said.format(title=title, reason=reason), timeout=WAIT)
     expect(tablet.locator(".viewer-body")).to_have_count(0)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from paperless import db
 from paperless.services import signing_keys
+from tests.browser import documents_steps as steps
 from tests.conftest import ARTIFACTS, CORPUS
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,25 @@ VIETNAMESE_STATUS = ["Đang họp", "Trực tuyến", "đại biểu có mặt",
                      "Chưa khai mạc", "Đủ số đại biểu", "Chưa đủ số", "Đang phát biểu", "Tiếp theo",
                      "đang chờ", "Đã nhận phiếu", "Đã điểm danh", "Biểu quyết công khai",
                      "Bỏ phiếu kín", "Tán thành", "tổng số đại biểu", "THÔNG QUA", "KIỂM THỦ CÔNG",
-                     "Biểu quyết lại", "Công bố kết quả", "Nhập kết quả", "Mời phát biểu"]
+                     "Biểu quyết lại", "Công bố kết quả", "Nhập kết quả", "Mời phát biểu",
+                     # the projection, documents that change while open, absence reasons
+                     "trang ", "Theo màn hình", "Đang chiếu", "Màn hình hội trường", "Trang ",
+                     "đã được rút", "Lý do", "Chưa đọc", "Đọc được khi mất mạng", "Đã lưu",
+                     "Túi tài liệu", "Vắng có lý do", "Báo vắng", "Đã báo vắng"]
+ABSENCE = "Đi khám bệnh theo lịch hẹn"
+SHOWN_TITLE = "Dự thảo Nghị quyết về dự toán ngân sách năm 2027"
+RENAMED = "Tờ trình số 12/TTr-UBND về dự toán ngân sách năm 2027"
+OLD_TITLE = "Báo cáo thẩm tra dự toán (bản cũ)"
+WITHDRAW_REASON = "Thay bằng báo cáo đã sửa số liệu"
+# how many pixels of a canvas are not white: PDF.js really drew the page
+INKED = """(selector) => {
+  const c = document.querySelector(selector);
+  if (!c || !c.width) return 0;
+  const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+  let inked = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] < 200) inked += 1;
+  return inked;
+}"""
 TEXT = {
     "vi": {"running": "Đang họp", "paused": "Tạm dừng", "closed": "Đã bế mạc",
            "vote_closed": "Đã kết thúc", "received": "Đã nhận phiếu", "present3": "Có mặt 3/30",
@@ -31,7 +50,9 @@ TEXT = {
            "manual": "KẾT QUẢ KIỂM THỦ CÔNG", "written": "Đã trả lời bằng văn bản",
            "uploaded": "Đã tải lên văn bản trả lời.", "wrong_password": "Mật khẩu không đúng",
            "chair_signed": "Chủ tịch đã ký", "signed_flash": "Đã ký số Nghị quyết số 01/NQ-HĐND",
-           "failed": "KHÔNG ĐƯỢC THÔNG QUA", "no_reason": "phải ghi rõ lý do"},
+           "failed": "KHÔNG ĐƯỢC THÔNG QUA", "no_reason": "phải ghi rõ lý do",
+           "page": "trang {page}/{count}", "live_again": "diễn biến phiên họp",
+           "saved": "✓ Đã lưu.", "gone": "Tài liệu “{title}” đã được rút. Lý do: {reason}"},
     "en": {"running": "In session", "paused": "Paused", "closed": "Closed",
            "vote_closed": "Closed", "received": "Ballot received", "present3": "3/30 delegates present",
            "passed": "PASSED", "clock_paused": "Clock paused",
@@ -39,7 +60,9 @@ TEXT = {
            "manual": "HAND COUNT RESULT", "written": "Answered in writing",
            "uploaded": "uploaded", "wrong_password": "Wrong password",
            "chair_signed": "Signed by the chair", "signed_flash": "01/NQ-HĐND",
-           "failed": "NOT PASSED", "no_reason": "needs a reason"},
+           "failed": "NOT PASSED", "no_reason": "needs a reason",
+           "page": "page {page}/{count}", "live_again": "shows the live session",
+           "saved": "✓ Saved.", "gone": "The document “{title}” was withdrawn. Reason: {reason}"},
 }
 
 
@@ -48,8 +71,11 @@ def _page(browser, base, username, size, lang, path=None):
                                   locale="vi-VN" if lang == "vi" else "en-GB",
                                   is_mobile=size[0] < 500, has_touch=size[0] < 500)
     context.set_default_timeout(60000)  # a loaded 2-core machine: wait on conditions, long
+    # pages without a live state (the bag, the viewer) say when their socket has joined
+    context.add_init_script("for (const name of ['paperless:joined', 'paperless:online'])"
+                            "  window.addEventListener(name, () => { window.__joined = true; });")
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # every destructive action asks once
+    page.on("dialog", _accept)  # every destructive action asks once
     page.goto(f"{base}/login?lang={lang}")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "kyhopso")
@@ -58,6 +84,10 @@ def _page(browser, base, username, size, lang, path=None):
     if path:
         page.goto(base + path)
     return page
+
+
+def _accept(dialog):
+    dialog.accept()
 
 
 def _online(page):
@@ -89,16 +119,35 @@ def _command(page, name, payload=None):
                          [name, payload or {}])
 
 
-def _seed_document(meeting_id):
-    """A published document for the delegate who reads when the vote opens."""
+def _seed_documents(meeting_id):
+    """Published documents: one the reader reads when the vote opens (renamed live), an old
+    report the secretariat withdraws while a tablet reads it, and a public two-page draft of
+    item 2 the chair shows on the hall screen (public: the screen's guests may see it)."""
+    from paperless.models import Meeting
     from paperless.services import documents
     from paperless.services.access import SYSTEM
+    from tests.test_opinions import OLD, draft_pdf
     from tests.world import small_pdf
 
-    document = documents.upload(SYSTEM, meeting_id, small_pdf(), filename="to-trinh.pdf",
-                                title="Tờ trình dự toán ngân sách")
-    documents.publish(SYSTEM, meeting_id, [document.id])
-    return document.id
+    meeting = db.session.get(Meeting, meeting_id)
+    from paperless.domain import agenda as agenda_rules
+
+    second = [node.item.id for node, _ in agenda_rules.flatten(
+        agenda_rules.build_tree(meeting.agenda_items))][1]
+    read = documents.upload(SYSTEM, meeting_id, small_pdf(), filename="to-trinh.pdf",
+                            title="Tờ trình dự toán ngân sách")
+    old = documents.upload(SYSTEM, meeting_id, small_pdf("Bao cao cu"), filename="bao-cao.pdf",
+                           title=OLD_TITLE)
+    shown = documents.upload(SYSTEM, meeting_id, draft_pdf(OLD), filename="du-thao.pdf",
+                             title=SHOWN_TITLE, agenda_item_id=second, access="public")
+    documents.publish(SYSTEM, meeting_id, [read.id, old.id, shown.id])
+    return read.id, old.id, shown.id
+
+
+def _shows(page, number: int) -> None:
+    """The page's projection box has drawn page `number` (PDF.js finished it)."""
+    page.wait_for_selector(f"[data-projection][data-page='{number}'] canvas[data-page='{number}']",
+                           state="attached")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -111,7 +160,7 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     shutil.rmtree(shots, ignore_errors=True)  # no screenshot of an earlier run is left
     shots.mkdir(parents=True, exist_ok=True)
     meeting_id = db.session.scalar(select(Meeting.id))
-    document_id = _seed_document(meeting_id)
+    document_id, old_id, shown_id = _seed_documents(meeting_id)
     vote_item = db.session.scalars(select(AgendaItem).where(
         AgendaItem.meeting_id == meeting_id, AgendaItem.kind == "vote")).first().id
     live, screen_path = f"/meetings/{meeting_id}/live", f"/meetings/{meeting_id}/screen"
@@ -141,6 +190,32 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     # The guest has no question slips to file: no button that leads to a 403.
     assert guest.locator(f"a[href$='/meetings/{meeting_id}/questions']").count() == 0
     assert tablet.locator(f"a[href$='/meetings/{meeting_id}/questions']").count() == 1
+
+    # 1b. A delegate who cannot come says why from the phone, before any check-in; the
+    #     console's roster shows the reason beside "absent with a reason".
+    absentee = _page(browser, live_server, "daibieu09", (390, 844), lang, live)
+    _online(absentee)
+    report = absentee.locator("details.report-absence")
+    report.wait_for()
+    report.locator("summary").click()
+    report.locator("input[name=reason]").fill(ABSENCE)
+    report.locator("button[type=submit]").click()
+    absentee.wait_for_selector(f"[data-show=absent-reported]:not([hidden]):has-text('{ABSENCE}')")
+    report.wait_for(state="hidden")
+    absent_id = absentee.evaluate("() => window.__live.state.me.delegate_id")
+    chair.wait_for_function(
+        "([id, reason]) => [...document.querySelectorAll('[data-list=roster] input.absence-reason')]"
+        ".some((i) => i.dataset.delegateId === String(id) && i.value === reason && !i.hidden)",
+        arg=[absent_id, ABSENCE])
+    row = chair.locator("[data-list=roster] tr", has=chair.locator(
+        f"input.absence-reason[data-delegate-id='{absent_id}']"))
+    assert row.locator("select").input_value() == "absent_excused"
+    row.scroll_into_view_if_needed()
+    shot("01b-absence", ("phone", absentee), ("console", chair))
+    if lang == "en":
+        _no_vietnamese(absentee, "#tablet")
+    chair.evaluate("() => window.scrollTo(0, 0)")
+    absentee.context.close()
 
     # 2. Check-in on the tablet, the phone and the reader's tablet.
     for page in (tablet, phone, reader):
@@ -195,10 +270,84 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     chair.click("[data-action=resume]")
     screen.wait_for_selector("[data-testid=screen-paused]", state="hidden")
 
-    # 6. A timed vote that closes itself at 0:00, while one delegate reads a document.
-    reader.goto(f"{live_server}/documents/{document_id}/view")
+    # 5b. The chair shows page 2 of item 2's public draft on the hall screen; the tablet,
+    #     following the screen, turns to it; the presenter turns back a page, then stops:
+    #     the hall screen is the live state again (the speaker, the agenda).
+    form = "[data-form=projection]"
+    chair.wait_for_selector(f"{form} select[name=document_id] option[value='{shown_id}']",
+                            state="attached")
+    chair.select_option(f"{form} select[name=document_id]", str(shown_id))
+    chair.fill(f"{form} input[name=page]", "2")
+    chair.click(f"{form} button[type=submit]")
+    page_two = say["page"].format(page=2, count=2)
+    chair.wait_for_selector(f"[data-projection-status]:has-text('{page_two}')")
+    chair.wait_for_selector("[data-action=projection-stop]", state="visible")
+    _shows(screen, 2)
+    assert screen.is_visible("[data-projection] canvas") and screen.is_hidden(".screen-body")
+    assert screen.inner_text("[data-projection-caption]") == f"{SHOWN_TITLE} — {page_two}"
+    assert screen.evaluate(INKED, "[data-projection] canvas") > 50
+    _shows(tablet, 2)
+    assert tablet.is_checked("[data-action=follow-screen]")
+    assert tablet.evaluate(INKED, "[data-projection] canvas") > 50
+    shot("04b-projection-page-2", ("screen", screen), ("tablet", tablet), ("console", chair))
+    if lang == "en":
+        for page in (screen, chair, tablet):
+            _no_vietnamese(page, "#screen, #console, #tablet")
+    chair.click("[data-action=projection-prev]")
+    page_one = say["page"].format(page=1, count=2)
+    _shows(screen, 1)
+    _shows(tablet, 1)
+    screen.wait_for_selector(f"[data-projection-caption]:has-text('{page_one}')")
+    chair.wait_for_selector(f"[data-projection-status]:has-text('{page_one}')")
+    chair.click("[data-action=projection-stop]")
+    for page in (screen, tablet, phone):
+        page.wait_for_selector("[data-projection]", state="hidden")
+    screen.wait_for_selector(".screen-body", state="visible")
+    screen.wait_for_selector("[data-testid=screen-speaker]", state="visible")  # still speaking
+    assert "2." in screen.inner_text("[data-bind=current-title]")
+    assert tablet.is_visible("[data-bind=current-title]")
+    chair.wait_for_selector(f"[data-projection-status]:has-text('{say['live_again']}')")
+    assert chair.locator("[data-when-showing]").is_hidden()
+    shot("04c-projection-stopped", ("screen", screen), ("tablet", tablet))
+
+    # 5c. Documents change while open: the reader has the bag open, the tablet reads the old
+    #     report. The secretariat renames the reader's document and withdraws the report
+    #     (asked once): the bag shows the new title and loses the report, the tablet's viewer
+    #     closes with the reason.
+    bag = f"{live_server}/meetings/{meeting_id}/documents"
+    reader.goto(bag)
+    reader.wait_for_selector(f"[data-live-bag] .doc[data-document-id='{old_id}']")
+    reader.wait_for_function("() => window.__joined === true")
+    tablet.goto(f"{live_server}/documents/{old_id}/view")
+    tablet.wait_for_selector("#viewer-app.ready")
+    tablet.wait_for_function("() => window.__joined === true")
+    office.goto(f"{live_server}/documents/{document_id}")
+    steps.edit_document(office, title=RENAMED, saved=say["saved"])
+    reader.wait_for_selector(f"[data-live-bag] .doc[data-document-id='{document_id}'] "
+                             f".doc-title:text-is('{RENAMED}')")
+    office.goto(f"{live_server}/documents/{old_id}")
+    office.remove_listener("dialog", _accept)
+    asked = steps.withdraw_document(office, WITHDRAW_REASON)
+    office.on("dialog", _accept)
+    assert len(asked) == 1 and OLD_TITLE in asked[0]
+    steps.expect_viewer_closed(tablet, OLD_TITLE, WITHDRAW_REASON, said=say["gone"])
+    reader.wait_for_selector(f"[data-live-bag] .doc[data-document-id='{old_id}']",
+                             state="detached")
+    assert RENAMED in _text(reader, "[data-live-bag]")
+    assert OLD_TITLE not in _text(reader, "[data-live-bag]")
+    shot("05b-documents-changed", ("reader", reader), ("tablet", tablet), ("office", office))
+    if lang == "en":
+        for page in (reader, tablet):
+            _no_vietnamese(page, "main")
+    tablet.goto(f"{live_server}{live}")
+    _online(tablet)
+
+    # 6. A timed vote that closes itself at 0:00, while one delegate reads a document
+    #    (opened from the bag, under its new title).
+    reader.click(f"[data-live-bag] .doc[data-document-id='{document_id}'] .doc-open")
     reader.wait_for_selector("#viewer-app.ready")
     _online(reader)
+    assert RENAMED in _text(reader, "[data-document-title]")
     chair.click(f".console-agenda li:nth-child({_position(vote_item)}) button")
     for page in (screen, tablet):
         page.wait_for_function(f"() => window.__live.state.current_item.id === {vote_item}")
