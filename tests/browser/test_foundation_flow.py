@@ -39,7 +39,7 @@ def test_secretariat_creates_meeting_reorders_agenda_and_delegate_reads_it(live_
     page.wait_for_selector("text=Đã tạo kỳ họp.")
 
     for title in ("Khai mạc", "Tờ trình quy hoạch chung xã", "Biểu quyết thông qua"):
-        page.fill("[data-testid=add-item] input[name=title]", title)
+        page.fill("[data-testid=add-item] [name=title]", title)
         page.click("[data-testid=add-item] button[type=submit]")
         page.wait_for_selector(f"[data-testid=agenda] .agenda-title:text-is('{title}')")
     assert _agenda_titles(page) == ["Khai mạc", "Tờ trình quy hoạch chung xã",
@@ -47,11 +47,11 @@ def test_secretariat_creates_meeting_reorders_agenda_and_delegate_reads_it(live_
 
     # Move the vote above the report, then the report to the top.
     page.click("button[aria-label='Lên: Biểu quyết thông qua']")
-    page.wait_for_function("document.querySelectorAll('[data-testid=agenda] .agenda-title')[1]"
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=agenda] .agenda-title')[1]"
                            ".textContent.includes('Biểu quyết')")
     page.click("button[aria-label='Lên: Tờ trình quy hoạch chung xã']")
     page.click("button[aria-label='Lên: Tờ trình quy hoạch chung xã']")
-    page.wait_for_function("document.querySelector('[data-testid=agenda] .agenda-title')"
+    page.wait_for_function("() => document.querySelector('[data-testid=agenda] .agenda-title')"
                            ".textContent.includes('Tờ trình')")
     assert _agenda_titles(page) == ["Tờ trình quy hoạch chung xã", "Khai mạc",
                                     "Biểu quyết thông qua"]
