@@ -73,9 +73,9 @@ def test_touch_targets_and_no_sideways_scroll(live_server, browser):
         assert page.evaluate(OVERFLOW) <= 0, f"{name} scrolls sideways at 390 px"
         page.context.close()
     # The phone's document viewer: the tool rows wrap, nothing sideways.
-    from tests.browser.test_whole_session import _seed_document
+    from tests.browser.test_whole_session import _seed_documents
 
-    document_id = _seed_document(meeting_id)
+    document_id, _old, _shown = _seed_documents(meeting_id)
     page = _page(browser, live_server, "daibieu05", (390, 844), "vi",
                  f"/documents/{document_id}/view")
     page.wait_for_selector("#viewer-app.ready")
