@@ -216,3 +216,24 @@ def test_report_files_are_written_in_workers(client, demo, monkeypatch):
     assert report.status_code == sheet.status_code == 200
     assert int(report.data) in workers.worker_pids() and int(report.data) != os.getpid()
     assert int(sheet.data) in workers.worker_pids()
+
+
+def test_signing_waits_for_its_worker_without_a_database_connection(app, ready, monkeypatch):
+    from paperless import sign_jobs
+
+    pool = app.extensions["paperless.engine"].pool
+    seen: list[int] = []
+    real = sign_jobs.sign
+
+    def watched(*args, **kwargs):
+        seen.append(pool.checkedout())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sign_jobs, "sign", watched)
+    staff = actor("thuky")
+    res = service.issue(staff, ready["resolution_id"], verify_base_url="https://x.example")
+    chair_signs(actor("chutoa"), res.id)
+    service.sign_as_organisation(staff, res.id)
+    service.electronic_copy(staff, res.id)
+    assert seen == [0, 0, 0]
+    assert db.session.get(type(res), res.id).state == "archived"

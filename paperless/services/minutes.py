@@ -295,7 +295,6 @@ def sign(actor: Actor, meeting_id: int) -> dict:
                                    StampSpec("organisation", (meeting.council.name.upper(),),
                                              {"time_zone": time_zone}), timestamped=False)]
         data = store().read(row.pdf_sha256)
-        db.release()  # seconds in a worker: no pooled connection meanwhile
         # both signatures and the validation of the output in one worker job
         signed = signing_keys.sign(data, steps, validate_with=roots)
         pdf = signed.pdf

@@ -463,7 +463,6 @@ def sign_as_chair(actor: Actor, resolution_id: int, *, document_sha256: str | No
     auth.confirm_identity(actor, reauth, purpose=f"resolution.sign:{res.id}")
     meeting = db.session.get(Meeting, res.meeting_id)
     data = store().read(res.official_sha256)
-    db.release()  # the signing takes seconds in a worker: no pooled connection meanwhile
     result = keys.sign(data, [keys.sign_step(
         res.council_id, "chair", signing.SIGNER_FIELD,
         chair_stamp_spec(res.council_id, actor.user_id),
@@ -543,7 +542,6 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
     stamp = sign_jobs.StampSpec("seal", (" ".join(council.name.split()).upper(),), {
         "seal_image": keys.image(res.council_id, "seal.png"), "time_zone": council.time_zone})
     data = store().read(res.chair_signed_sha256)
-    db.release()  # the signing takes seconds in a worker: no pooled connection meanwhile
     result = keys.sign(data, [keys.sign_step(
         res.council_id, "organisation", signing.ORGANISATION_FIELD, stamp,
         reason="Ký số của cơ quan, tổ chức", **long_term)],
@@ -572,7 +570,6 @@ def _organisation_signs_top_right(council_id: int, pdf: bytes, form: str) -> byt
         raise Invalid(exc.message_vi, code=exc.code) from exc
     stamp = sign_jobs.StampSpec("copy", (" ".join(council.name.split()).upper(), form),
                                 {"time_zone": council.time_zone})
-    db.release()  # the signing takes seconds in a worker: no pooled connection meanwhile
     result = keys.sign(with_field, [keys.sign_step(council_id, "organisation", COPY_FIELD,
                                                    stamp, reason=form)],
                        timestamper=keys.timestamper(), validate_with=keys.trust_roots(council_id))

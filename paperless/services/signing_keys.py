@@ -204,9 +204,11 @@ def sign_step(council_id: int, role: str, field_name: str, stamp=None, **options
 
 def sign(pdf: bytes, steps: list, **kwargs):
     """paperless.sign_jobs.sign (in the worker pool); any key, token, certificate or
-    timestamp problem is a SigningFailed."""
-    from paperless import sign_jobs
+    timestamp problem is a SigningFailed. The request's database connection is given back
+    first (db.release): a signature takes seconds, and queued ones must not hold the pool."""
+    from paperless import db, sign_jobs
 
+    db.release()
     try:
         return sign_jobs.sign(pdf, steps, **kwargs)
     except signing.SigningError as exc:
@@ -215,10 +217,12 @@ def sign(pdf: bytes, steps: list, **kwargs):
 
 def check_key(council_id: int, role: str) -> None:
     """The key opens and its certificate may sign (in a worker, like the signing itself)."""
-    from paperless import sign_jobs
+    from paperless import db, sign_jobs
 
+    spec = key_spec(council_id, role)
+    db.release()
     try:
-        sign_jobs.check_key(key_spec(council_id, role))
+        sign_jobs.check_key(spec)
     except signing.SigningError as exc:
         raise _signing_failed(exc) from exc
 
