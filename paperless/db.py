@@ -25,7 +25,32 @@ class Base(DeclarativeBase):
     pass
 
 
-session = scoped_session(sessionmaker(expire_on_commit=False))
+_factory = sessionmaker(expire_on_commit=False)
+session = scoped_session(_factory)
+
+
+@event.listens_for(_factory, "after_flush")
+def _wrote(db_session, _context) -> None:
+    db_session.info["wrote"] = True
+
+
+@event.listens_for(_factory, "after_transaction_end")
+def _ended(db_session, transaction) -> None:
+    if transaction.parent is None:
+        db_session.info.pop("wrote", None)
+
+
+def release() -> None:
+    """Give the session's connection back to the pool before a long wait (a worker job:
+    signing, a watermark), so readers queued for a worker never exhaust the pool and the
+    rest of the hall keeps answering. Only when the transaction wrote nothing: then ending
+    it changes nothing; loaded objects keep their attributes (expire_on_commit=False) and
+    the next query simply takes a connection again. With a write pending it does nothing —
+    committing half a change would be worse than holding a connection."""
+    current = session()
+    if current.new or current.dirty or current.deleted or current.info.get("wrote"):
+        return
+    current.commit()
 
 # Ids and numbers from URLs stay within a 32-bit INTEGER: a larger one would overflow
 # SQLite/PostgreSQL inside the query (a server error) instead of simply finding nothing.

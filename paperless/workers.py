@@ -99,13 +99,36 @@ def settings() -> Settings:
 
 
 def run(target: str, *args, timeout_s: float | None = None, memory_mb: int | None = None,
-        **kwargs):
-    """Run ``module:function(*args, **kwargs)`` in a worker process; return its result."""
+        env: dict[str, str] | None = None, **kwargs):
+    """Run ``module:function(*args, **kwargs)`` in a worker process; return its result.
+
+    ``env``: environment variables the job sees (a passphrase the server holds, a font
+    setting), set in the worker for that one job and taken away after it; a worker started
+    earlier does not have to be restarted to see them."""
     current = _settings
     if current.inline:
-        return _resolve(target)(*args, **kwargs)
+        with _environment(env):
+            return _resolve(target)(*args, **kwargs)
     return _get_pool().run(target, args, kwargs,
-                           timeout_s or current.timeout_s, memory_mb or current.memory_mb)
+                           timeout_s or current.timeout_s, memory_mb or current.memory_mb,
+                           env)
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str] | None):
+    if not env:
+        yield
+        return
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def shutdown() -> None:
@@ -189,8 +212,9 @@ class _Pool:
         with self.lock:
             return [w.proc.pid for w in self.all]
 
-    def run(self, target: str, args: tuple, kwargs: dict, timeout_s: float, memory_mb: int):
-        message = pickle.dumps((target, args, kwargs, memory_mb << 20),
+    def run(self, target: str, args: tuple, kwargs: dict, timeout_s: float, memory_mb: int,
+            env: dict[str, str] | None = None):
+        message = pickle.dumps((target, args, kwargs, memory_mb << 20, env or {}),
                                protocol=pickle.HIGHEST_PROTOCOL)
         if not self.slots.acquire(timeout=self.queue_timeout_s):
             raise _error("busy")
@@ -303,7 +327,7 @@ def _serve(sock: socket.socket) -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     while True:
         try:
-            target, args, kwargs, memory_bytes = pickle.loads(_recv(sock, None))
+            target, args, kwargs, memory_bytes, env = pickle.loads(_recv(sock, None))
         except (EOFError, ConnectionError):
             return  # the server closed the pool or went away
         retire = False
@@ -311,7 +335,8 @@ def _serve(sock: socket.socket) -> None:
             memory_bytes = min(memory_bytes, hard)
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
         try:
-            reply = ("ok", _resolve(target)(*args, **kwargs))
+            with _environment(env):
+                reply = ("ok", _resolve(target)(*args, **kwargs))
         except (MemoryError, RecursionError):
             reply, retire = ("limit", "too_complex"), True  # start afresh: the heap is a mess
         except Exception as exc:  # handed to the caller as it is

@@ -498,3 +498,58 @@ def test_retention_prunes_both_destinations_and_the_second_copy_is_checked(app, 
         assert kept == expected, (folder, kept, expected)
     copy = layout.complete_backups(second)[-1]
     assert layout.verify(copy).manifest["name"] == copy.name
+
+
+def test_backup_refuses_while_a_secret_vote_is_open_without_a_ballot_key(app, demo, tmp_path):
+    """Without PAPERLESS_BALLOT_KEY the ballot master key is derived from the secret key that
+    every backup holds: a backup taken while a secret vote is open could open its sealed
+    ballots. It is refused with a sentence that says so; nothing is written. With the key
+    configured, or once the vote is closed, the backup runs."""
+    from paperless.models import Meeting
+    from paperless.services import votes
+    from tests import session_script as hall
+
+    meeting = db.session.get(Meeting, db.session.scalar(select(Meeting.id)))
+    delegates = [d.id for d in hall.delegates_of(meeting)]
+    hall.open_session(meeting)
+    hall.check_in(meeting, delegates[:20])
+    item = hall.items_of(meeting)[8]
+    vote = votes.create_vote(hall.actor("thuky"), item.id, kind="secret", title="Bầu kín")
+    votes.open_vote(hall.actor("chutoa"), vote.id)
+    votes.cast(hall.delegate_actor(delegates[0]), vote.id, idempotency_key="backup-k-1",
+               choice="yes")
+    db.session.commit()
+    dest = tmp_path / "backups"
+
+    app.config["BALLOT_KEY"] = None
+    refused = _cli(app, "backup", str(dest))
+    assert refused.exit_code != 0
+    message = " ".join(refused.output.split())
+    assert "biểu quyết kín chưa kết thúc" in message and "“Bầu kín”" in message
+    assert "PAPERLESS_BALLOT_KEY" in message
+    assert not dest.exists() or not any(dest.iterdir())
+
+    votes.close_vote(hall.actor("chutoa"), vote.id)
+    db.session.commit()
+    done = _cli(app, "backup", str(dest))
+    assert done.exit_code == 0, (done.output, done.stderr)
+    assert _only_backup(dest)
+
+
+def test_backup_runs_during_a_secret_vote_when_the_ballot_key_is_configured(app, demo,
+                                                                            tmp_path):
+    from paperless.models import Meeting
+    from paperless.services import ballot_box, votes
+    from tests import session_script as hall
+
+    meeting = db.session.get(Meeting, db.session.scalar(select(Meeting.id)))
+    hall.open_session(meeting)
+    hall.check_in(meeting, [d.id for d in hall.delegates_of(meeting)][:20])
+    app.config["BALLOT_KEY"] = "a key kept outside the instance and its backups"
+    vote = votes.create_vote(hall.actor("thuky"), hall.items_of(meeting)[8].id, kind="secret",
+                             title="Bầu kín")
+    votes.open_vote(hall.actor("chutoa"), vote.id)
+    db.session.commit()
+    assert ballot_box.sealed_votes_at_risk_in_backup() == []
+    done = _cli(app, "backup", str(tmp_path / "backups"))
+    assert done.exit_code == 0, (done.output, done.stderr)

@@ -9,7 +9,7 @@ from flask import g, jsonify, request, send_file
 
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
-from paperless.services import consultations
+from paperless.services import consultations, report_files
 from paperless.services import opinions as service
 from paperless.services.errors import Invalid
 
@@ -121,7 +121,7 @@ def opinions_compilation(document_id: int):
     if fmt not in writers:
         raise Invalid("Định dạng phải là pdf hoặc xlsx.", details={"format": sorted(writers)})
     writer, mimetype = writers[fmt]
-    data = writer(service.report_data(g.api_actor, document_id))
+    data = report_files.render(writer, service.report_data(g.api_actor, document_id))
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=f"tong-hop-y-kien-{document_id}.{fmt}")
 
@@ -131,7 +131,8 @@ def opinions_compilation(document_id: int):
 def opinions_response_report(document_id: int):
     from paperless.reports import opinions as export
 
-    data = export.response_pdf(service.report_data(g.api_actor, document_id))
+    data = report_files.render(export.response_pdf,
+                               service.report_data(g.api_actor, document_id))
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"bao-cao-tiep-thu-giai-trinh-{document_id}.pdf")
 

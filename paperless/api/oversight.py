@@ -12,6 +12,7 @@ from paperless.api import body
 from paperless.api.routes import authenticated, bp
 from paperless.models import Council
 from paperless.services import oversight as service
+from paperless.services import report_files
 from paperless.services.errors import Invalid
 
 
@@ -224,7 +225,7 @@ def petition_report(meeting_id: int):
     if fmt not in writers:
         raise Invalid("Định dạng phải là pdf hoặc csv.", details={"format": sorted(writers)})
     writer, mimetype = writers[fmt]
-    data = writer(service.petition_report(g.api_actor, meeting_id))
+    data = report_files.render(writer, service.petition_report(g.api_actor, meeting_id))
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=fmt != "pdf",
                      download_name=f"bao-cao-kien-nghi-cu-tri-{meeting_id}.{fmt}")
 

@@ -8,6 +8,7 @@ from paperless.api import body
 from paperless.api.routes import authenticated, bp
 from paperless.limits import accepts_upload
 from paperless.services import questioning as service
+from paperless.services import report_files
 from paperless.services.errors import Invalid
 
 
@@ -97,6 +98,6 @@ def questioning_report(meeting_id: int):
     if fmt not in writers:
         raise Invalid("Định dạng phải là csv, xlsx hoặc pdf.", details={"format": sorted(writers)})
     writer, mimetype = writers[fmt]
-    data = writer(service.report(g.api_actor, meeting_id))
+    data = report_files.render(writer, service.report(g.api_actor, meeting_id))
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=f"bao-cao-chat-van-{meeting_id}.{fmt}")

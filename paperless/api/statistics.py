@@ -8,6 +8,7 @@ from flask import g, jsonify, request, send_file
 
 from paperless import db
 from paperless.api.routes import authenticated, bp
+from paperless.services import report_files
 from paperless.services import statistics as service
 from paperless.services.errors import Invalid
 
@@ -55,5 +56,6 @@ def statistics_export(council_id: int):
     suffix = period.get("year") or f"nhiem-ky-{period.get('term_id')}"
     if period.get("quarter"):
         suffix = f"{suffix}-quy-{period['quarter']}"
-    return send_file(io.BytesIO(writer(stats)), mimetype=mimetype, as_attachment=True,
+    return send_file(io.BytesIO(report_files.render(writer, stats)), mimetype=mimetype,
+                     as_attachment=True,
                      download_name=f"thong-ke-{council_id}-{suffix}.{fmt}")

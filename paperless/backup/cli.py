@@ -51,8 +51,19 @@ def _size(n: int) -> str:
 @with_appcontext
 def backup_command(dest, copy_to, keep_daily, keep_monthly, encrypt, include_private_keys):
     from paperless.backup import create
+    from paperless.services import ballot_box
 
     config = current_app.config
+    at_risk = ballot_box.sealed_votes_at_risk_in_backup()
+    db.session.remove()
+    if at_risk:
+        titles = ", ".join(f"“{v.title}”" for v in at_risk[:3])
+        raise click.ClickException(
+            f"Không sao lưu: đang có biểu quyết kín chưa kết thúc ({titles}) mà chưa cấu hình "
+            "PAPERLESS_BALLOT_KEY — khi đó khóa mở phiếu kín suy ra từ khóa bí mật của ứng "
+            "dụng, vốn nằm trong bản sao lưu, nên ai giữ bản sao lưu cũng mở được các phiếu "
+            "này. Hãy sao lưu sau khi biểu quyết kết thúc, và đặt PAPERLESS_BALLOT_KEY trước "
+            "kỳ họp sau (không đổi khi đang có biểu quyết kín).")
     options = create.Options(
         dest=dest, database_url=config["DATABASE_URL"], instance=Path(config["INSTANCE_PATH"]),
         signing_dir=Path(config["SIGNING_DIR"]), secret_key=config["SECRET_KEY"],

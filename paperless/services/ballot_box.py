@@ -47,6 +47,17 @@ def master_key() -> bytes:
     return hashlib.sha256(b"paperless ballot master key\0" + source.encode()).digest()
 
 
+def sealed_votes_at_risk_in_backup() -> list[Vote]:
+    """The secret votes still open (their wrapped key is in the database) while no
+    PAPERLESS_BALLOT_KEY is configured: the master key is then derived from the app's secret
+    key, which every backup holds, so a backup would carry everything needed to open those
+    ballots. `flask backup` refuses while this list is not empty."""
+    if current_app.config.get("BALLOT_KEY"):
+        return []
+    return list(db.session.scalars(select(Vote).join(
+        SecretBallotKey, SecretBallotKey.vote_id == Vote.id).order_by(Vote.id)))
+
+
 def _aad(vote_id: int, what: str) -> bytes:
     return f"paperless:{what}:{vote_id}".encode()
 

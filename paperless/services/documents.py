@@ -389,7 +389,9 @@ def open_file(actor: Actor, document_id: int, version_number: int | None, *,
         stamp = pdf.watermark_text(actor.full_name, clock_rules.local(
             datetime.now(UTC),
             clock.zone_name(db.session.get(Meeting, document.meeting_id).council_id)))
-        # In the worker pool, which reads the blob itself: 20 readers never stall the hall.
+        # In the worker pool, which reads the blob itself: 20 readers never stall the hall,
+        # and none holds a pooled database connection while it waits for a worker.
+        db.release()
         return ServedFile(version.sha256, None,
                           jobs.watermark_file(blobs.path(version.sha256), stamp), name)
     return ServedFile(version.sha256, blobs.path(version.sha256), None, name)

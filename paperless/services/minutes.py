@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from paperless import db, jobs
+from paperless import db, workers
 from paperless.domain import agenda as agenda_rules
 from paperless.domain.delegates import StatusChange, serving_on
 from paperless.domain.labels import MEETING_KINDS
@@ -35,6 +35,7 @@ from paperless.services.access import STAFF, Actor
 from paperless.services.documents import store
 from paperless.services.errors import Conflict, Forbidden, Invalid, ServiceError
 from paperless.services.meetings import get_meeting
+from paperless.sign_jobs import StampSpec
 
 READERS = STAFF
 EDITORS = frozenset({"secretariat", "admin"})
@@ -232,7 +233,7 @@ def build(actor: Actor, meeting_id: int, seal: writer.Seal | None = None) -> wri
 
 
 def preview_pdf(actor: Actor, meeting_id: int) -> bytes:
-    pdf, _place = writer.to_pdf(build(actor, meeting_id))
+    pdf, _place = workers.run("paperless.reports.minutes:to_pdf", build(actor, meeting_id))
     return pdf
 
 
@@ -250,11 +251,11 @@ def finalize(actor: Actor, meeting_id: int) -> dict:
     now = _now()
     data = build(actor, meeting.id, seal=writer.Seal(seq, head_hash, now))
     data.secretary = actor.full_name
-    pdf, (page, box) = writer.to_pdf(data)
+    pdf, (page, box) = workers.run("paperless.reports.minutes:to_pdf", data)
     placements = [signing.FieldPlacement(signing.SIGNER_FIELD, page, box),
                   *[p for p in signing.default_field_placements(pdf)
                     if p.name == signing.ORGANISATION_FIELD]]
-    pdf = signing.add_signature_fields(pdf, placements)
+    pdf = workers.run("signing:add_signature_fields", pdf, placements)
     sha, _new = store().put(pdf)
     row.status, row.finalized_at, row.finalized_by = "final", now, actor.user_id
     row.head_seq, row.head_hash, row.pdf_sha256 = seq, head_hash, sha
@@ -283,20 +284,21 @@ def sign(actor: Actor, meeting_id: int) -> dict:
         roots = signing_keys.trust_roots(council_id)
         if not roots:
             raise SigningUnavailable("Chưa cấu hình khóa ký số của Hội đồng (thiếu ca.pem).")
-        with signing_keys.signer(council_id, "chair") as chair:
-            chair_name = chair.signing_cert.subject.native.get("common_name", actor.full_name)
-            pdf = signing.sign_pdf(store().read(row.pdf_sha256), chair,
-                                   field_name=signing.SIGNER_FIELD,
-                                   stamp=signing.signer_stamp(
-                                       chair_name, "Chủ tọa kỳ họp",
-                                       time_zone=meeting.council.time_zone),
-                                   certify=True, reason="Ký biên bản kỳ họp").pdf
-        with signing_keys.signer(council_id, "organisation") as organisation:
-            pdf = signing.sign_pdf(pdf, organisation, field_name=signing.ORGANISATION_FIELD,
-                                   stamp=signing.organisation_stamp(
-                                       meeting.council.name.upper(),
-                                       time_zone=meeting.council.time_zone)).pdf
-        reports = [r for r in jobs.validate_signatures(pdf, roots) if r.kind == "signature"]
+        time_zone = meeting.council.time_zone
+        steps = [
+            # the chair's name as their certificate has it (else the account's)
+            signing_keys.sign_step(council_id, "chair", signing.SIGNER_FIELD, StampSpec(
+                "signer", (actor.full_name, "Chủ tọa kỳ họp"), {"time_zone": time_zone},
+                name_from_certificate=True), certify=True, reason="Ký biên bản kỳ họp",
+                timestamped=False),
+            signing_keys.sign_step(council_id, "organisation", signing.ORGANISATION_FIELD,
+                                   StampSpec("organisation", (meeting.council.name.upper(),),
+                                             {"time_zone": time_zone}), timestamped=False)]
+        data = store().read(row.pdf_sha256)
+        # both signatures and the validation of the output in one worker job
+        signed = signing_keys.sign(data, steps, validate_with=roots)
+        pdf = signed.pdf
+        reports = [r for r in signed.reports if r.kind == "signature"]
     except signing_keys.SigningFailed as exc:
         raise SigningUnavailable(f"Không ký được biên bản: {exc.message}",
                                  code=exc.code) from exc

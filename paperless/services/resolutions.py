@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 import signing
-from paperless import db, jobs
+from paperless import db, jobs, sign_jobs, workers
 from paperless import pdf as pdfcheck
 from paperless.domain import clock as clock_rules
 from paperless.domain import resolutions as rules
@@ -237,8 +237,8 @@ def _make_official(fields: official_pdf.ResolutionFields,
 
 
 def _official(fields, final: FinalText) -> official_pdf.OfficialPdf:
-    try:
-        return _make_official(fields, final)
+    try:  # LibreOffice and pypdf: in a worker, not in the serving loop
+        return workers.run("paperless.services.resolutions:_make_official", fields, final)
     except pdfcheck.PdfRejected as exc:
         raise Rejected(exc.message_vi, code=exc.code) from exc
 
@@ -246,7 +246,7 @@ def _official(fields, final: FinalText) -> official_pdf.OfficialPdf:
 def _check_number(official: official_pdf.OfficialPdf, number_text: str, title: str) -> None:
     """Inside the numbering transaction: the text carries the number just taken."""
     try:
-        official_pdf.check_number(official.pdf, number_text)
+        workers.run("paperless.pdf.official:check_number", official.pdf, number_text)
     except pdfcheck.PdfRejected as exc:
         raise Rejected(exc.message_vi, code=exc.code) from exc
 
@@ -289,8 +289,7 @@ def issue(actor: Actor, resolution_id: int, *, verify_base_url: str | None = Non
     title = _clean_title(title, res.title)
     final = _final_text(res, document_id, upload, filename)
     # A key that cannot sign would strand a numbered resolution: check before numbering.
-    with keys.signer(res.council_id, "organisation"):
-        pass
+    keys.check_key(res.council_id, "organisation")
     meeting = db.session.get(Meeting, res.meeting_id)
     issued_on = issued_on or clock.today(res.council_id)
     year = rules.numbering_year(issued_on)
@@ -426,13 +425,16 @@ def _require_chair(actor: Actor, res: Resolution) -> None:
         raise Forbidden("Chỉ Chủ tịch (chủ tọa) được ký nghị quyết.", code="not_the_chair")
 
 
-def chair_stamp(council_id: int, user_id: int | None = None):
+def chair_stamp_spec(council_id: int, user_id: int | None = None) -> sign_jobs.StampSpec:
     """The chair's handwritten-signature image at the signature place (the signer's own, else
     the council's; a placeholder without one): the title and the name are in the text
-    already, once each."""
-    return signing.signature_image_stamp(keys.signer_image(council_id, user_id),
-                                         fonts=keys.stamp_fonts(),
-                                         time_zone=clock.zone_name(council_id))
+    already, once each. As a spec: the worker draws it."""
+    return sign_jobs.StampSpec("signature_image", (keys.signer_image(council_id, user_id),),
+                               {"time_zone": clock.zone_name(council_id)})
+
+
+def chair_stamp(council_id: int, user_id: int | None = None):
+    return chair_stamp_spec(council_id, user_id).build()
 
 
 def signing_preview(actor: Actor, resolution_id: int) -> Resolution:
@@ -460,20 +462,16 @@ def sign_as_chair(actor: Actor, resolution_id: int, *, document_sha256: str | No
                               details={"official_sha256": res.official_sha256})
     auth.confirm_identity(actor, reauth, purpose=f"resolution.sign:{res.id}")
     meeting = db.session.get(Meeting, res.meeting_id)
-    with keys.signer(res.council_id, "chair") as signer:
-        try:
-            result = signing.sign_pdf(
-                store().read(res.official_sha256), signer, field_name=signing.SIGNER_FIELD,
-                stamp=chair_stamp(res.council_id, actor.user_id),
-                timestamper=keys.timestamper(), reason="Ký ban hành nghị quyết",
-                location=_place(meeting.council),
-                validate_with=keys.trust_roots(res.council_id))
-        except signing.SigningError as exc:
-            raise keys.from_signing_error(exc) from exc
-        cert = signer.signing_cert
+    data = store().read(res.official_sha256)
+    result = keys.sign(data, [keys.sign_step(
+        res.council_id, "chair", signing.SIGNER_FIELD,
+        chair_stamp_spec(res.council_id, actor.user_id),
+        reason="Ký ban hành nghị quyết", location=_place(meeting.council))],
+        timestamper=keys.timestamper(), validate_with=keys.trust_roots(res.council_id))
+    step = result.steps[0]
     _check_signed(result.pdf, res.council_id, 1, result.reports)
     _store_signed(actor, res, result.pdf, state="signed_by_chair", record=_cert_record(
-        cert, "chair", actor, "server", result.pades_level, result.signing_time))
+        step.certificate, "chair", actor, "server", step.pades_level, step.signing_time))
     return res
 
 
@@ -484,10 +482,11 @@ def prepare_chair_two_step(actor: Actor, resolution_id: int, certificate: bytes,
     _require_chair(actor, res)
     _rule(rules.check_transition, res.state, "signed_by_chair")
     try:
-        prepared = signing.prepare_signature(
+        prepared = sign_jobs.prepare(
             store().read(res.official_sha256), certificate, field_name=signing.SIGNER_FIELD,
             chain=chain or [],
-            stamp=chair_stamp(res.council_id, actor.user_id), reason="Ký ban hành nghị quyết")
+            stamp=chair_stamp_spec(res.council_id, actor.user_id),
+            reason="Ký ban hành nghị quyết")
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
     except (ValueError, TypeError) as exc:
@@ -519,9 +518,8 @@ def finish_chair_two_step(actor: Actor, resolution_id: int, *, signature: bytes 
     state["prepared_pdf"] = base64.b64encode(store().read(state["prepared_pdf"])).decode()
     try:
         prepared = signing.PreparedSignature.from_dict(state)
-        data = (signing.finish_with_signature(prepared, signature, timestamper=keys.timestamper())
-                if signature is not None else signing.finish_with_cms(prepared, cms))
-        level, signed_at = jobs.summarise_signature(data, signing.SIGNER_FIELD)
+        data, level, signed_at = sign_jobs.finish(prepared, signature=signature, cms=cms,
+                                                  timestamper=keys.timestamper())
     except signing.SigningError as exc:
         raise keys.from_signing_error(exc) from exc
     _check_signed(data, res.council_id, 1)
@@ -541,23 +539,18 @@ def sign_as_organisation(actor: Actor, resolution_id: int) -> Resolution:
     # data, embed chain + CRLs (DSS) and add a document timestamp.
     long_term = {"embed_validation_info": True, "trust_roots": keys.trust_roots(res.council_id),
                  "crls": crls, "archival_timestamp": True} if timestamper and crls else {}
-    with keys.signer(res.council_id, "organisation") as signer:
-        try:
-            result = signing.sign_pdf(
-                store().read(res.chair_signed_sha256), signer,
-                field_name=signing.ORGANISATION_FIELD,
-                stamp=signing.seal_stamp(" ".join(council.name.split()).upper(),
-                                         seal_image=keys.image(res.council_id, "seal.png"),
-                                         fonts=keys.stamp_fonts(),
-                                         time_zone=council.time_zone),
-                timestamper=timestamper, reason="Ký số của cơ quan, tổ chức",
-                validate_with=keys.trust_roots(res.council_id), **long_term)
-        except signing.SigningError as exc:
-            raise keys.from_signing_error(exc) from exc
-        cert = signer.signing_cert
+    stamp = sign_jobs.StampSpec("seal", (" ".join(council.name.split()).upper(),), {
+        "seal_image": keys.image(res.council_id, "seal.png"), "time_zone": council.time_zone})
+    data = store().read(res.chair_signed_sha256)
+    result = keys.sign(data, [keys.sign_step(
+        res.council_id, "organisation", signing.ORGANISATION_FIELD, stamp,
+        reason="Ký số của cơ quan, tổ chức", **long_term)],
+        timestamper=timestamper, validate_with=keys.trust_roots(res.council_id))
+    step = result.steps[0]
     _check_signed(result.pdf, res.council_id, 2, result.reports)
     _store_signed(actor, res, result.pdf, state="signed", record=_cert_record(
-        cert, "organisation", actor, "server", result.pades_level, result.signing_time))
+        step.certificate, "organisation", actor, "server", step.pades_level,
+        step.signing_time))
     return res
 
 
@@ -572,21 +565,14 @@ def _organisation_signs_top_right(council_id: int, pdf: bytes, form: str) -> byt
 
     council = db.session.get(Council, council_id)
     try:
-        with_field = signing.add_signature_fields(pdf, [signing.FieldPlacement(
-            COPY_FIELD, 0, official_pdf.copy_box(pdf))])
+        with_field = workers.run("paperless.sign_jobs:add_copy_field", pdf, COPY_FIELD)
     except signing.SigningError as exc:
         raise Invalid(exc.message_vi, code=exc.code) from exc
-    with keys.signer(council_id, "organisation") as signer:
-        try:
-            result = signing.sign_pdf(
-                with_field, signer, field_name=COPY_FIELD,
-                stamp=signing.copy_stamp(" ".join(council.name.split()).upper(), form,
-                                         fonts=keys.stamp_fonts(),
-                                         time_zone=council.time_zone),
-                timestamper=keys.timestamper(), reason=form,
-                validate_with=keys.trust_roots(council_id))
-        except signing.SigningError as exc:
-            raise keys.from_signing_error(exc) from exc
+    stamp = sign_jobs.StampSpec("copy", (" ".join(council.name.split()).upper(), form),
+                                {"time_zone": council.time_zone})
+    result = keys.sign(with_field, [keys.sign_step(council_id, "organisation", COPY_FIELD,
+                                                   stamp, reason=form)],
+                       timestamper=keys.timestamper(), validate_with=keys.trust_roots(council_id))
     reports = [r for r in result.reports if r.field_name == COPY_FIELD]
     _check_signed(result.pdf, council_id, 1, reports)
     return result.pdf
@@ -609,7 +595,8 @@ def electronic_copy(actor: Actor, resolution_id: int, form: str = "sao_y",
     except rules.RuleError as exc:
         raise Invalid(exc.message, code=exc.code, details={"pages": exc.code}) from exc
     whole = form != "trich_sao"
-    flat = official_pdf.electronic_copy(signed, None if whole else chosen)
+    flat = workers.run("paperless.pdf.official:electronic_copy", signed,
+                       None if whole else chosen)
     label = f"{COPY_FORMS[form]} — Số: {res.number_text}"
     if not whole:
         label += f" (trang {_page_list(chosen)})"

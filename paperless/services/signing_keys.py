@@ -180,6 +180,59 @@ def signer(council_id: int, role: str) -> Iterator:
         opened.__exit__(None, None, None)
 
 
+def key_spec(council_id: int, role: str):
+    """Where a worker finds the council's chair or organisation key (paperless.sign_jobs):
+    the PKCS#11 configuration when ``<role>.pkcs11.json`` exists, else the ``.p12`` and the
+    name of its passphrase's variable; the configured roots go along as the chain."""
+    from paperless.sign_jobs import KeySpec
+
+    config = token_config(council_id, role)
+    roots = tuple(signing.keys.to_asn1_certificate(c).dump() for c in trust_roots(council_id))
+    if config is not None:
+        return KeySpec(path="", passphrase_env="", extra_certs=roots, token=config,
+                       pin_env=PIN_ENV)
+    return KeySpec(path=str(key_path(council_id, role)),
+                   passphrase_env=passphrase_env(council_id, role), extra_certs=roots)
+
+
+def sign_step(council_id: int, role: str, field_name: str, stamp=None, **options):
+    """One signature of a worker job: the council's ``role`` key signs ``field_name``."""
+    from paperless.sign_jobs import SignStep
+
+    return SignStep(field_name, key_spec(council_id, role), stamp, options)
+
+
+def sign(pdf: bytes, steps: list, **kwargs):
+    """paperless.sign_jobs.sign (in the worker pool); any key, token, certificate or
+    timestamp problem is a SigningFailed. The request's database connection is given back
+    first (db.release): a signature takes seconds, and queued ones must not hold the pool."""
+    from paperless import db, sign_jobs
+
+    db.release()
+    try:
+        return sign_jobs.sign(pdf, steps, **kwargs)
+    except signing.SigningError as exc:
+        raise _signing_failed(exc) from exc
+
+
+def check_key(council_id: int, role: str) -> None:
+    """The key opens and its certificate may sign (in a worker, like the signing itself)."""
+    from paperless import db, sign_jobs
+
+    spec = key_spec(council_id, role)
+    db.release()
+    try:
+        sign_jobs.check_key(spec)
+    except signing.SigningError as exc:
+        raise _signing_failed(exc) from exc
+
+
+def _signing_failed(exc: signing.SigningError) -> SigningFailed:
+    if exc.code == "key_file_invalid":
+        return SigningFailed("Tệp chứng thư số không hợp lệ.", code="key_file_invalid")
+    return from_signing_error(exc)
+
+
 def stamp_fonts() -> signing.FontConfig:
     """The stamp fonts: Liberation Serif (Times New Roman metrics, Decree 30) unless
     SIGNING_FONT / SIGNING_FONT_BOLD name others; parsed and subset once per process
