@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from io import BytesIO
 
 from asn1crypto import x509 as asn1_x509
@@ -60,8 +60,20 @@ class SignatureReport:
     certified: bool = False
     problems: list[str] = field(default_factory=list)
 
+    def __setattr__(self, name: str, value) -> None:
+        # pyHanko's names are str subclasses (TextStringObject) whose instance dict can reach
+        # the parsed PDF: pickled back from the worker and deep-copied, 300 of them cost the
+        # server 111 s. Every value is stored plain, at construction and on later assignment.
+        if isinstance(value, str):
+            value = str(value)
+        elif isinstance(value, list):
+            value = [str(v) if isinstance(v, str) else v for v in value]
+        object.__setattr__(self, name, value)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Shallow: every field is a plain value or a list of them."""
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), list) else v)
+                for f in fields(self)}
 
 
 def _cn(cert: asn1_x509.Certificate) -> str:
