@@ -19,7 +19,7 @@ JS_STRINGS = (
     # phases, kinds, statuses
     "Chưa khai mạc", "Đang họp", "Tạm dừng", "Đã bế mạc",
     "Phát biểu", "Tranh luận", "Chất vấn", "Chất vấn lại",
-    "Chuẩn bị", "Đang biểu quyết", "Đã kết thúc", "Đã công bố", "Đã hủy",
+    "Chuẩn bị", "Đang biểu quyết", "Đã kết thúc", "Đã công bố", "Đã công bố kết quả", "Đã hủy",
     "Biểu quyết công khai", "Bỏ phiếu kín", "Bầu cử", "Lấy phiếu tín nhiệm", "Bỏ phiếu tín nhiệm",
     "Tán thành", "Không tán thành", "Không biểu quyết",
     "Có mặt", "Vắng có lý do", "Vắng",

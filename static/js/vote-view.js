@@ -4,7 +4,7 @@ import { t } from "./i18n.js";
 import { percent } from "./live-view.js";
 
 export const STATUS = { draft: t("Chuẩn bị"), open: t("Đang biểu quyết"), closed: t("Đã kết thúc"),
-                        announced: t("Đã công bố"), cancelled: t("Đã hủy") };
+                        announced: t("Đã công bố kết quả"), cancelled: t("Đã hủy") };
 const KIND_LABELS = { open: "Biểu quyết công khai", secret: "Bỏ phiếu kín", election: "Bầu cử",
                       confidence: "Lấy phiếu tín nhiệm", no_confidence: "Bỏ phiếu tín nhiệm" };
 
