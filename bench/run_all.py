@@ -165,6 +165,21 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _kept_from_last_report(names: list[str]) -> dict[str, dict]:
+    """The benches of the committed bench/results.json that this run does not replace: the
+    ones not asked for, and asked-for ones whose JSON this machine lacks (bench/results/ is
+    ignored by git, so a new machine has none). `--only votes` must not erase the rest."""
+    if not OUT_JSON.exists():
+        return {}
+    try:
+        previous = json.loads(OUT_JSON.read_text()).get("benches", {})
+    except (ValueError, AttributeError):
+        return {}
+    return {name: bench for name, bench in previous.items()
+            if not bench.get("error")
+            and (name not in names or not (RESULTS_DIR / f"{name}.json").exists())}
+
+
 def collect(names: list[str]) -> dict[str, dict]:
     benches = {}
     for name in names:
@@ -274,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             if not ok:
                 failed.append(name)
     benches = collect(names)
+    benches.update(_kept_from_last_report(names))
     for name, run in runs.items():
         benches[name].update(seconds=run["seconds"], arguments=run["arguments"])
         if not run["ok"]:

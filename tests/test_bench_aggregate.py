@@ -73,3 +73,21 @@ def test_a_missing_result_is_reported_not_invented(run_all, tmp_path):
     assert report["benches"]["live"]["figures"] == []
     assert "no " in report["benches"]["live"]["error"]
     assert "Not available" in (tmp_path / "RESULTS.md").read_text()
+
+
+def test_a_partial_run_keeps_the_other_benches_of_the_last_report(run_all, tmp_path):
+    """`--only live` on a machine whose bench/results/ holds only live.json (it is ignored
+    by git) keeps the documents figures of the committed report, and names when they ran."""
+    kept = {"source": "bench/results/documents.json", "measured_at": "2026-11-23T11:20:05",
+            "parameters": {}, "figures": [{"label": "kept figure", "unit": "", "value": 1,
+                                           "baseline": "", "baseline_value": None,
+                                           "ratio": None}]}
+    (tmp_path / "results.json").write_text(json.dumps({"benches": {"documents": kept}}))
+    (tmp_path / "live.json").write_text(json.dumps({"figures": [
+        {"figure": "p99", "label": "next item p99", "unit": "ms", "app": 2.0, "bare": 1.0}]}))
+    assert run_all.main(["--collect", "--only", "live"]) == 0
+    report = json.loads((tmp_path / "results.json").read_text())
+    assert report["benches"]["documents"]["measured_at"] == "2026-11-23T11:20:05"
+    assert report["benches"]["live"]["figures"][0]["value"] == 2.0
+    table = (tmp_path / "RESULTS.md").read_text()
+    assert "kept figure" in table and "next item p99" in table
