@@ -3,7 +3,7 @@
 // missed something (python-socketio has no connection-state recovery), so we ask for a
 // fresh snapshot instead of guessing.
 import { t } from "./i18n.js";
-import { joinMeeting, send } from "./live.js";
+import { isOnline, joinMeeting, send } from "./live.js";
 
 const SEQUENCED = ["live.phase", "live.item", "live.attendance", "live.queue", "live.cleared",
                    "vote.opened", "vote.closed", "vote.announced", "vote.cancelled",
@@ -15,7 +15,9 @@ export class LiveSession extends EventTarget {
     this.meetingId = meetingId;
     this.state = null;
     this.clockOffset = 0;
-    this.online = false;
+    // documents-live.js may have connected the socket before this object listens for
+    // `paperless:online` (seen on a loaded tablet): start from the socket's real state.
+    this.online = isOnline();
     this.resyncs = 0;
     window.addEventListener("paperless:joined", (e) => {
       if (e.detail.meetingId !== meetingId) return;

@@ -34,6 +34,12 @@ export function connect() {
   return socket;
 }
 
+/** Whether the socket is connected now: a page part created after the `paperless:online`
+ *  event (another module connected first) starts from this, not from "offline". */
+export function isOnline() {
+  return Boolean(socket && socket.connected);
+}
+
 export function joinMeeting(meetingId) {
   joined.add(meetingId);
   const s = connect();

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, CORPUS
+from tests.support import token_for
 
 pytestmark = pytest.mark.browser
 SHOTS = ARTIFACTS / "live"
@@ -88,3 +89,47 @@ def test_chair_moves_the_agenda_and_gives_the_floor(live_server, browser):
     chair.screenshot(path=SHOTS / "01-chair-console.png", full_page=True)
     delegate.screenshot(path=SHOTS / "02-delegate-tablet.png", full_page=True)
     screen.screenshot(path=SHOTS / "03-hall-screen.png")
+
+
+# Serve the viewer's live module only after the page's socket is online, as a loaded tablet
+# does when documents-live.js (which connects first) wins the race.
+LATE_VIEWER_LIVE = ("await new Promise((resolve) => window.addEventListener("
+                    "'paperless:online', () => setTimeout(resolve, 100), {once: true}));\n")
+
+
+def _published_document(app, meeting_id: int) -> int:
+    client = app.test_client()
+    staff = token_for(client, "thuky")
+    uploaded = client.post(f"/api/v1/meetings/{meeting_id}/documents", headers=staff,
+                           data={"file": ((CORPUS / "pdf" / "pdflatex-4-pages.pdf").open("rb"),
+                                          "to-trinh.pdf"), "title": "Tờ trình"},
+                           content_type="multipart/form-data")
+    assert uploaded.status_code == 201, uploaded.get_json()
+    document_id = uploaded.get_json()["id"]
+    assert client.post(f"/api/v1/documents/{document_id}/publish",
+                       headers=staff).status_code == 200
+    return document_id
+
+
+def test_a_viewer_whose_socket_came_online_first_still_says_online(app, live_server, browser):
+    chair = _page(browser, live_server, "chutoa")
+    chair.click("text=Bàn điều hành phiên họp")
+    _online(chair)
+    chair.click("[data-action=open]")
+    meeting_id = chair.evaluate("() => window.__live.meetingId")
+
+    document_id = _published_document(app, meeting_id)
+    reader = _page(browser, live_server, "daibieu08", size=(1024, 768))
+
+    def late(route):
+        original = route.fetch()
+        route.fulfill(response=original, body=LATE_VIEWER_LIVE + original.text())
+
+    reader.route("**/static/js/viewer-live.js*", late)
+    reader.goto(f"{live_server}/meetings/{meeting_id}/documents")
+    reader.click(f"[data-live-bag] .doc[data-document-id='{document_id}'] .doc-open")
+    reader.wait_for_selector("#viewer-app.ready")
+    reader.wait_for_function("() => window.__live && window.__live.state", timeout=15_000)
+    # Before the fix: the state arrived but `online` stayed false for good (the event that
+    # sets it had fired before the session object listened), and the page said "offline".
+    reader.wait_for_function("() => window.__live.online", timeout=5_000)

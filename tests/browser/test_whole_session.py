@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from paperless import db
@@ -92,15 +91,7 @@ def _accept(dialog):
 
 
 def _online(page):
-    online = "() => window.__live && window.__live.state && window.__live.online"
-    try:
-        page.wait_for_function(online, timeout=30_000)
-    except PlaywrightTimeout:
-        # Seen in about 1 run of 10 on a loaded 2-core machine: a page's live connection
-        # never came online (named in the closing note). A person reloads; so does the test,
-        # once, and fails if that does not help either.
-        page.reload()
-        page.wait_for_function(online)
+    page.wait_for_function("() => window.__live && window.__live.state && window.__live.online")
 
 
 def _text(page, selector="body"):
