@@ -19,13 +19,18 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_signing import ORGANISATION, PASS_ENV, _official, _rates  # noqa: E402
+from bench.bench_signing import (  # noqa: E402
+    ORGANISATION,
+    PASS_ENV,
+    _official,
+    _rates,
+    bench_identities,
+)
 
 
 def main() -> None:
@@ -45,19 +50,9 @@ def main() -> None:
 
     import signing
     from paperless import sign_jobs, workers
-    from signing import testca
 
     workers.configure(size=1, timeout_s=120, memory_mb=1024)
-    folder = Path(tempfile.mkdtemp(prefix="bench-sign-jobs-"))
-    secret = b"bench-passphrase"
-    os.environ[PASS_ENV] = secret.decode()
-    root = testca.make_root(folder, secret)
-    identities = {
-        "RSA-2048": testca.issue(root, folder, "org-rsa", f"{ORGANISATION} (TEST)",
-                                 passphrase=secret),
-        "ECDSA P-256": testca.issue(root, folder, "org-ec", f"{ORGANISATION} (TEST EC)",
-                                    passphrase=secret, key_type="ec"),
-    }
+    folder, secret, root, identities = bench_identities("bench-sign-jobs-")
     pdf = _official(not args.no_docx)
     roots = [root.certificate]
     rows = []

@@ -41,6 +41,24 @@ PASS_ENV = "BENCH_SIGNING_PASS"
 ORGANISATION = "HỘI ĐỒNG NHÂN DÂN XÃ TÂN PHÚ"
 
 
+def bench_identities(prefix: str):
+    """A throw-away CA and the council's seal identity as RSA-2048 and ECDSA P-256 (the
+    passphrase in PASS_ENV): the same keys for every signing bench."""
+    from signing import testca
+
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    secret = b"bench-passphrase"
+    os.environ[PASS_ENV] = secret.decode()
+    root = testca.make_root(folder, secret)
+    identities = {
+        "RSA-2048": testca.issue(root, folder, "org-rsa", f"{ORGANISATION} (TEST)",
+                                 passphrase=secret),
+        "ECDSA P-256": testca.issue(root, folder, "org-ec", f"{ORGANISATION} (TEST EC)",
+                                    passphrase=secret, key_type="ec"),
+    }
+    return folder, secret, root, identities
+
+
 def _fields():
     from datetime import date
 
@@ -126,18 +144,8 @@ def main() -> None:
     from pyhanko.sign.signers import PdfSignatureMetadata
 
     import signing
-    from signing import testca
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-signing-"))
-    secret = b"bench-passphrase"
-    os.environ[PASS_ENV] = secret.decode()
-    root = testca.make_root(folder, secret)
-    identities = {
-        "RSA-2048": testca.issue(root, folder, "org-rsa", f"{ORGANISATION} (TEST)",
-                                 passphrase=secret),
-        "ECDSA P-256": testca.issue(root, folder, "org-ec", f"{ORGANISATION} (TEST EC)",
-                                    passphrase=secret, key_type="ec"),
-    }
+    folder, secret, root, identities = bench_identities("bench-signing-")
     pdf = _official(not args.no_docx)
     roots = [root.certificate]
     rows = []

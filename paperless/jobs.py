@@ -54,10 +54,6 @@ def validate_signatures(data: bytes, trust_roots, *, crls=(), max_pages: int | N
                        timeout_s=timeout_s)
 
 
-def summarise_signature(data: bytes, field_name: str) -> tuple[str, str | None]:
-    return workers.run("signing.validate:summarise_field", data, field_name)
-
-
 # --- run inside a worker ------------------------------------------------------------------
 
 def _check_upload(data: bytes, max_bytes: int, thumbnail: bool) -> CheckedUpload:

@@ -433,10 +433,6 @@ def chair_stamp_spec(council_id: int, user_id: int | None = None) -> sign_jobs.S
                                {"time_zone": clock.zone_name(council_id)})
 
 
-def chair_stamp(council_id: int, user_id: int | None = None):
-    return chair_stamp_spec(council_id, user_id).build()
-
-
 def signing_preview(actor: Actor, resolution_id: int) -> Resolution:
     """What the chair is about to sign (the official PDF/A and its hash): only the chair,
     only an issued resolution."""
