@@ -49,6 +49,8 @@ def test_acknowledged_ballots_survive_a_sigkill(server):  # noqa: F811
                 else:
                     failures.append(answer)
             acks[number] = got
+        except Exception as exc:  # a tablet that could not connect or cast says why
+            failures.append({"tablet": number, "error": repr(exc)})
         finally:
             client.disconnect()
 

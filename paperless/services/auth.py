@@ -11,7 +11,7 @@ from math import ceil
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from paperless import db
+from paperless import db, offload
 from paperless.config import DEMO_PASSWORD
 from paperless.domain import limits
 from paperless.domain.limits import LoginPolicy
@@ -30,7 +30,14 @@ _DUMMY_HASH = generate_password_hash("timing-equaliser", method="scrypt")
 
 
 def hash_secret(secret: str) -> str:
-    return generate_password_hash(secret, method="scrypt")
+    return offload.call(generate_password_hash, secret, method="scrypt")
+
+
+def secret_matches(stored: str | None, secret: str | None) -> bool:
+    """Whether ``secret`` matches the stored hash; one scrypt check even when nothing is
+    stored, so the answer's time does not reveal whether an account exists."""
+    ok = offload.call(check_password_hash, stored or _DUMMY_HASH, secret or "")
+    return bool(ok and stored)
 
 
 def check_password_policy(password: str, *, production: bool) -> None:
@@ -110,7 +117,7 @@ def authenticate(
     user = db.session.scalar(select(User).where(User.username == username))
     stored = (user.pin_hash if use_pin else user.password_hash) if user else None
     # Always run one hash check so response time does not reveal whether a user exists.
-    ok = check_password_hash(stored or _DUMMY_HASH, secret or "") and stored is not None
+    ok = secret_matches(stored, secret)
     if ok and production and not use_pin and secret == DEMO_PASSWORD:
         ok = False
     ok = ok and user is not None and user.is_active
@@ -165,7 +172,7 @@ def confirm_identity(actor: Actor, reauth: Reauthentication | None, *, purpose: 
         db.session.commit()
         raise TooManyAttempts(f"Nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau "
                               f"{seconds} giây.", details={"retry_after": seconds})
-    ok = check_password_hash(user.password_hash or _DUMMY_HASH, reauth.password[:1024])
+    ok = secret_matches(user.password_hash, reauth.password[:1024])
     if ok:
         db.session.execute(delete(LoginAttempt).where(
             LoginAttempt.username == user.username, LoginAttempt.remote_addr == remote_addr,

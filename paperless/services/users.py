@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from paperless import db
 from paperless.domain.labels import ROLES
@@ -88,7 +87,7 @@ def change_password(actor: Actor, *, current: str, new: str, remote_addr: str = 
         db.session.commit()
         raise TooManyAttempts(f"Nhập sai nhiều lần. Vui lòng thử lại sau "
                               f"{max(1, int(wait.seconds) + 1)} giây.")
-    if not check_password_hash(user.password_hash, current or ""):
+    if not auth.secret_matches(user.password_hash, current):
         db.session.add(LoginAttempt(username=user.username, remote_addr=remote_addr,
                                     succeeded=False))
         audit.record(actor, "auth.login_failed", subject=("user", user.id),
