@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from paperless.domain.limits import Bucket, Rate, retry_after, take
+from paperless.domain.limits import Bucket, Rate, flooding, retry_after, take
 
 # Generous for a person, tight for a script (capacity = burst, per_second = pace).
 DEFAULT_RATES = {
@@ -53,6 +53,11 @@ class Limiter:
             while len(self._buckets) > self.max_keys:
                 self._buckets.popitem(last=False)  # the least recently used: near full
         return None if allowed else retry_after(bucket, rate, cost)
+
+    def flooding(self, kind: str, key: object) -> bool:
+        """Whether this bucket has refused so many actions in a row that it is a flood."""
+        with self._lock:
+            return flooding(self._buckets.get((kind, key)))
 
     def forget(self, kind: str, key: object) -> None:
         with self._lock:

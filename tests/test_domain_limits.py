@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from paperless.domain.limits import (
+    FLOOD_REFUSALS,
     Bucket,
     Failures,
     LoginPolicy,
     Rate,
     delay_after,
+    flooding,
     login_wait,
     retry_after,
     take,
@@ -90,3 +92,18 @@ def test_spraying_one_address_across_accounts_makes_that_address_wait():
 def test_the_overall_ceiling_slows_only_addresses_that_failed():
     assert _wait(pair=0, address=1, overall=300, ago=0).reason == "overall"
     assert _wait(pair=0, address=0, overall=10_000).seconds == 0  # the real user's tablet
+
+
+def test_refusals_in_a_row_are_counted_and_one_allowed_action_resets_them():
+    rate = Rate(capacity=2, per_second=1)
+    bucket = None
+    for _ in range(2):
+        allowed, bucket = take(bucket, 0.0, rate)
+        assert allowed and bucket.refused == 0
+    for n in range(1, FLOOD_REFUSALS + 1):
+        allowed, bucket = take(bucket, 0.0, rate)
+        assert not allowed and bucket.refused == n
+        assert flooding(bucket) is (n >= FLOOD_REFUSALS)
+    allowed, bucket = take(bucket, 1.0, rate)  # a second later one token is back
+    assert allowed and bucket.refused == 0 and not flooding(bucket)
+    assert not flooding(None)

@@ -9,10 +9,12 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Bucket:
-    """`tokens` left at time `at` (seconds, any monotonic clock)."""
+    """`tokens` left at time `at` (seconds, any monotonic clock); `refused`: actions
+    refused in a row since the last one allowed."""
 
     tokens: float
     at: float
+    refused: int = 0
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,16 @@ def take(bucket: Bucket | None, now: float, rate: Rate, cost: float = 1.0) -> tu
         tokens = min(rate.capacity, bucket.tokens + elapsed * rate.per_second)
     if tokens >= cost:
         return True, Bucket(tokens - cost, now)
-    return False, Bucket(tokens, now)
+    return False, Bucket(tokens, now, (bucket.refused if bucket else 0) + 1)
+
+
+# A client told to wait this many times in a row is a script, not a person: its
+# connection is dropped, so its backlog of queued events no longer delays the hall.
+FLOOD_REFUSALS = 100
+
+
+def flooding(bucket: Bucket | None) -> bool:
+    return bucket is not None and bucket.refused >= FLOOD_REFUSALS
 
 
 def retry_after(bucket: Bucket, rate: Rate, cost: float = 1.0) -> float:

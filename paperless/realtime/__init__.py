@@ -16,7 +16,7 @@ import threading
 
 from flask import Flask, current_app, request
 from flask import session as conn_session
-from flask_socketio import join_room
+from flask_socketio import disconnect, join_room
 from sqlalchemy import select
 
 from paperless import db, ratelimit
@@ -24,6 +24,7 @@ from paperless.domain import documents as document_rules
 from paperless.extensions import socketio
 from paperless.models import ApiToken, LiveConnection, User
 from paperless.realtime.commands import COMMANDS, PayloadError
+from paperless.realtime.session import SocketSessionInterface
 from paperless.services import auth as auth_service
 from paperless.services import events, sessions
 from paperless.services import live as live_service
@@ -39,6 +40,7 @@ _stale_checked = False
 def register(app: Flask) -> None:
     # Bound per app: `@socketio.on` would bind only to the server that existed at import
     # time, leaving any later app (tests, a second worker factory) with no authorisation.
+    app.session_interface = SocketSessionInterface()
     socketio.on_event("connect", on_connect)
     socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("meeting:join", on_join)
@@ -247,7 +249,13 @@ def _rate_limited(name: str) -> dict | None:
     user_id = held[2] if held else None
     cost = EVENT_COST.get(name, 1)
     limiter = ratelimit.limiter()
-    wait = limiter.check("socket", getattr(request, "sid", None), cost)
+    sid = getattr(request, "sid", None)
+    wait = limiter.check("socket", sid, cost)
+    if wait is not None and sid is not None and limiter.flooding("socket", sid):
+        # the events it has queued are dropped unread once it is gone (python-socketio)
+        log.warning("socket %s (user %s) dropped: it kept sending after rate_limited",
+                    sid, user_id)
+        disconnect(sid=sid)
     if wait is None and user_id is not None:
         wait = limiter.check("socket_user", user_id, cost)
         if wait is None and name not in NOT_WRITE_LIMITED:
