@@ -127,7 +127,7 @@ def _database_unavailable(exc):
     current_app.logger.warning("database unavailable: %s", str(exc).splitlines()[0][:200])
     message = db.UNAVAILABLE_MESSAGE
     if request.path.startswith("/api/"):
-        from paperless.api.errors import error_response
+        from paperless.http_errors import error_response
 
         response, status = error_response(503, "database_unavailable", message)
     else:

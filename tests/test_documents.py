@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from paperless import db, pdf
 from paperless.models import Document, DocumentPage, DocumentRead, DocumentVersion, Meeting
-from paperless.services import councils, delegates, documents, meetings, users
+from paperless.services import councils, delegates, documents, meeting_status, users
 from paperless.services.access import SYSTEM
 from tests.conftest import CORPUS
 from tests.pdf.helpers import make_docx
@@ -372,7 +372,7 @@ def test_bag_page_groups_by_agenda_item(app, client, staff, meeting_id):
     body = _upload(client, staff, meeting_id, _corpus("minimal-document.pdf"),
                    title="Dự thảo nghị quyết dự toán", agenda_item_id=str(item.id)).get_json()
     assert body["agenda_item_id"] == item.id
-    meetings.set_status(SYSTEM, meeting_id, "published") if meeting.status == "draft" else None
+    meeting_status.set_status(SYSTEM, meeting_id, "published") if meeting.status == "draft" else None
     client.post(f"/api/v1/meetings/{meeting_id}/documents/publish", headers=staff, json={})
     from tests.support import login
 

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select
 
 from paperless import create_app, db
 from paperless.models import Base, Delegate, LoginAttempt, Meeting, User
-from paperless.services import councils, delegates, meetings, users
+from paperless.services import councils, delegates, meeting_status, meetings, users
 from paperless.services.access import SYSTEM, actor_for
 from tests.support import login, make_app, token_for
 
@@ -155,7 +155,7 @@ def test_delegates_never_see_draft_meetings(client, two_councils):
     users.assign_role(SYSTEM, user, a["council"].id, "delegate", a["delegate"].id)
     login(client, "db_a", "matkhau1")
     assert client.get(f"/meetings/{a['meeting'].id}").status_code == 404
-    meetings.set_status(SYSTEM, a["meeting"].id, "published")
+    meeting_status.set_status(SYSTEM, a["meeting"].id, "published")
     assert client.get(f"/meetings/{a['meeting'].id}").status_code == 200
     # a delegate may read but not edit
     assert client.post(f"/meetings/{a['meeting'].id}/agenda",

@@ -322,12 +322,12 @@ def test_the_speakers_clock_extends_pauses_and_ends_itself(demo, meeting_id):
 
 
 def test_closing_from_the_meeting_page_closes_the_hall(client, demo, meeting_id):
-    from paperless.services import live, meetings
+    from paperless.services import live, meeting_status
 
     chair = _opened(meeting_id)
     queue = live.request_floor(_actor("daibieu05"), meeting_id, "speech", "")
     live.give_floor(chair, meeting_id, queue["queue"][0]["id"])
-    meetings.set_status(_actor("thuky"), meeting_id, "closed")
+    meeting_status.set_status(_actor("thuky"), meeting_id, "closed")
     snap = live.snapshot(_actor("manhinh"), meeting_id)
     assert snap["phase"] == "closed" and snap["speaker"] is None
     with pytest.raises(Exception, match="bế mạc"):

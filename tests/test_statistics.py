@@ -15,7 +15,7 @@ from sqlalchemy import select
 from paperless import db
 from paperless.domain import statistics as rules
 from paperless.models import Term
-from paperless.services import live, meetings, questioning, statistics, votes
+from paperless.services import live, meeting_status, meetings, questioning, statistics, votes
 from tests import session_script as script
 from tests.support import login, token_for
 
@@ -58,7 +58,7 @@ def _run_year(council_id: int) -> dict:
                                           full_name=name, title=title)
                      for name, title in (("Trần Quốc Bảo", "Chủ tịch UBND xã"),
                                          ("Lê Thị Mai", "Trưởng phòng Kinh tế"))]
-        meetings.set_status(thuky, meeting.id, "published")
+        meeting_status.set_status(thuky, meeting.id, "published")
         facts["meetings"].append((meeting.id, kind, start))
         script.open_session(meeting)
         ids = [d.id for d in script.delegates_of(meeting)]
@@ -138,7 +138,7 @@ def _run_year(council_id: int) -> dict:
     never = meetings.create_meeting(thuky, term_id=term.id, kind="chuyen_de", title="Chưa họp",
                                     number=None, place="", start_date=date(2026, 12, 20),
                                     end_date=date(2026, 12, 20))
-    meetings.set_status(thuky, never.id, "published")
+    meeting_status.set_status(thuky, never.id, "published")
     facts["sittings"] = {m: s for (m, _k, _d), (_k2, _d2, s, _v) in zip(facts["meetings"], PLAN,
                                                                          strict=True)}
     facts["resolutions"] = _issue_resolutions(facts["meetings"])

@@ -19,7 +19,7 @@ from paperless.domain import clock
 from paperless.domain import questioning as question_rules
 from paperless.models import Delegate, DelegateStatusChange, Meeting
 from paperless.services import clock as council_clock
-from paperless.services import live, signing_keys
+from paperless.services import hall, live, meeting_events, signing_keys
 from paperless.services import resolutions as service
 from tests.resolution_support import actor, draft_pdf, make_test_ca, passed_vote
 
@@ -44,6 +44,8 @@ def server_zone(request):
 def at_instant(monkeypatch):
     monkeypatch.setattr(clock, "utc_now", lambda: INSTANT)
     monkeypatch.setattr(live, "_now", lambda: INSTANT)
+    monkeypatch.setattr(hall, "_now", lambda: INSTANT)
+    monkeypatch.setattr(meeting_events, "_now", lambda: INSTANT)
     monkeypatch.setattr(service, "_now", lambda: INSTANT)
 
 
@@ -77,7 +79,7 @@ def test_n_on_the_meeting_day_deadlines_and_resolution_dates(server_zone, demo, 
                                                        effective_date=VIETNAM_DAY))
     db.session.commit()
     assert council_clock.today(meeting.council_id) == VIETNAM_DAY
-    summary = live.attendance_summary(meeting, _state(meeting))
+    summary = hall.attendance_summary(meeting, _state(meeting))
     assert summary["total"] == 29
 
     # the 20-day written-answer deadline counts from the council's day

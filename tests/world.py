@@ -157,7 +157,7 @@ def closed_meetings(term_id: int) -> dict[str, int]:
     minutes (for the chair to sign; the keys are resolutions_in_every_state's TEST CA)."""
     from datetime import date
 
-    from paperless.services import meetings, minutes
+    from paperless.services import meeting_status, meetings, minutes
     from tests.resolution_support import actor
 
     staff = actor("thuky")
@@ -168,7 +168,7 @@ def closed_meetings(term_id: int) -> dict[str, int]:
             number=None, place="Hội trường xã", start_date=date(2026, 7, day),
             end_date=date(2026, 7, day))
         for status in ("published", "in_progress", "closed"):
-            meetings.set_status(staff, meeting.id, status)
+            meeting_status.set_status(staff, meeting.id, status)
         ids[name] = meeting.id
     minutes.finalize(staff, ids["final_minutes_meeting_id"])
     return ids

@@ -6,10 +6,10 @@ from flask import current_app, g, jsonify, request, send_file
 
 from paperless import db
 from paperless.api import body
-from paperless.api import serialize as out
 from paperless.api.routes import authenticated, bp
 from paperless.limits import accepts_upload
 from paperless.services import documents as document_service
+from paperless.services import serialize as out
 from paperless.services.errors import Invalid
 
 

@@ -8,7 +8,7 @@ from flask import g, jsonify, send_file
 
 from paperless.api import body
 from paperless.api.routes import authenticated, bp
-from paperless.services import audit
+from paperless.services import meetings
 from paperless.services import minutes as service
 from paperless.services.errors import Invalid
 
@@ -51,4 +51,4 @@ def minutes_sign(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/audit")
 @authenticated
 def meeting_audit(meeting_id: int):
-    return jsonify(audit.meeting_record(g.api_actor, meeting_id))
+    return jsonify(meetings.audit_record(g.api_actor, meeting_id))

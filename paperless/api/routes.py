@@ -10,15 +10,15 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 
 from paperless import db, ratelimit
 from paperless.api import body
-from paperless.api import serialize as out
-from paperless.api.errors import error_response
 from paperless.api.openapi import document
+from paperless.http_errors import error_response
 from paperless.limits import accepts_upload
 from paperless.models import AgendaItem, User
 from paperless.services import auth as auth_service
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services import meetings as meeting_service
+from paperless.services import serialize as out
 from paperless.services.access import actor_for
 from paperless.services.errors import Invalid, NotFound, Unauthorized
 from paperless.web.auth import cookie_session

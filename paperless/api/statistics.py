@@ -6,32 +6,13 @@ import io
 
 from flask import g, jsonify, request, send_file
 
-from paperless import db
 from paperless.api.routes import authenticated, bp
 from paperless.services import report_files
 from paperless.services import statistics as service
 from paperless.services.errors import Invalid
+from paperless.services.statistics import period_args
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def period_args(args) -> dict:
-    """`?year=2026` (with `&quarter=1..4`) or `?term_id=3` (neither: the current year)."""
-    chosen = {}
-    for name in ("year", "term_id", "quarter"):
-        raw = args.get(name, "").strip()
-        if raw:
-            try:
-                chosen[name] = db.id_arg(raw)
-            except ValueError:
-                raise Invalid(f"Tham số “{name}” phải là số nguyên dương.",
-                              details={name: "type"}) from None
-    if "quarter" in chosen and "year" not in chosen:
-        raise Invalid("Chọn quý thì phải chọn năm.", details={"quarter": "needs year"})
-    if "year" in chosen and "term_id" in chosen:
-        raise Invalid("Chọn theo năm hoặc theo nhiệm kỳ, không cả hai.",
-                      details={"year": "conflict", "term_id": "conflict"})
-    return chosen
 
 
 @bp.get("/councils/<int:council_id>/statistics")

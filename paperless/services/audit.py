@@ -220,13 +220,12 @@ def entries_for(meeting_id: int) -> list[AuditEntry]:
                                    .order_by(AuditEntry.id)))
 
 
-def meeting_record(actor, meeting_id: int) -> dict:
-    """The council's staff read a meeting's entries, each checked against its own hash."""
+def record_of(meeting) -> dict:
+    """A meeting's entries, each checked against its own hash. Who may read them is checked
+    above this module (`meetings.audit_record`): everything records here, so it imports no
+    other service."""
     from paperless.domain import clock
-    from paperless.services.access import STAFF
-    from paperless.services.meetings import get_meeting
 
-    meeting = get_meeting(actor, meeting_id, STAFF)
     seq, head_hash = head()
     zone = meeting.council.time_zone
     return {"meeting_id": meeting.id, "head_seq": seq, "head_hash": head_hash,

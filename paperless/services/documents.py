@@ -26,6 +26,7 @@ from paperless.services import audit, clock, events
 from paperless.services.access import MANAGERS, Actor, require
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from paperless.services.meetings import get_meeting
+from paperless.services.serialize import document as document_json
 from paperless.storage import BlobStore
 
 
@@ -236,8 +237,6 @@ def publish(actor: Actor, meeting_id: int, document_ids: list[int] | None = None
 
 
 def _announce_published(meeting: Meeting, documents: list[Document]) -> None:
-    from paperless.api.serialize import document as document_json
-
     by_access: dict[str, list[dict]] = {}
     for document in documents:
         by_access.setdefault(document.access, []).append(document_json(document))
@@ -311,8 +310,6 @@ def update_document(actor: Actor, document_id: int, *, title: str | None = None,
                  meeting_id=meeting.id, subject=("document", document.id),
                  details={"changes": changes})
     db.session.commit()
-    from paperless.api.serialize import document as document_json
-
     payload = {"meeting_id": meeting.id, "document": document_json(document),
                "changed": sorted(changes)}
     if document.published_at is None:

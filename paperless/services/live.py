@@ -1,8 +1,10 @@
 """The live session: phases, agenda position, sittings, attendance, speakers, notices.
 
 Every change is one transaction that also bumps the meeting's sequence number and
-records a LiveEvent; after the commit it is announced with that number. A client
-that sees a gap asks for `snapshot()`, which is built from the database alone.
+records a LiveEvent; after the commit it is announced with that number
+(`meeting_events`). A client that sees a gap asks for `snapshot()`, which is built from
+the database alone and composes the parts of votes, questioning and projection: this
+module sits above them (they never import it).
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from paperless import db
 from paperless.domain import agenda as agenda_rules
-from paperless.domain import clock
 from paperless.domain import live as rules
-from paperless.domain.quorum import Quorum
 from paperless.models import (
     Attendance,
     Council,
@@ -26,19 +26,18 @@ from paperless.models import (
     LiveEvent,
     LiveState,
     Meeting,
-    MeetingInvitee,
     Notice,
     Sitting,
     SpeakerRequest,
     Vote,
 )
-from paperless.services import audit, events
+from paperless.services import events, projection, questioning, votes
 from paperless.services.access import PARTICIPANTS, STAFF, Actor
-from paperless.services.delegates import total_delegates_on
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
+from paperless.services.hall import attendance_summary, dismiss_result, is_present, queue_json
+from paperless.services.meeting_events import OPERATORS, commit_and_announce, record, state_for
 from paperless.services.meetings import get_meeting
 
-OPERATORS = frozenset({"chair", "secretariat"})  # who runs the console (the secretariat assists)
 ATTENDANCE_KEEPERS = frozenset({"chair", "secretariat"})
 
 
@@ -50,48 +49,11 @@ def _meeting(actor: Actor, meeting_id: int, allowed=PARTICIPANTS) -> Meeting:
     return get_meeting(actor, meeting_id, allowed)
 
 
-def state_for(meeting: Meeting, *, lock: bool = False) -> LiveState:
-    query = select(LiveState).where(LiveState.meeting_id == meeting.id)
-    if lock:
-        query = query.with_for_update()
-    state = db.session.scalar(query)
-    if state is None:
-        state = LiveState(meeting_id=meeting.id, phase="not_started", seq=0)
-        db.session.add(state)
-        db.session.flush()
-    return state
-
-
 def _rule(fn, *args):
     try:
         return fn(*args)
     except rules.LiveRuleError as exc:
         raise Conflict(exc.message, code=exc.code) from exc
-
-
-def _record(meeting: Meeting, name: str, payload: dict, actor: Actor) -> int:
-    """Bump the sequence inside the current transaction and keep the event."""
-    seq = db.session.execute(
-        update(LiveState).where(LiveState.meeting_id == meeting.id)
-        .values(seq=LiveState.seq + 1).returning(LiveState.seq)).scalar_one()
-    db.session.add(LiveEvent(meeting_id=meeting.id, seq=seq, name=name, payload=payload,
-                             actor_user_id=actor.user_id))
-    return seq
-
-
-def record(actor: Actor, meeting: Meeting, action: str, subject: tuple, details: dict) -> None:
-    """An entry of the tamper-evident record, in the transaction of the change."""
-    audit.record(actor, action, council_id=meeting.council_id, meeting_id=meeting.id,
-                 subject=subject, details=details)
-
-
-def commit_and_announce(meeting: Meeting, name: str, payload: dict, actor: Actor) -> dict:
-    state_for(meeting)
-    seq = _record(meeting, name, payload, actor)
-    db.session.commit()
-    message = {**payload, "seq": seq, "server_time": _now().isoformat()}
-    events.announce(meeting.id, name, message)
-    return message
 
 
 def _require_running(state: LiveState) -> None:
@@ -153,15 +115,11 @@ def change_phase(actor: Actor, meeting_id: int, action: str) -> dict:
            ("meeting", meeting.id), {"phase": state.phase, "sitting": payload["sitting"]})
     message = commit_and_announce(meeting, "live.phase", payload, actor)
     if action == "close":
-        from paperless.services import projection
-
         projection.announce_current(meeting.id)
     return message
 
 
 def _close_state(meeting: Meeting, state: LiveState, now: datetime) -> None:
-    from paperless.services import projection
-
     projection.clear(meeting.id)  # bế mạc ends any showing: the screen says "Đã bế mạc"
     meeting.status = "closed"
     state.phase = "closed"
@@ -174,7 +132,7 @@ def _close_state(meeting: Meeting, state: LiveState, now: datetime) -> None:
 
 
 def close_with_meeting(actor: Actor, meeting: Meeting) -> dict | None:
-    """Bế mạc from the meeting page (meetings.set_status): the hall closes too, so no screen
+    """Bế mạc from the meeting page (meeting_status.set_status): the hall closes too, so no screen
     keeps saying "Đang họp" and the console can no longer move items. The caller has
     recorded the status change; this commits and announces."""
     state = state_for(meeting, lock=True)
@@ -188,8 +146,6 @@ def close_with_meeting(actor: Actor, meeting: Meeting) -> dict | None:
         "phase": state.phase, "paused_at": None,
         "current_item": _item_json(meeting, state.current_item_id),
         "sitting": _sitting_json(state), **queue_json(meeting)}, actor)
-    from paperless.services import projection
-
     projection.announce_current(meeting.id)
     return message
 
@@ -206,8 +162,6 @@ def settle_open_vote(actor: Actor, meeting: Meeting) -> None:
         raise Conflict(f"Còn cuộc biểu quyết đang mở: “{vote.title}”. Chủ tọa kết thúc "
                        "biểu quyết trước khi bế mạc.", code="vote_still_open",
                        details={"vote_id": vote.id, "title": vote.title})
-    from paperless.services import votes  # votes builds on this module
-
     votes.close_vote(actor, vote.id)
 
 
@@ -261,21 +215,6 @@ def go_to_item(actor: Actor, meeting_id: int, *, item_id: int | None = None,
 
 # --- what leaves the screen -------------------------------------------------
 
-def dismiss_result(meeting: Meeting, state: LiveState) -> int | None:
-    """The chair moves on (next item, the floor given, questioning opened): the finished
-    vote the screens still show leaves them. Returns its id (None: nothing was shown)."""
-    from paperless.models import Vote
-
-    latest = db.session.scalar(select(Vote).where(
-        Vote.meeting_id == meeting.id, Vote.status.in_(("closed", "announced", "cancelled")))
-        .order_by(Vote.closed_at.desc(), Vote.id.desc()).limit(1))
-    if latest is None or db.session.scalar(select(Vote.id).where(
-            Vote.meeting_id == meeting.id, Vote.status == "open")) is not None:
-        return None
-    state.dismissed_vote_id = latest.id
-    return latest.id
-
-
 def clear_screen(actor: Actor, meeting_id: int) -> dict:
     """The chair clears the hall: the last result and the notices leave every screen."""
     meeting = _meeting(actor, meeting_id, OPERATORS)
@@ -298,20 +237,6 @@ def _sitting_json(state: LiveState) -> dict | None:
         return None
     sitting = db.session.get(Sitting, state.sitting_id)
     return {"id": sitting.id, "number": sitting.number, "started_at": _iso(sitting.started_at)}
-
-
-def attendance_summary(meeting: Meeting, state: LiveState) -> dict:
-    # N on the day the session sits; before or after its dates, on its opening day.
-    today = clock.today(meeting.council.time_zone, _now())
-    day = today if meeting.start_date <= today <= meeting.end_date else meeting.start_date
-    total = total_delegates_on(meeting.term_id, day)
-    counts = dict(db.session.execute(
-        select(Attendance.status, func.count()).where(Attendance.sitting_id == state.sitting_id)
-        .group_by(Attendance.status)).all()) if state.sitting_id else {}
-    quorum = Quorum(present=counts.get("present", 0), total=total)
-    return {"present": quorum.present, "total": total, "quorum_required": quorum.required,
-            "quorum_reached": quorum.reached,
-            "absent_excused": counts.get("absent_excused", 0), "absent": counts.get("absent", 0)}
 
 
 def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status: str,
@@ -406,41 +331,7 @@ def report_absence(actor: Actor, meeting_id: int, reason: str) -> dict:
     return _set_attendance(meeting, state, delegate_id, "absent_excused", reason, "tablet", actor)
 
 
-def is_present(state: LiveState, delegate_id: int) -> bool:
-    return db.session.scalar(select(Attendance.status).where(
-        Attendance.sitting_id == state.sitting_id,
-        Attendance.delegate_id == delegate_id)) == "present"
-
-
 # --- the floor --------------------------------------------------------------
-
-def queue_json(meeting: Meeting) -> dict:
-    rows = db.session.execute(
-        select(SpeakerRequest, Delegate.full_name).join(
-            Delegate, Delegate.id == SpeakerRequest.delegate_id)
-        .where(SpeakerRequest.meeting_id == meeting.id,
-               SpeakerRequest.status.in_(("waiting", "speaking")))).all()
-    names = {r.id: name for r, name in rows}
-    waiting = rules.queue_order([r for r, _ in rows if r.status == "waiting"])
-    speaking = next((r for r, _ in rows if r.status == "speaking"), None)
-
-    def one(r: SpeakerRequest) -> dict:
-        return {"id": r.id, "delegate_id": r.delegate_id, "name": names[r.id], "kind": r.kind,
-                "topic": r.topic, "agenda_item_id": r.agenda_item_id,
-                "requested_at": _iso(r.requested_at)}
-
-    speaker = None
-    if speaking is not None:
-        speaker = {**one(speaking), "started_at": _iso(speaking.started_at),
-                   "limit_seconds": speaking.limit_seconds,
-                   "paused_at": _iso(speaking.paused_at)}
-        if speaking.answer_official_id is not None:
-            official = db.session.get(MeetingInvitee, speaking.answer_official_id)
-            speaker["answer"] = {"official": official.full_name, "title": official.title,
-                                 "started_at": _iso(speaking.answer_started_at),
-                                 "limit_seconds": speaking.answer_limit_seconds}
-    return {"queue": [one(r) for r in waiting], "speaker": speaker}
-
 
 def request_floor(actor: Actor, meeting_id: int, kind: str = "speech", topic: str = "") -> dict:
     meeting = _meeting(actor, meeting_id, {"delegate"})
@@ -465,9 +356,7 @@ def request_floor(actor: Actor, meeting_id: int, kind: str = "speech", topic: st
         SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "waiting"))
     group_id = None
     if kind in rules.QUESTIONING_KINDS:
-        from paperless.services.questioning import current_group_id
-
-        group_id = current_group_id(meeting.id)
+        group_id = questioning.current_group_id(meeting.id)
         if group_id is None:
             raise Conflict("Chủ tọa chưa mở nhóm vấn đề chất vấn.", code="no_group_open")
     limit = current_app.config[{"debate": "DEBATE_SECONDS", "question": "QUESTION_SECONDS",
@@ -695,8 +584,6 @@ def _iso(value: datetime | None) -> str | None:
 
 def snapshot(actor: Actor, meeting_id: int) -> dict:
     """Everything a client needs to draw the hall now, as this actor may see it."""
-    from paperless.services import projection, questioning, votes  # they build on this module
-
     meeting = _meeting(actor, meeting_id)
     # Clocks that ran out while nobody's loop was running (a restart) end on this access.
     votes.close_due(meeting.id)

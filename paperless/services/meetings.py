@@ -9,7 +9,7 @@ from sqlalchemy import select
 from paperless import db
 from paperless.domain import agenda as agenda_rules
 from paperless.domain import meetings as meeting_rules
-from paperless.domain.labels import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
+from paperless.domain.labels import AGENDA_KINDS, MEETING_KINDS
 from paperless.models import AgendaItem, Meeting, MeetingInvitee, Term
 from paperless.services import audit, clock
 from paperless.services.access import MANAGERS, PARTICIPANTS, STAFF, Actor, require
@@ -94,27 +94,10 @@ def update_meeting(actor: Actor, meeting_id: int, *, kind: str, title: str, numb
     return meeting
 
 
-def set_status(actor: Actor, meeting_id: int, status: str) -> Meeting:
-    meeting = get_meeting(actor, meeting_id, MANAGERS)
-    if status not in MEETING_STATUSES or not meeting_rules.can_transition(meeting.status, status):
-        raise Conflict(
-            f"Không thể chuyển kỳ họp từ “{MEETING_STATUSES[meeting.status]}” sang "
-            f"“{MEETING_STATUSES.get(status, status)}”.", code="invalid_transition")
-    if status == "closed":  # votes belong to the session: the council's rule for an open one
-        from paperless.services import live  # live builds on this module
 
-        live.settle_open_vote(actor, meeting)
-    _audit(actor, meeting, "meeting.status", ("meeting", meeting.id),
-           {"from": meeting.status, "to": status})
-    meeting.status = status
-    if status == "closed":
-        from paperless.services import live  # live builds on this module
-
-        live.close_with_meeting(actor, meeting)  # commits; every screen shows it closed
-    else:
-        db.session.commit()
-    return meeting
-
+def audit_record(actor: Actor, meeting_id: int) -> dict:
+    """The council's staff read a meeting's entries of the tamper-evident record."""
+    return audit.record_of(get_meeting(actor, meeting_id, STAFF))
 
 def add_invitee(actor: Actor, meeting_id: int, *, kind: str, full_name: str, title: str,
                 user_id: int | None = None) -> MeetingInvitee:

@@ -22,7 +22,7 @@ from paperless.models import (
     Opinion,
     User,
 )
-from paperless.services import audit
+from paperless.services import audit, votes
 from paperless.services.access import MANAGERS, STAFF, Actor, require
 from paperless.services.documents import get_document, version_of
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -341,8 +341,6 @@ def open_point_vote(actor: Actor, opinion_id: int, *, title: str = "",
                     open_now: bool = False) -> dict:
     """A vote on this contested point (the existing votes, on the draft's agenda item),
     linked to the opinion; held before the vote on the whole text."""
-    from paperless.services import votes
-
     opinion, document, meeting = get_opinion(actor, opinion_id)
     require(actor, meeting.council_id, POINT_VOTERS)
     if opinion.status in ("merged", "withdrawn"):
@@ -362,28 +360,6 @@ def open_point_vote(actor: Actor, opinion_id: int, *, title: str = "",
         votes.open_vote(actor, vote.id)
     return {"vote_id": vote.id, "opinion_id": opinion.id, "title": vote.title,
             "status": db.session.get(type(vote), vote.id).status}
-
-
-def point_votes_of_item(agenda_item_id: int) -> list:
-    """The votes on contested points of the drafts on this agenda item."""
-    from paperless.models import Vote
-
-    return list(db.session.scalars(
-        select(Vote).join(Opinion, Opinion.vote_id == Vote.id)
-        .join(Document, Document.id == Opinion.document_id)
-        .where(Document.agenda_item_id == agenda_item_id).order_by(Vote.id)))
-
-
-def check_point_votes_held(vote) -> None:
-    """Refuse to open the vote on the whole text while a point vote of its item is pending."""
-    points = point_votes_of_item(vote.agenda_item_id)
-    pending = rules.pending_point_votes(vote.id, vote.kind, [(p.id, p.status) for p in points])
-    if pending:
-        titles = "; ".join(f"“{p.title}”" for p in points if p.id in pending)
-        raise Conflict("Còn biểu quyết riêng về điểm còn ý kiến khác nhau chưa thực hiện: "
-                       f"{titles}. Biểu quyết hoặc hủy (ghi lý do) các điểm này trước khi "
-                       "biểu quyết toàn văn.", code="point_votes_pending",
-                       details={"vote_ids": pending})
 
 
 def view(opinion: Opinion, council=None) -> dict:

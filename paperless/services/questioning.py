@@ -18,7 +18,7 @@ from paperless.models import (
     QuestionSlip,
     SpeakerRequest,
 )
-from paperless.services import clock, live
+from paperless.services import clock, hall, meeting_events
 from paperless.services.access import STAFF, Actor
 from paperless.services.documents import Rejected, store
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -32,7 +32,7 @@ def _now() -> datetime:
 
 
 def _record(actor: Actor, meeting, action: str, slip: QuestionSlip, details: dict) -> None:
-    live.record(actor, meeting, action, ("question_slip", slip.id), details)
+    meeting_events.record(actor, meeting, action, ("question_slip", slip.id), details)
 
 
 def state_of(meeting_id: int) -> QuestioningState:
@@ -164,7 +164,7 @@ def withdraw_slip(actor: Actor, slip_id: int) -> QuestionSlip:
 def set_filing(actor: Actor, meeting_id: int, closed: bool) -> None:
     meeting = get_meeting(actor, meeting_id, KEEPERS)
     state_of(meeting.id).filing_closed = bool(closed)
-    live.record(actor, meeting, "questioning.filing", ("meeting", meeting.id),
+    meeting_events.record(actor, meeting, "questioning.filing", ("meeting", meeting.id),
                 {"closed": bool(closed)})
     db.session.commit()
 
@@ -206,7 +206,7 @@ def create_group(actor: Actor, meeting_id: int, title: str) -> QuestionGroup:
                           position=count)
     db.session.add(group)
     db.session.flush()
-    live.record(actor, meeting, "questioning.group_created", ("question_group", group.id),
+    meeting_events.record(actor, meeting, "questioning.group_created", ("question_group", group.id),
                 {"title": group.title})
     db.session.commit()
     _announce_groups(meeting)
@@ -273,31 +273,31 @@ def open_group(actor: Actor, group_id: int, meeting_id: int | None = None) -> di
     group = db.session.get(QuestionGroup, group_id)
     if group is None or (meeting_id is not None and group.meeting_id != meeting_id):
         raise NotFound("Không tìm thấy nhóm vấn đề.")
-    meeting = get_meeting(actor, group.meeting_id, live.OPERATORS)
+    meeting = get_meeting(actor, group.meeting_id, meeting_events.OPERATORS)
     state = state_of(meeting.id)
     if state.current_group_id and state.current_group_id != group.id:
         previous = db.session.get(QuestionGroup, state.current_group_id)
         previous.status = "done"
     group.status, group.opened_at = "open", _now()
     state.current_group_id = group.id
-    live.record(actor, meeting, "questioning.group_opened", ("question_group", group.id),
+    meeting_events.record(actor, meeting, "questioning.group_opened", ("question_group", group.id),
                 {"title": group.title})
-    dismissed = live.dismiss_result(meeting, live.state_for(meeting))
-    return live.commit_and_announce(meeting, "questioning.group",
+    dismissed = hall.dismiss_result(meeting, meeting_events.state_for(meeting))
+    return meeting_events.commit_and_announce(meeting, "questioning.group",
                                     {"group": group_public(group),
                                      "dismissed_vote_id": dismissed}, actor)
 
 
 def close_group(actor: Actor, meeting_id: int) -> dict:
-    meeting = get_meeting(actor, meeting_id, live.OPERATORS)
+    meeting = get_meeting(actor, meeting_id, meeting_events.OPERATORS)
     state = state_of(meeting.id)
     if state.current_group_id is None:
         raise Conflict("Chưa mở nhóm vấn đề nào.", code="no_group_open")
     db.session.get(QuestionGroup, state.current_group_id).status = "done"
-    live.record(actor, meeting, "questioning.group_closed",
+    meeting_events.record(actor, meeting, "questioning.group_closed",
                 ("question_group", state.current_group_id), {})
     state.current_group_id = None
-    return live.commit_and_announce(meeting, "questioning.group", {"group": None}, actor)
+    return meeting_events.commit_and_announce(meeting, "questioning.group", {"group": None}, actor)
 
 
 def current_group(meeting_id: int) -> dict | None:
@@ -314,7 +314,7 @@ def current_group_id(meeting_id: int) -> int | None:
 
 def invite_answer(actor: Actor, meeting_id: int, official_id: int) -> dict:
     """After a question, the chair invites the official to answer: the answer timer starts."""
-    meeting = get_meeting(actor, meeting_id, live.OPERATORS)
+    meeting = get_meeting(actor, meeting_id, meeting_events.OPERATORS)
     official = _official(meeting, official_id)
     turn = db.session.scalar(select(SpeakerRequest).where(
         SpeakerRequest.meeting_id == meeting.id, SpeakerRequest.status == "speaking"))
@@ -323,9 +323,9 @@ def invite_answer(actor: Actor, meeting_id: int, official_id: int) -> dict:
     turn.answer_official_id = official.id
     turn.answer_started_at = _now()
     turn.answer_limit_seconds = current_app.config["ANSWER_SECONDS"]
-    live.record(actor, meeting, "questioning.answer_invited", ("speaker_request", turn.id),
+    meeting_events.record(actor, meeting, "questioning.answer_invited", ("speaker_request", turn.id),
                 {"official_id": official.id, "official": official.full_name})
-    return live.commit_and_announce(meeting, "live.queue", live.queue_json(meeting), actor)
+    return meeting_events.commit_and_announce(meeting, "live.queue", hall.queue_json(meeting), actor)
 
 
 # --- answers ----------------------------------------------------------------

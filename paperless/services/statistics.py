@@ -193,3 +193,22 @@ def _delegate_figures(meetings, sittings, votes, slips) -> list[rules.DelegateFi
         if serving_in or f.present or f.questions or f.opinions:
             result.append(f)
     return result
+
+
+def period_args(args) -> dict:
+    """The period of a request's arguments (the API's and the page's): `?year=2026` (with `&quarter=1..4`) or `?term_id=3` (neither: the current year)."""
+    chosen = {}
+    for name in ("year", "term_id", "quarter"):
+        raw = args.get(name, "").strip()
+        if raw:
+            try:
+                chosen[name] = db.id_arg(raw)
+            except ValueError:
+                raise Invalid(f"Tham số “{name}” phải là số nguyên dương.",
+                              details={name: "type"}) from None
+    if "quarter" in chosen and "year" not in chosen:
+        raise Invalid("Chọn quý thì phải chọn năm.", details={"quarter": "needs year"})
+    if "year" in chosen and "term_id" in chosen:
+        raise Invalid("Chọn theo năm hoặc theo nhiệm kỳ, không cả hai.",
+                      details={"year": "conflict", "term_id": "conflict"})
+    return chosen

@@ -16,26 +16,29 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from paperless import db
+from paperless.domain import opinions as opinion_rules
 from paperless.domain import voting as rules
 from paperless.models import (
     AgendaItem,
     Attendance,
     CastReceipt,
     Delegate,
+    Document,
     LiveState,
     ManualCount,
     Meeting,
     OpenBallot,
+    Opinion,
     SecretParticipation,
     Vote,
 )
-from paperless.services import anchors, ballot_box, events, live
+from paperless.services import anchors, ballot_box, events, hall, meeting_events
 from paperless.services.access import STAFF, Actor
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from paperless.services.meetings import get_meeting
 
 PREPARERS = STAFF  # the secretariat prepares; the chair may too
-OPERATORS = live.OPERATORS
+OPERATORS = meeting_events.OPERATORS
 
 
 class VoteError(ServiceError):
@@ -115,7 +118,7 @@ def create_vote(actor: Actor, agenda_item_id: int, *, kind: str, title: str,
                 countdown_seconds=countdown_seconds, created_by=actor.user_id)
     db.session.add(vote)
     db.session.flush()
-    live.record(actor, meeting, "vote.created", ("vote", vote.id),
+    meeting_events.record(actor, meeting, "vote.created", ("vote", vote.id),
                 {"kind": kind, "title": title, "rule": rule, "agenda_item_id": item.id})
     db.session.commit()
     return vote
@@ -154,8 +157,8 @@ def _received(vote: Vote) -> int:
 def progress(vote: Vote, meeting: Meeting) -> dict:
     """While open, the hall sees how many ballots came in — never what they say."""
     return {"vote_id": vote.id, "received": _received(vote), "present": _present(meeting),
-            "total": vote.total_delegates or live.attendance_summary(
-                meeting, live.state_for(meeting))["total"]}
+            "total": vote.total_delegates or hall.attendance_summary(
+                meeting, meeting_events.state_for(meeting))["total"]}
 
 
 def public(vote: Vote) -> dict:
@@ -182,28 +185,48 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# --- contested points (opinions.open_point_vote links them) ------------------
+
+def point_votes_of_item(agenda_item_id: int) -> list:
+    """The votes on contested points of the drafts on this agenda item."""
+    return list(db.session.scalars(
+        select(Vote).join(Opinion, Opinion.vote_id == Vote.id)
+        .join(Document, Document.id == Opinion.document_id)
+        .where(Document.agenda_item_id == agenda_item_id).order_by(Vote.id)))
+
+
+def check_point_votes_held(vote) -> None:
+    """Refuse to open the vote on the whole text while a point vote of its item is pending."""
+    points = point_votes_of_item(vote.agenda_item_id)
+    pending = opinion_rules.pending_point_votes(vote.id, vote.kind, [(p.id, p.status) for p in points])
+    if pending:
+        titles = "; ".join(f"“{p.title}”" for p in points if p.id in pending)
+        raise Conflict("Còn biểu quyết riêng về điểm còn ý kiến khác nhau chưa thực hiện: "
+                       f"{titles}. Biểu quyết hoặc hủy (ghi lý do) các điểm này trước khi "
+                       "biểu quyết toàn văn.", code="point_votes_pending",
+                       details={"vote_ids": pending})
+
+
 def open_vote(actor: Actor, vote_id: int) -> dict:
     vote, meeting = _get(actor, vote_id, OPERATORS)
     if vote.status != "draft":
         raise VoteError("Chỉ mở được cuộc biểu quyết đang chuẩn bị.", code="vote_not_draft")
-    state = live.state_for(meeting, lock=True)
+    state = meeting_events.state_for(meeting, lock=True)
     if state.phase != "running":
         raise VoteError("Phiên họp phải đang diễn ra (không tạm dừng).", code="session_not_open")
     if _open_vote_of(meeting) is not None:
         raise VoteError("Đang có một cuộc biểu quyết khác.", code="another_vote_open")
-    from paperless.services.opinions import check_point_votes_held
-
     check_point_votes_held(vote)  # contested points before the whole text
     now = _now()
     vote.status, vote.opened_at = "open", now
-    vote.total_delegates = live.attendance_summary(meeting, state)["total"]
+    vote.total_delegates = hall.attendance_summary(meeting, state)["total"]
     if vote.countdown_seconds:
         vote.closes_at = now + timedelta(seconds=vote.countdown_seconds)
     if vote.kind in rules.SECRET_KINDS:
         ballot_box.create_key(vote)
-    live.record(actor, meeting, "vote.opened", ("vote", vote.id),
+    meeting_events.record(actor, meeting, "vote.opened", ("vote", vote.id),
                 {"kind": vote.kind, "title": vote.title, "total": vote.total_delegates})
-    return live.commit_and_announce(meeting, "vote.opened",
+    return meeting_events.commit_and_announce(meeting, "vote.opened",
                                     {"vote": public(vote), "progress": progress(vote, meeting)},
                                     actor)
 
@@ -271,8 +294,8 @@ def _close(actor: Actor, vote: Vote, meeting: Meeting) -> dict:
     secret = vote.kind in rules.SECRET_KINDS
     if secret:
         ballot_box.destroy(vote)  # only the tally is kept
-    live.record(actor, meeting, "vote.closed", ("vote", vote.id), _counts(vote))
-    message = live.commit_and_announce(meeting, "vote.closed",
+    meeting_events.record(actor, meeting, "vote.closed", ("vote", vote.id), _counts(vote))
+    message = meeting_events.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
     if secret:
@@ -287,11 +310,11 @@ def announce(actor: Actor, vote_id: int) -> dict:
         raise VoteError("Chỉ công bố được kết quả của cuộc biểu quyết đã kết thúc.",
                         code="vote_not_closed")
     vote.status, vote.announced_at = "announced", _now()
-    state = live.state_for(meeting)
+    state = meeting_events.state_for(meeting)
     if state.dismissed_vote_id == vote.id:  # announced after moving on: show it again
         state.dismissed_vote_id = None
-    live.record(actor, meeting, "vote.announced", ("vote", vote.id), _counts(vote))
-    message = live.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
+    meeting_events.record(actor, meeting, "vote.announced", ("vote", vote.id), _counts(vote))
+    message = meeting_events.commit_and_announce(meeting, "vote.announced", {"vote": public(vote)}, actor)
     anchors.write_quietly("vote.announced", meeting.council_id)  # the record, outside the db
     return message
 
@@ -307,12 +330,12 @@ def cancel(actor: Actor, vote_id: int, reason: str) -> dict:
     if was_open and vote.kind in rules.SECRET_KINDS:
         ballot_box.destroy(vote)  # a cancelled round is never counted
     vote.status, vote.cancel_reason, vote.closed_at = "cancelled", reason[:500], _now()
-    live.record(actor, meeting, "vote.cancelled", ("vote", vote.id),
+    meeting_events.record(actor, meeting, "vote.cancelled", ("vote", vote.id),
                 {"title": vote.title, "reason": vote.cancel_reason, "was_open": was_open})
     if not was_open:
         db.session.commit()
         return {"vote": public(vote)}
-    message = live.commit_and_announce(meeting, "vote.cancelled", {"vote": public(vote)}, actor)
+    message = meeting_events.commit_and_announce(meeting, "vote.cancelled", {"vote": public(vote)}, actor)
     if vote.kind in rules.SECRET_KINDS:
         db.session.commit()
         ballot_box.scrub()
@@ -357,7 +380,7 @@ def revote(actor: Actor, vote_id: int) -> Vote:
                  countdown_seconds=vote.countdown_seconds, created_by=actor.user_id)
     db.session.add(again)
     db.session.flush()
-    live.record(actor, meeting, "vote.revote", ("vote", again.id),
+    meeting_events.record(actor, meeting, "vote.revote", ("vote", again.id),
                 {"previous_vote_id": vote.id, "round": again.round})
     db.session.commit()
     return again
@@ -389,7 +412,7 @@ def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str,
     note = " ".join((note or "").split()) if isinstance(note, str) else ""
     if not note:
         raise Invalid("Ghi rõ cách kiểm (giơ tay, phiếu giấy…).", code="reason_required")
-    total = vote.total_delegates or live.attendance_summary(meeting, live.state_for(meeting))[
+    total = vote.total_delegates or hall.attendance_summary(meeting, meeting_events.state_for(meeting))[
         "total"]
     try:
         figures, issued = rules.check_manual_counts(
@@ -401,10 +424,10 @@ def record_manual_result(actor: Actor, vote_id: int, counts: dict, note: str,
                         note=note[:500], status="pending", entered_by=actor.user_id)
     db.session.add(entry)
     db.session.flush()
-    live.record(actor, meeting, "vote.manual_entered", ("vote", vote.id),
+    meeting_events.record(actor, meeting, "vote.manual_entered", ("vote", vote.id),
                 {"counts": figures, "ballots_issued": issued, "note": entry.note,
                  "manual_count_id": entry.id})
-    message = live.commit_and_announce(meeting, "vote.manual_pending",
+    message = meeting_events.commit_and_announce(meeting, "vote.manual_pending",
                                        {"vote": public(vote), "manual": manual_json(entry)},
                                        actor)
     return message
@@ -440,14 +463,14 @@ def decide_manual_result(actor: Actor, vote_id: int, confirm: bool) -> dict:
     entry.decided_by, entry.decided_at = actor.user_id, _now()
     if not confirm:
         entry.status = "rejected"
-        live.record(actor, meeting, "vote.manual_rejected", ("vote", vote.id),
+        meeting_events.record(actor, meeting, "vote.manual_rejected", ("vote", vote.id),
                     {"manual_count_id": entry.id})
-        return live.commit_and_announce(meeting, "vote.manual_rejected",
+        return meeting_events.commit_and_announce(meeting, "vote.manual_rejected",
                                         {"vote": public(vote), "manual": manual_json(entry)},
                                         actor)
     entry.status = "confirmed"
     counts, issued = entry.counts, entry.ballots_issued
-    total = vote.total_delegates or live.attendance_summary(meeting, live.state_for(meeting))[
+    total = vote.total_delegates or hall.attendance_summary(meeting, meeting_events.state_for(meeting))[
         "total"]
     vote.total_delegates = total
     vote.status, vote.manual, vote.manual_note = "closed", True, entry.note[:500]
@@ -470,10 +493,10 @@ def decide_manual_result(actor: Actor, vote_id: int, confirm: bool) -> dict:
     result["ballots_issued"] = issued
     result["statement"].insert(0, f"Kết quả kiểm thủ công ({vote.manual_note}).")
     vote.result = result
-    live.record(actor, meeting, "vote.manual_result", ("vote", vote.id),
+    meeting_events.record(actor, meeting, "vote.manual_result", ("vote", vote.id),
                 {**_counts(vote), "note": vote.manual_note, "manual": True,
                  "manual_count_id": entry.id})
-    message = live.commit_and_announce(meeting, "vote.closed",
+    message = meeting_events.commit_and_announce(meeting, "vote.closed",
                                        {"vote": public(vote), "progress": progress(vote, meeting)},
                                        actor)
     return {**message, "result": vote.result}
@@ -619,7 +642,7 @@ def _secret_ack(vote: Vote) -> dict:
 
 def _checked_in(meeting: Meeting, delegate_id: int) -> bool:
     state = db.session.get(LiveState, meeting.id)
-    return bool(state and state.sitting_id) and live.is_present(state, delegate_id)
+    return bool(state and state.sitting_id) and hall.is_present(state, delegate_id)
 
 
 # --- reading -------------------------------------------------------------------

@@ -44,7 +44,7 @@ def register(app: Flask) -> None:
 
     def _service_error_response(exc: ServiceError):
         if request.path.startswith("/api/"):
-            from paperless.api.errors import error_response
+            from paperless.http_errors import error_response
 
             return error_response(exc.status, exc.code, exc.message, exc.details)
         if isinstance(exc, Unauthorized):
@@ -87,7 +87,7 @@ def register(app: Flask) -> None:
 def _page_error(status: int, message: str):
     def handler(_exc):
         if request.path.startswith("/api/"):
-            from paperless.api.errors import error_response, http_code
+            from paperless.http_errors import error_response, http_code
 
             return error_response(status, http_code(status), message)
         return render_template("error.html", status=status, message=message), status

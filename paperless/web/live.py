@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from paperless import db
 from paperless.domain import live as live_rules
 from paperless.services import meetings as meeting_service
-from paperless.services.live import OPERATORS
+from paperless.services.meeting_events import OPERATORS
 from paperless.web.auth import login_required
 
 bp = Blueprint("live", __name__)

@@ -10,6 +10,7 @@ from paperless.domain import meetings as meeting_rules
 from paperless.domain.labels import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
+from paperless.services import meeting_status
 from paperless.services import meetings as meeting_service
 from paperless.services.access import MANAGERS, STAFF
 from paperless.web import forms
@@ -84,7 +85,7 @@ def edit(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/status")
 @login_required
 def set_status(meeting_id: int):
-    meeting = meeting_service.set_status(g.actor, meeting_id, forms.text("status"))
+    meeting = meeting_status.set_status(g.actor, meeting_id, forms.text("status"))
     flash(_("Kỳ họp: %(status)s.", status=MEETING_STATUSES[meeting.status]), "success")
     return redirect(url_for(".show", meeting_id=meeting_id))
 

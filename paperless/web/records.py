@@ -8,11 +8,11 @@ import json
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from paperless.api.statistics import period_args
 from paperless.services import councils as council_service
 from paperless.services import meetings as meeting_service
 from paperless.services import minutes as minutes_service
 from paperless.services import statistics as statistics_service
+from paperless.services.statistics import period_args
 from paperless.web.auth import login_required
 
 bp = Blueprint("records", __name__)
@@ -69,13 +69,11 @@ def minutes_pdf(meeting_id: int):
 @bp.get("/meetings/<int:meeting_id>/record")
 @login_required
 def record(meeting_id: int):
-    from paperless.services import audit
-
     meeting = meeting_service.get_meeting(g.actor, meeting_id)
     if not (g.actor.is_superuser or g.actor.has(meeting.council_id, minutes_service.READERS)):
         abort(403)
     return render_template("records/record.html", meeting=meeting,
-                           record=audit.meeting_record(g.actor, meeting.id))
+                           record=meeting_service.audit_record(g.actor, meeting.id))
 
 
 @bp.get("/councils/<int:council_id>/statistics")

@@ -1,4 +1,5 @@
-"""Model → JSON shapes of the API (the schemas in openapi.py describe the same)."""
+"""Model → JSON shapes of the API and of the events services announce (the schemas in
+api/openapi.py describe the same)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""JSON errors: {"error": {"code": "...", "message": "..."}} with a stable code."""
+"""JSON errors of the API and of pages asked for JSON: {"error": {"code": "...", "message": "..."}}
+with a stable code (the API, the pages and the app all answer with them)."""
 
 from __future__ import annotations
 
