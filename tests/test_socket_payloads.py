@@ -77,3 +77,22 @@ def test_extra_keys_are_ignored_and_defaults_filled():
 ])
 def test_a_refused_field_answers_its_code(event, data, code, field):
     assert refusal(event, data)[:2] == (code, field)
+
+
+def test_a_refusal_speaks_the_connections_language(app, demo):
+    from paperless.extensions import socketio
+    from tests.support import login
+
+    browser = app.test_client()
+    browser.get("/login?lang=en")
+    login(browser, "chutoa")
+    sock = socketio.test_client(app, flask_test_client=browser)
+    answer = sock.emit("live:snapshot", {"meeting_id": True}, callback=True)
+    assert answer == {"ok": False, "error": {
+        "code": "validation_error", "message": "Field “meeting_id” must be a whole number.",
+        "details": {"field": "meeting_id"}}}
+    answer = sock.emit("live:phase", {"meeting_id": 1, "action": "start"}, callback=True)
+    assert answer["error"]["code"] == "invalid_action"
+    assert answer["error"]["message"] == "Not a valid action."
+    assert sock.emit("live:snapshot", [], callback=True)["error"]["message"] == \
+        "The data sent must be an object."

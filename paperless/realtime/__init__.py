@@ -160,8 +160,9 @@ def _error(code: str, message: str, **details) -> dict:
 
 def _refused(exc: PayloadError) -> dict:
     """A payload that does not match its declaration: nothing was done."""
-    details = {"field": exc.field} if exc.field else {}
-    return _error(exc.code, _translated(exc.message), **details)
+    if exc.field is None:
+        return _error(exc.code, _translated(exc.template))
+    return _error(exc.code, _translated(exc.template).format(name=exc.field), field=exc.field)
 
 
 def _auth_rooms(kind: str, ident: int, user_id: int) -> list[str]:

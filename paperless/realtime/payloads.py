@@ -29,9 +29,12 @@ class Says:
 
 
 class PayloadError(ValueError):
-    def __init__(self, message: str, code: str = "validation_error", field: str | None = None):
-        super().__init__(message)
-        self.message, self.code, self.field = message, code, field
+    """`template` is the message before the field's name is put in (what a catalogue has)."""
+
+    def __init__(self, template: str, code: str = "validation_error", field: str | None = None):
+        self.template, self.code, self.field = template, code, field
+        self.message = template.format(name=field) if field else template
+        super().__init__(self.message)
 
 
 NOT_AN_OBJECT = "Dữ liệu gửi lên phải là một đối tượng."
@@ -236,4 +239,4 @@ def validate(event: str, data: object) -> Payload:
         if field is None:
             raise PayloadError(NOT_AN_OBJECT) from None
         rule = says(model, field)
-        raise PayloadError(rule.message.format(name=field), rule.code, field) from None
+        raise PayloadError(rule.message, rule.code, field) from None
