@@ -1,8 +1,9 @@
 """Socket.IO: one room per meeting and per role inside it. Every event is authorised here.
 
 Client → server events are listed in `COMMANDS` (docs/realtime.md has the whole table);
-each reads its payload, calls one service function, and acknowledges with
-{"ok": true, ...} or {"ok": false, "error": {"code", "message"}}. Services announce
+each payload is checked against its declaration (`payloads.SCHEMAS`), then one service
+function is called; the acknowledgement is {"ok": true, ...} or
+{"ok": false, "error": {"code", "message"}}. Services announce
 changes through `paperless.services.events`; `_deliver` sends each announcement to
 the rooms of the roles allowed to receive it.
 """
@@ -23,7 +24,8 @@ from paperless import db, ratelimit
 from paperless.domain import documents as document_rules
 from paperless.extensions import socketio
 from paperless.models import ApiToken, LiveConnection, User
-from paperless.realtime.commands import COMMANDS, PayloadError
+from paperless.realtime.commands import COMMANDS
+from paperless.realtime.payloads import PayloadError, validate
 from paperless.realtime.session import SocketSessionInterface
 from paperless.services import auth as auth_service
 from paperless.services import events, sessions
@@ -158,6 +160,13 @@ def _error(code: str, message: str, **details) -> dict:
     return {"ok": False, "error": error}
 
 
+def _refused(exc: PayloadError) -> dict:
+    """A payload that does not match its declaration: nothing was done."""
+    if exc.field is None:
+        return _error(exc.code, _translated(exc.template))
+    return _error(exc.code, _translated(exc.template).format(name=exc.field), field=exc.field)
+
+
 def _auth_rooms(kind: str, ident: int, user_id: int) -> list[str]:
     return [f"user:{user_id}", f"{kind}:{ident}"]
 
@@ -276,9 +285,10 @@ def on_join(data=None):
         return _unexpected("meeting:join", exc)
     if actor is None:
         return _error("unauthorized", "Cần đăng nhập.")
-    meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
-    if not db.is_id(meeting_id):
-        return _error("validation_error", "Thiếu meeting_id (số nguyên).")
+    try:
+        meeting_id = validate("meeting:join", data).meeting_id
+    except PayloadError as exc:
+        return _refused(exc)
     try:
         meeting = get_meeting(actor, meeting_id)
         start_timers(current_app._get_current_object())
@@ -359,9 +369,11 @@ def _command_handler(name, command):
         if actor is None:
             return _error("unauthorized", "Cần đăng nhập.")
         try:
-            result = command(actor, data)
+            payload = validate(name, data)
         except PayloadError as exc:
-            return _error("validation_error", str(exc))
+            return _refused(exc)
+        try:
+            result = command(actor, payload)
         except ServiceError as exc:
             db.session.rollback()
             return _error(exc.code, _translated(exc.message))
