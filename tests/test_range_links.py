@@ -286,3 +286,10 @@ def test_revocations_forget_entries_once_every_older_link_has_expired():
     now[0] = 1100.0
     revocations.forget(users=[9])  # prunes on the way
     assert ("a", "5.s1") not in revocations._since
+
+
+def test_nginx_is_given_the_derived_key_by_a_command(app):
+    printed = app.test_cli_runner().invoke(args=["range-link-key"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output == f'set $kyhopso_range_key "{_server(app).key}";\n'
+    assert app.config["SECRET_KEY"] not in printed.output
