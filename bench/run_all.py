@@ -34,7 +34,7 @@ OUT_MD = BENCH / "RESULTS.md"
 # Small runs for --quick, per bench; a bench not listed gets `--quick` if its --help has it.
 QUICK_ARGS = {
     "documents": ["--docs", "6", "--total-mb", "12", "--clients", "10", "--ranges", "5",
-                  "--phase-limit", "60"],
+                  "--phase-limit", "60", "--range-rounds", "1"],
     "live": ["--tablets", "40", "--observers", "60", "--processes", "2", "--moves", "5",
              "--warmup", "1", "--max-seconds", "300"],
     "votes": ["--tablets", "40", "--observers", "20", "--processes", "2", "--rounds", "1",
