@@ -34,7 +34,7 @@ OUT_MD = BENCH / "RESULTS.md"
 # Small runs for --quick, per bench; a bench not listed gets `--quick` if its --help has it.
 QUICK_ARGS = {
     "documents": ["--docs", "6", "--total-mb", "12", "--clients", "10", "--ranges", "5",
-                  "--phase-limit", "60"],
+                  "--phase-limit", "60", "--range-rounds", "1"],
     "live": ["--tablets", "40", "--observers", "60", "--processes", "2", "--moves", "5",
              "--warmup", "1", "--max-seconds", "300"],
     "votes": ["--tablets", "40", "--observers", "20", "--processes", "2", "--rounds", "1",
@@ -88,11 +88,14 @@ def _documents(data: dict) -> list[dict]:
                 continue
             rows.append(figure(f"{section}_{metric}", f"{title}: {label} (app alone)", unit,
                                values.get("app"), "nginx from disk", values.get("nginx")))
-            if values.get("nginx_x_accel") is not None:
-                rows.append(figure(f"{section}_{metric}_x_accel",
-                                   f"{title}: {label} (nginx + X-Accel via the app)", unit,
-                                   values.get("nginx_x_accel"), "nginx from disk",
-                                   values.get("nginx")))
+            for way, suffix, how in (
+                    ("nginx_x_accel", "x_accel", "nginx + X-Accel via the app"),
+                    ("app_signed", "signed", "signed link, app alone"),
+                    ("nginx_secure_link", "secure_link", "signed link, nginx secure_link")):
+                if values.get(way) is not None:
+                    rows.append(figure(f"{section}_{metric}_{suffix}",
+                                       f"{title}: {label} ({how})", unit, values.get(way),
+                                       "nginx from disk", values.get("nginx")))
     return rows
 
 

@@ -75,7 +75,16 @@ def create_app(overrides: dict | None = None) -> Flask:
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from paperless import api, cli, limits, ratelimit, realtime, web, workers
+    from paperless import api, cli, limits, range_links, ratelimit, realtime, web, workers
+    from paperless.services import events
+
+    # Signed byte-range links are answered before Flask (and before ProxyFix: the answer
+    # depends on nothing but the URL and the blob).
+    revocations = range_links.Revocations(app.config["RANGE_LINK_SECONDS"])
+    app.wsgi_app = app.extensions["paperless.range_links"] = range_links.RangeLinkServer(
+        app.wsgi_app, Path(app.config["INSTANCE_PATH"]) / "blobs",
+        range_links.derive_key(app.config["SECRET_KEY"]), revocations)
+    events.subscribe(_forget_range_links)
 
     ratelimit.init_app(app)
     workers.configure(size=app.config["WORKERS"], timeout_s=app.config["WORKER_TIMEOUT_S"],
@@ -111,6 +120,26 @@ def create_app(overrides: dict | None = None) -> Flask:
         return response
 
     return app
+
+
+def _forget_range_links(message) -> None:
+    """The one place that turns what services announce into refused range links."""
+    from paperless.services import events
+
+    server = current_app.extensions.get("paperless.range_links")
+    if server is None:
+        return
+    payload = message.payload if isinstance(message.payload, dict) else {}
+    if message.name == events.REVOKED:
+        user = payload["user_id"]
+        server.revocations.forget(
+            users=[user] if payload.get("everything") else [],
+            audiences=[f"{user}.s{i}" for i in payload.get("session_ids", ())]
+            + [f"{user}.t{i}" for i in payload.get("token_ids", ())])
+    elif message.name == "documents.withdrawn":
+        server.revocations.forget(documents=[payload["document_id"]])
+    elif message.name == "documents.changed" and "access" in payload.get("changed", ()):
+        server.revocations.forget(documents=[payload["document"]["id"]])
 
 
 class _DatabaseId(IntegerConverter):

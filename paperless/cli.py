@@ -22,8 +22,17 @@ def register(app: Flask) -> None:
     from paperless.backup.cli import backup_command, restore_command
 
     for command in (db_group, user_group, delegates_group, demo, ca_group, audit_group,
-                    check, backup_command, restore_command, archive_group):
+                    check, backup_command, restore_command, archive_group, range_link_key):
         app.cli.add_command(command)
+
+
+@click.command("range-link-key",
+               help="Khóa của liên kết đọc tài liệu cho nginx (the range links' key, for "
+                    "nginx's secure_link: docs/deploy.md).")
+@with_appcontext
+def range_link_key():
+    # Derived from the secret key for range links alone: it opens nothing else.
+    click.echo(f'set $kyhopso_range_key "{current_app.extensions["paperless.range_links"].key}";')
 
 
 def _fail(exc: ServiceError) -> None:

@@ -77,6 +77,10 @@ def load(overrides: dict | None = None) -> dict:
         "NOTICE_SECONDS": int(os.environ.get("PAPERLESS_NOTICE_SECONDS", "120")),
         # Whether tablets may keep confidential documents offline (default: no).
         "OFFLINE_CONFIDENTIAL": os.environ.get("PAPERLESS_OFFLINE_CONFIDENTIAL") == "1",
+        # Lifetime of a signed byte-range link (paperless/range_links.py): also how long a
+        # revoked session or withdrawn document may still be read through another process
+        # or nginx. The viewer renews a refused link through the checked API.
+        "RANGE_LINK_SECONDS": int(os.environ.get("PAPERLESS_RANGE_LINK_SECONDS", "60")),
         # Signing keys and trust roots (never in git or the database); see README.
         "SIGNING_DIR": os.environ.get("PAPERLESS_SIGNING_DIR") or str(folder / "signing"),
         "TSA_URL": os.environ.get("PAPERLESS_TSA_URL") or None,

@@ -21,3 +21,11 @@ accesslog = os.environ.get("PAPERLESS_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("PAPERLESS_LOG_LEVEL", "info")
 proc_name = "kyhopso"
+
+
+def post_worker_init(worker):
+    """The worker has imported paperless.wsgi (the app is built): freeze that heap so the
+    garbage collector stops walking it on every full collection (paperless/heap.py)."""
+    from paperless import heap
+
+    heap.freeze_start_up_heap()

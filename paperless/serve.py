@@ -13,7 +13,7 @@ if os.environ.get("PAPERLESS_ASYNC_MODE", "gevent") == "gevent":
 
 import sys  # noqa: E402
 
-from paperless import create_app, db, preflight  # noqa: E402
+from paperless import create_app, db, heap, preflight  # noqa: E402
 from paperless.extensions import socketio  # noqa: E402
 
 
@@ -30,6 +30,7 @@ def main() -> None:
         app = create_app()
     except db.SchemaNotMigrated as exc:
         sys.exit(str(exc))
+    heap.freeze_start_up_heap()  # after the app is built, before the first request
     print(f"Kỳ họp số: http://{host}:{port}  (Socket.IO async mode: {socketio.async_mode})",
           flush=True)
     socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)

@@ -8,7 +8,7 @@
 //
 // Bump VERSION when this file or the shell list changes: the new worker drops the old shell
 // cache. Documents live in their own cache (DOCS) so an app update keeps them offline.
-const VERSION = "2026-05-2";
+const VERSION = "2026-12-1";
 const SHELL = `kyhopso-shell-${VERSION}`;
 const DOCS = "kyhopso-docs-1";
 const PAGES = "kyhopso-pages-1";
@@ -25,6 +25,7 @@ const SHELL_URLS = [
   "/static/js/documents-bag.js",
   "/static/js/documents-live.js",
   "/static/js/viewer.js",
+  "/static/js/range-links.js",
   "/static/js/notes.js",
   "/static/img/icon.svg",
   "/static/vendor/socket.io/socket.io.esm.min.js",
@@ -42,6 +43,8 @@ const SHELL_URLS = [
 ];
 
 const DOCUMENT_FILE = /^\/api\/v1\/documents\/(\d+)\/(file|thumbnail)$/;
+// A signed range link (paperless/range_links.py) of a version the bag kept: read the copy.
+const RANGE_LINK = /^\/ranges\/(\d+)\/(\d+)\/[0-9a-f]{64}$/;
 const NOTES = /^\/api\/v1\/documents\/\d+\/notes$/;
 const KEPT_PAGES = [/^\/meetings\/\d+\/documents$/, /^\/documents\/\d+\/view$/];
 
@@ -76,6 +79,11 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "POST" && url.pathname === "/logout") event.waitUntil(forgetPrivate());
     return; // writes always go straight to the network
   }
+  const ranged = RANGE_LINK.exec(url.pathname);
+  if (ranged) {
+    event.respondWith(documentFile(request, `/api/v1/documents/${ranged[1]}/file?version=${ranged[2]}`));
+    return;
+  }
   if (url.pathname.startsWith("/api/")) {
     if (DOCUMENT_FILE.test(url.pathname) && url.searchParams.has("version")) {
       event.respondWith(documentFile(request));
@@ -94,8 +102,9 @@ self.addEventListener("fetch", (event) => {
 });
 
 /** A document file: the cached copy when the bag stored one (sliced for Range requests). */
-async function documentFile(request) {
-  const cached = await caches.match(request.url, { cacheName: DOCS, ignoreVary: true });
+async function documentFile(request, kept = request.url) {
+  const cached = await caches.match(new URL(kept, self.location.origin).href,
+    { cacheName: DOCS, ignoreVary: true });
   if (!cached) return fetch(request);
   const range = request.headers.get("Range");
   return range ? slice(cached, range) : cached;

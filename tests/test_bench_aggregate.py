@@ -43,7 +43,10 @@ def test_collect_normalises_each_shape_and_writes_the_table(run_all, tmp_path):
     (tmp_path / "documents.json").write_text(json.dumps({
         "publish": {"documents": 2, "total_mb": 8.0, "mb_per_s": 4.0},
         "full_downloads": {"compare": {"mb_per_s": {"app": 100.0, "nginx": 400.0,
-                                                     "nginx_x_accel": 200.0}}}}))
+                                                     "nginx_x_accel": 200.0}}},
+        "byte_ranges": {"compare": {"req_per_s": {"app": 600.0, "nginx": 20000.0,
+                                                  "app_signed": 5000.0,
+                                                  "nginx_secure_link": 19000.0}}}}))
     (tmp_path / "live.json").write_text(json.dumps({"figures": [
         {"figure": "last_client_p99_ms", "label": "next item → last client, p99", "unit": "ms",
          "app": 300.0, "bare": 200.0, "ratio": 1.5}]}))
@@ -55,6 +58,8 @@ def test_collect_normalises_each_shape_and_writes_the_table(run_all, tmp_path):
     docs = {f["figure"]: f for f in report["benches"]["documents"]["figures"]}
     assert docs["full_downloads_mb_per_s"]["ratio"] == pytest.approx(0.25)
     assert docs["full_downloads_mb_per_s_x_accel"]["ratio"] == pytest.approx(0.5)
+    assert docs["byte_ranges_req_per_s_signed"]["ratio"] == pytest.approx(0.25)
+    assert docs["byte_ranges_req_per_s_secure_link"]["ratio"] == pytest.approx(0.95)
     assert docs["publish_mb_per_s"]["baseline_value"] is None
     live = report["benches"]["live"]["figures"][0]
     assert (live["value"], live["baseline_value"], live["ratio"]) == (300.0, 200.0, 1.5)

@@ -230,6 +230,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "api.document_file": "council",
     "api.record_document_read": "council",
     "api.document_thumbnail": "council",
+    "api.document_range_link": "council",
     "api.export_with_notes": "council",
     "api.list_notes": "council",
     "api.add_note": "delegate staff",  # not guests, the hall screen or officials

@@ -186,6 +186,26 @@ def document_file(document_id: int):
     return response
 
 
+@bp.get("/documents/<int:document_id>/range-link")
+@authenticated
+def document_range_link(document_id: int):
+    """A signed link for PDF.js's byte ranges (not for confidential documents); asked again
+    when the link is refused (expired), which checks every rule again."""
+    from paperless import range_links
+    from paperless.web.auth import cookie_session
+
+    if g.api_token is not None:
+        audience_id = range_links.audience(g.api_actor.user_id, token_id=g.api_token.id)
+    else:
+        audience_id = range_links.audience(g.api_actor.user_id,
+                                           session_id=cookie_session().id)
+    link = document_service.range_link(g.api_actor, document_id, _version_arg(),
+                                       audience_id=audience_id)
+    response = jsonify({"url": link.url, "expires": link.expires, "size": link.size})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/documents/<int:document_id>/thumbnail")
 @authenticated
 def document_thumbnail(document_id: int):

@@ -16,6 +16,7 @@ def _json(schema: dict) -> dict:
 def _errors(*statuses: int) -> dict:
     text = {400: "Bad request", 401: "Not authenticated", 403: "Role not allowed",
             404: "Not found (or in a council you have no role in)", 409: "Conflict",
+            410: "Gone (document_withdrawn)",
             413: "Too large", 422: "Invalid field",
             429: "Too many failed logins (too_many_attempts, Retry-After), or requests too fast "
                  "(rate_limited: every write is rate-limited per user; nothing was done)"}
@@ -340,6 +341,14 @@ def document() -> dict:
     thumbnail = _op("First-page thumbnail", 200, None, 401, 403, 404, 422,
                     params=[doc, version])
     thumbnail["responses"]["200"] = {"description": "PNG", "content": {"image/png": {}}}
+    range_link = _op("A signed link for byte ranges of this version, valid "
+                     "PAPERLESS_RANGE_LINK_SECONDS (60 s); not for confidential documents "
+                     "(403 watermarked_only). GET/HEAD with Range on the link need no "
+                     "credentials; an expired link is 410 link_expired: ask again", 200,
+                     {"type": "object", "required": ["url", "expires", "size"], "properties": {
+                         "url": {"type": "string"}, "expires": {"type": "integer"},
+                         "size": {"type": "integer"}}}, 401, 403, 404, 410, 422,
+                     params=[doc, version])
     export = _pdf("The PDF with my notes as PDF annotations", 401, 403, 404, 422,
                   params=[doc, version])
     return {
@@ -469,6 +478,7 @@ def document() -> dict:
                             request={"type": "object", "properties": {"version": _INT}}),
             },
             "/api/v1/documents/{document_id}/thumbnail": {"get": thumbnail},
+            "/api/v1/documents/{document_id}/range-link": {"get": range_link},
             "/api/v1/documents/{document_id}/export": {"get": export},
             "/api/v1/documents/{document_id}/notes": {
                 "get": _op("My notes on a version", 200, {"type": "object", "properties": {

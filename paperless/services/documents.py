@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import bindparam, func, select, text
 
-from paperless import db, jobs, pdf
+from paperless import db, jobs, pdf, range_links
 from paperless.domain import clock as clock_rules
 from paperless.domain import documents as rules
 from paperless.models import (
@@ -392,6 +393,34 @@ def open_file(actor: Actor, document_id: int, version_number: int | None, *,
         return ServedFile(version.sha256, None,
                           jobs.watermark_file(blobs.path(version.sha256), stamp), name)
     return ServedFile(version.sha256, blobs.path(version.sha256), None, name)
+
+
+@dataclass(frozen=True)
+class RangeLink:
+    url: str  # /ranges/<document>/<version>/<sha256>?e=…&a=…&s=… (paperless/range_links.py)
+    expires: int  # unix seconds
+    size: int
+
+
+def range_link(actor: Actor, document_id: int, version_number: int | None, *,
+               audience_id: str) -> RangeLink:
+    """A short-lived signed link to this version's bytes, for PDF.js's byte ranges: checked
+    by the middleware or nginx without the database. Every rule is applied here, at issue and
+    at each renewal; a watermarked (confidential) document never gets one — each of its copies
+    is made for one reader and logged (`open_file`)."""
+    document = get_document(actor, document_id)
+    version = version_of(document, version_number)
+    if document.withdrawn_at is not None:  # staff still read it, but by the logged path
+        raise Withdrawn("Tài liệu này đã được rút, không còn để đọc.")
+    if rules.must_watermark(document.access):
+        raise Forbidden("Tài liệu mật chỉ được đọc qua bản có dấu riêng của từng người.",
+                        code="watermarked_only")
+    server = current_app.extensions["paperless.range_links"]
+    # A whole second: the middleware recovers the issue time as expires - lifetime.
+    expires = int(time.time()) + server.revocations.lifetime_s
+    return RangeLink(range_links.issue(document.id, version.number, version.sha256,
+                                       audience_id, server.key, expires),
+                     expires, version.size)
 
 
 def record_read(actor: Actor, document_id: int, version_number: int | None, *,

@@ -2,6 +2,7 @@
 // and search. Personal notes live in notes.js. Everything is configured from the data-*
 // attributes of #viewer-app (templates/documents/viewer.html).
 import { setupNotes } from "./notes.js";
+import { signedRanges } from "./range-links.js";
 import { recordRead } from "./read-beacon.js";
 
 const app = document.getElementById("viewer-app");
@@ -28,17 +29,9 @@ async function loadPdfjs() {
   return { pdfjsLib, viewerLib };
 }
 
-function openDocument(pdfjsLib) {
+async function openDocument(pdfjsLib) {
   const base = new URL(".", new URL(app.dataset.pdfjsSrc, location.href)).href;
-  // A confidential copy is watermarked per request, so its bytes differ each time:
-  // ranges of two copies must never be stitched together. Other files are immutable
-  // per ?version= and may stream in ranges.
-  const wholeFile = app.dataset.watermarked === "yes";
-  return pdfjsLib.getDocument({
-    url: app.dataset.fileUrl,
-    httpHeaders: { "X-Paperless-Read-Beacon": "1" }, // the read is reported below, once
-    disableRange: wholeFile,
-    disableStream: wholeFile,
+  const options = {
     // Never run anything the PDF carries: no XFA, no eval (PDF.js 6 has dropped eval
     // entirely; the flag is kept for older builds), and no scripting manager below.
     enableXfa: false,
@@ -47,6 +40,25 @@ function openDocument(pdfjsLib) {
     // vendor step copies pdfjs-dist's wasm/ and standard_fonts/ next to pdf.min.mjs.
     wasmUrl: `${base}wasm/`,
     standardFontDataUrl: `${base}standard_fonts/`,
+  };
+  // Documents that are not confidential stream their ranges through a signed link (the
+  // page has data-range-link-url only for those); offline, the tablet's copy is opened below.
+  if (app.dataset.rangeLinkUrl) {
+    const range = await signedRanges(pdfjsLib, app.dataset.rangeLinkUrl, (message) => {
+      showStatus(`Không tải được tài liệu: ${message}`, "error");
+    });
+    if (range) return pdfjsLib.getDocument({ ...options, range });
+  }
+  // A confidential copy is watermarked per request, so its bytes differ each time:
+  // ranges of two copies must never be stitched together. Other files are immutable
+  // per ?version= and may stream in ranges.
+  const wholeFile = app.dataset.watermarked === "yes";
+  return pdfjsLib.getDocument({
+    ...options,
+    url: app.dataset.fileUrl,
+    httpHeaders: { "X-Paperless-Read-Beacon": "1" }, // the read is reported below, once
+    disableRange: wholeFile,
+    disableStream: wholeFile,
   });
 }
 
@@ -208,12 +220,12 @@ async function main() {
   });
   linkService.setViewer(viewer);
 
-  const task = openDocument(pdfjsLib);
-  task.onProgress = ({ loaded, total }) => {
-    if (total) showStatus(`Đang tải tài liệu… ${Math.min(100, Math.round((100 * loaded) / total))}%`);
-  };
   let pdf;
   try {
+    const task = await openDocument(pdfjsLib);
+    task.onProgress = ({ loaded, total }) => {
+      if (total) showStatus(`Đang tải tài liệu… ${Math.min(100, Math.round((100 * loaded) / total))}%`);
+    };
     pdf = await task.promise;
   } catch (error) {
     showStatus(navigator.onLine

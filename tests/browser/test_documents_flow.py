@@ -87,10 +87,18 @@ def test_publish_live_offline_reading_and_notes_on_two_devices(live_server, brow
     tablet.screenshot(path=SHOTS / "03-delegate-bag-live.png", full_page=True)
 
     # (d) It opens in the viewer, and still opens after the Wi-Fi is gone.
+    asked = []
+    tablet.on("request", lambda request: asked.append(request.url))
     tablet.click(f"text={TITLE}")
     tablet.wait_for_url("**/documents/*/view")
     viewer_url = tablet.url
     _expect_document_rendered(tablet)
+    # Its bytes came through a signed range link (answered here by the tablet's copy)…
+    assert any("/range-link?version=" in url for url in asked), asked
+    link = next(url for url in asked if "/ranges/" in url)
+    # …which the server answers too, without a cookie or a token.
+    part = browser.new_context().request.get(link, headers={"Range": "bytes=0-99"})
+    assert part.status == 206 and part.body()[:5] == b"%PDF-"
     tablet.screenshot(path=SHOTS / "04-viewer.png")
 
     tablet.fill("[data-find-input]", "Huardest")
