@@ -396,6 +396,30 @@ def test_offline_copies_and_ranges_are_not_reads(client, published):
     assert listed[0]["unread"] is False
 
 
+def test_a_confidential_document_has_no_thumbnail_to_read(app, client, staff, meeting_id):
+    """A picture of page 1 would be a copy without the reader's name and outside the read
+    log: confidential documents show the placeholder, and the thumbnail route refuses."""
+    body = _upload(client, staff, meeting_id, _corpus("pdflatex-4-pages.pdf"),
+                   access="confidential").get_json()
+    client.post(f"/api/v1/documents/{body['id']}/publish", headers=staff)
+    assert body["current"]["thumbnail_url"] is None
+    for who in (staff, token_for(client, "daibieu03")):
+        response = client.get(f"/api/v1/documents/{body['id']}/thumbnail", headers=who)
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == "thumbnail_confidential"
+    public = _upload(client, staff, meeting_id, _corpus("pdflatex-4-pages.pdf"),
+                     access="public").get_json()
+    assert public["current"]["thumbnail_url"]
+    shown = client.get(public["current"]["thumbnail_url"], headers=staff)
+    assert shown.status_code == 200 and shown.mimetype == "image/png"
+    from tests.support import login
+
+    html = login(app.test_client(), "thuky").get(
+        f"/meetings/{meeting_id}/documents").get_data(as_text=True)
+    assert f"/api/v1/documents/{public['id']}/thumbnail" in html
+    assert f"/api/v1/documents/{body['id']}/thumbnail" not in html
+
+
 def test_every_path_serving_a_confidential_document_logs_the_read(app, client, staff,
                                                                   meeting_id):
     """Ranges (even `bytes=0-`), the service worker's header and the export with notes each

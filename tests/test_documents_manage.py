@@ -80,6 +80,12 @@ def test_document_rules_for_withdrawal_and_titles():
     assert document_rules.audiences_after_change("public", "public") == ["public"]
 
 
+def test_only_documents_read_without_a_watermark_have_a_thumbnail():
+    assert document_rules.thumbnail_allowed("public")
+    assert document_rules.thumbnail_allowed("delegates")
+    assert not document_rules.thumbnail_allowed("confidential")
+
+
 def test_absence_reason_rule():
     assert live_rules.attendance_reason("absent_excused", "  Đi   công tác ") == "Đi công tác"
     assert live_rules.attendance_reason("present", "Ốm") == ""

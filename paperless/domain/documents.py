@@ -85,6 +85,11 @@ def must_watermark(access: str) -> bool:
     return access == "confidential"
 
 
+def thumbnail_allowed(access: str) -> bool:
+    """A picture of page 1 carries no reader's name and is no logged read: not for secrets."""
+    return not must_watermark(access)
+
+
 def offline_allowed(access: str, council_allows_confidential: bool = False) -> bool:
     """Whether a tablet may keep a copy for when the Wi-Fi fails."""
     return access != "confidential" or council_allows_confidential

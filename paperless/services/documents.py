@@ -444,7 +444,10 @@ def _download_name(document: Document, version: DocumentVersion) -> str:
 
 
 def thumbnail_path(actor: Actor, document_id: int, version_number: int | None) -> Path:
-    version = version_of(get_document(actor, document_id), version_number)
+    document = get_document(actor, document_id)
+    if not rules.thumbnail_allowed(document.access):
+        raise NotFound("Tài liệu mật không có ảnh thu nhỏ.", code="thumbnail_confidential")
+    version = version_of(document, version_number)
     if not version.thumbnail_sha256:
         raise NotFound("Tài liệu không có ảnh thu nhỏ.")
     return store().path(version.thumbnail_sha256)

@@ -3,6 +3,7 @@ api/openapi.py describe the same)."""
 
 from __future__ import annotations
 
+from paperless.domain import documents as document_rules
 from paperless.domain.agenda import Node, build_tree
 from paperless.models import AgendaItem, Council, Delegate, Document, DocumentVersion, Meeting
 
@@ -63,14 +64,15 @@ def meeting(m: Meeting, *, with_agenda: bool = False) -> dict:
     return data
 
 
-def version(v: DocumentVersion) -> dict:
+def version(v: DocumentVersion, access: str) -> dict:
     return {
         "number": v.number, "sha256": v.sha256, "size": v.size, "page_count": v.page_count,
         "original_name": v.original_name, "converted_from": v.converted_from,
         "active_content": v.active_content, "uploaded_at": v.uploaded_at.isoformat(),
         "file_url": f"/api/v1/documents/{v.document_id}/file?version={v.number}",
         "thumbnail_url": (f"/api/v1/documents/{v.document_id}/thumbnail?version={v.number}"
-                          if v.thumbnail_sha256 else None),
+                          if v.thumbnail_sha256 and document_rules.thumbnail_allowed(access)
+                          else None),
     }
 
 
@@ -81,7 +83,8 @@ def document(d: Document, unread: bool | None = None) -> dict:
         "published_at": d.published_at.isoformat() if d.published_at else None,
         "withdrawn_at": d.withdrawn_at.isoformat() if d.withdrawn_at else None,
         "withdrawn_reason": d.withdrawn_reason or "",
-        "current": version(d.current), "versions": [version(v) for v in d.versions],
+        "current": version(d.current, d.access),
+        "versions": [version(v, d.access) for v in d.versions],
     }
     if unread is not None:
         data["unread"] = unread
