@@ -24,6 +24,7 @@ from paperless import db, ratelimit
 from paperless.domain import documents as document_rules
 from paperless.extensions import socketio
 from paperless.models import ApiToken, LiveConnection, User
+from paperless.realtime import fair
 from paperless.realtime.commands import COMMANDS
 from paperless.realtime.payloads import PayloadError, validate
 from paperless.realtime.session import SocketSessionInterface
@@ -43,6 +44,7 @@ def register(app: Flask) -> None:
     # Bound per app: `@socketio.on` would bind only to the server that existed at import
     # time, leaving any later app (tests, a second worker factory) with no authorisation.
     app.session_interface = SocketSessionInterface()
+    fair.install(socketio.server)
     socketio.on_event("connect", on_connect)
     socketio.on_event("disconnect", on_disconnect)
     socketio.on_event("meeting:join", on_join)
@@ -261,7 +263,7 @@ def _rate_limited(name: str) -> dict | None:
     sid = getattr(request, "sid", None)
     wait = limiter.check("socket", sid, cost)
     if wait is not None and sid is not None and limiter.flooding("socket", sid):
-        # the events it has queued are dropped unread once it is gone (python-socketio)
+        # the events it has queued are dropped unread once it is gone (realtime/fair.py)
         log.warning("socket %s (user %s) dropped: it kept sending after rate_limited",
                     sid, user_id)
         disconnect(sid=sid)
