@@ -364,6 +364,28 @@ def test_restore_refuses_a_tampered_backup_naming_the_file(app, demo, tmp_path, 
         drop()
 
 
+def test_restore_refuses_an_instance_in_use_unless_forced(app, demo, tmp_path, database_url):
+    dest = tmp_path / "backups"
+    assert _cli(app, "backup", str(dest)).exit_code == 0
+    backup = _only_backup(dest)
+    folder, url, drop = _fresh_target(tmp_path, database_url, "in_use")
+    target = _restored_app(folder, url)
+    try:
+        with target.app_context():
+            db.upgrade(url)
+            first = _cli(target, "restore", str(backup))
+            assert first.exit_code == 0, (first.output, first.stderr)
+            again = _cli(target, "restore", str(backup))
+            assert again.exit_code == 1
+            assert "không trống" in again.stderr and "--force" in again.stderr
+            forced = _cli(target, "restore", str(backup), "--force")
+            assert forced.exit_code == 0, (forced.output, forced.stderr)
+    finally:
+        db.session.remove()
+        target.extensions["paperless.engine"].dispose()
+        drop()
+
+
 def test_backup_of_the_previous_migration_head_restores_and_upgrades(app, tmp_path,
                                                                      database_url):
     from alembic.script import ScriptDirectory
