@@ -4,7 +4,7 @@ Run by bench_votes.py after the app server has stopped, with PAPERLESS_INSTANCE_
 pointing at the bench's instance (the session is still open and every tablet's delegate
 checked in). In one process, no Socket.IO: creates and opens a vote as the chair, then for
 `--casts` delegates does what the `vote:cast` handler does — load the user and their roles
-(`current_actor`), then `commands.vote_cast` — counting SQL statements and timing the SQL,
+(`current_actor`), then `payloads.validate` and `commands.vote_cast` — counting SQL statements and timing the SQL,
 the DBAPI commit and the whole call; then the same again with the same idempotency keys
 (the retry path), and `votes.progress()` alone (what every cast computes for the coalesced
 `vote.progress`). Announcement sinks are replaced by a counter: nothing is sent anywhere.
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from paperless import create_app, db
 from paperless.models import AgendaItem, Meeting, OpenBallot, User, Vote
 from paperless.realtime.commands import vote_cast
+from paperless.realtime.payloads import validate
 from paperless.services import events, votes
 from paperless.services.access import actor_for
 
@@ -105,11 +106,12 @@ def main() -> None:
 
         def handler(user_id: int, key: str):
             def run():
-                # What the socket handler does per event: current_actor(), then the command.
+                # What the socket handler does per event: current_actor(), the payload's
+                # declared check, then the command.
                 user = db.session.get(User, user_id)
                 actor = actor_for(user)
-                answer = vote_cast(actor, {"vote_id": vote_id, "choice": "yes",
-                                           "idempotency_key": key})
+                answer = vote_cast(actor, validate("vote:cast", {
+                    "vote_id": vote_id, "choice": "yes", "idempotency_key": key}))
                 assert answer["received"], answer
                 db.session.remove()  # a fresh session per event, like a new app context
             return run
