@@ -2,12 +2,14 @@
 
 Run by bench_votes.py after the app server has stopped, with PAPERLESS_INSTANCE_PATH
 pointing at the bench's instance (the session is still open and every tablet's delegate
-checked in). In one process, no Socket.IO: creates and opens a vote as the chair, then for
+checked in). In one process, no Socket.IO: creates and opens a vote as the chair (of
+`--kind`, open or secret: the sealed ballot box), then for
 `--casts` delegates does what the `vote:cast` handler does — load the user and their roles
-(`current_actor`), then `commands.vote_cast` — counting SQL statements and timing the SQL,
+(`current_actor`), then `payloads.validate` and `commands.vote_cast` — counting SQL statements and timing the SQL,
 the DBAPI commit and the whole call; then the same again with the same idempotency keys
 (the retry path), and `votes.progress()` alone (what every cast computes for the coalesced
 `vote.progress`). Announcement sinks are replaced by a counter: nothing is sent anywhere.
+The vote is cancelled at the end (a secret one's sealed ballots and key go with it).
 Prints one JSON line.
 """
 
@@ -22,8 +24,9 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from paperless import create_app, db
-from paperless.models import AgendaItem, Meeting, OpenBallot, User, Vote
+from paperless.models import AgendaItem, Meeting, OpenBallot, SecretParticipation, User, Vote
 from paperless.realtime.commands import vote_cast
+from paperless.realtime.payloads import validate
 from paperless.services import events, votes
 from paperless.services.access import actor_for
 
@@ -86,6 +89,7 @@ def summary(samples: list[dict]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--casts", type=int, default=200)
+    parser.add_argument("--kind", choices=["open", "secret"], default="open")
     args = parser.parse_args()
     app = create_app()
     announced = []
@@ -96,7 +100,8 @@ def main() -> None:
         chair = actor_for(db.session.scalar(select(User).where(User.username == "chutoa")))
         item_id = db.session.scalar(select(AgendaItem.id).where(
             AgendaItem.meeting_id == MEETING_ID).order_by(AgendaItem.position).limit(1))
-        vote = votes.create_vote(chair, item_id, kind="open", title="Probe: chi phí một lá phiếu")
+        vote = votes.create_vote(chair, item_id, kind=args.kind,
+                                 title="Probe: chi phí một lá phiếu")
         votes.open_vote(chair, vote.id)
         vote_id = vote.id
         usernames = [f"daibieu{n:03d}" for n in range(100, 100 + args.casts)]
@@ -105,11 +110,12 @@ def main() -> None:
 
         def handler(user_id: int, key: str):
             def run():
-                # What the socket handler does per event: current_actor(), then the command.
+                # What the socket handler does per event: current_actor(), the payload's
+                # declared check, then the command.
                 user = db.session.get(User, user_id)
                 actor = actor_for(user)
-                answer = vote_cast(actor, {"vote_id": vote_id, "choice": "yes",
-                                           "idempotency_key": key})
+                answer = vote_cast(actor, validate("vote:cast", {
+                    "vote_id": vote_id, "choice": "yes", "idempotency_key": key}))
                 assert answer["received"], answer
                 db.session.remove()  # a fresh session per event, like a new app context
             return run
@@ -123,10 +129,12 @@ def main() -> None:
             db.session.remove()
 
         progress = [measure(meter, progress_only) for _ in range(50)]
-        counted = db.session.scalar(select(func.count()).select_from(OpenBallot).where(
-            OpenBallot.vote_id == vote_id))
+        stored = SecretParticipation if args.kind == "secret" else OpenBallot
+        counted = db.session.scalar(select(func.count()).select_from(stored).where(
+            stored.vote_id == vote_id))
         votes.cancel(chair, vote_id, "Probe của bench_votes.py")
-    print(json.dumps({"vote_id": vote_id, "casts": len(user_ids), "counted": counted,
+    print(json.dumps({"vote_id": vote_id, "kind": args.kind, "casts": len(user_ids),
+                      "counted": counted,
                       "announcements_per_cast": sum(a.name == "vote.progress" for a in announced)
                       / max(len(user_ids) * 2, 1),
                       "first_cast": summary(first), "retry_same_key": summary(retry),

@@ -12,23 +12,31 @@ On loopback, in a fresh temporary instance, bounded in count and time, stopping 
    hall-screen tokens, half each) connect over WebSocket from several client processes
    (bench/_votes_clients.py), join, and every tablet checks in (`attendance:check_in`).
 3. Rounds (1 warm-up, then 5 plain and 2 "retry storm" rounds by default), each:
-   - the chair creates an open vote (`POST /api/v1/agenda-items/{id}/votes`, kind "open")
-     and opens it (`vote:open`); the bench waits until every client has `vote.opened`;
+   - the chair creates a vote (`POST /api/v1/agenda-items/{id}/votes`, kind "open", or
+     "secret" with `--kind secret`) and opens it (`vote:open`); the bench waits until every
+     client has `vote.opened`;
    - cast: tablet g sends `vote:cast` {vote_id, choice, idempotency_key (unique)} at
      t0 + g/500 s — 500 sends spread uniformly over one second — and notes send → ack.
      In a retry-storm round every tablet sends the same payload twice, back to back;
    - the bench reads the server's CPU over the cast phase, then `vote:state` (the count);
    - the chair closes (`vote:close`): time from the send to `vote.closed` on every client;
      then announces (`vote.announced`, with the result): the same.
-   After the run the database is read directly: exactly one ballot and one receipt per
-   tablet per vote. A probe (bench/_votes_probe.py) then times one cast in-process:
-   SQL statements, SQL time, the SQLite commit.
+   After the run the database is read directly. Open votes: exactly one ballot and one
+   receipt per tablet per vote. Secret votes (the sealed store, services/ballot_box.py):
+   exactly one `secret_participation` row per tablet per vote, no `cast_receipt` and no
+   `open_ballot` row, no `secret_ballot` / `secret_ballot_key` row left after the close. For
+   both, the stored result (`vote.result`, the tally written at close) counts every tablet
+   once and per choice what the acknowledged tablets sent. A probe (bench/_votes_probe.py)
+   then times one cast of the same kind in-process: SQL statements, SQL time, the SQLite
+   commit.
 4. The baseline: bench/_votes_bare_server.py, bare python-socketio in the same async mode:
    `cast` acknowledged at once (echo, nothing stored), and `broadcast` of the app's own
    `vote.closed` / `vote.announced` payloads to the same 700 clients. Ratio = app / bare.
+   The vote kind does not apply to its casts (nothing is stored); only the payloads it
+   replays are the secret vote's when `--kind secret`.
 
-Prints a table and writes bench/results/votes.json.
-Run: `.venv/bin/python bench/bench_votes.py` (`--help` for smaller runs).
+Prints a table and writes bench/results/votes.json (`--kind secret`: votes_secret.json).
+Run: `.venv/bin/python bench/bench_votes.py [--kind secret]` (`--help` for smaller runs).
 """
 
 from __future__ import annotations
@@ -58,14 +66,20 @@ from importlib import metadata
 from pathlib import Path
 
 import socketio
+from _votes_clients import CHOICES
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-RESULTS = BENCH / "results" / "votes.json"
+KINDS = ("open", "secret")
 LIVE_RESULTS = BENCH / "results" / "live.json"
 PYTHON = sys.executable
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MS = 1000
+
+
+def results_path(kind: str) -> Path:
+    """Each kind its own file, so run_all.py shows both side by side."""
+    return BENCH / "results" / ("votes.json" if kind == "open" else f"votes_{kind}.json")
 
 
 # --- processes we start, and stopping them whatever happens ------------------------------
@@ -204,6 +218,7 @@ class Target:
     url: str = ""
     # The app's event payloads, replayed by the bare server (same bytes on the wire).
     payloads: dict = field(default_factory=dict)
+    kind: str = "open"  # of the votes the app creates; the bare server stores nothing
     _bare_ids: int = 1000
 
     @property
@@ -232,7 +247,7 @@ class Target:
         if not self.is_app:
             self._bare_ids += 1
             return self._bare_ids
-        body = json.dumps({"kind": "open", "title": f"Biểu quyết số {number}: thông qua Nghị "
+        body = json.dumps({"kind": self.kind, "title": f"Biểu quyết số {number}: thông qua Nghị "
                                                     f"quyết về kế hoạch đầu tư công"}).encode()
         request = urllib.request.Request(
             f"{self.url}/api/v1/agenda-items/{item_id}/votes", data=body, method="POST",
@@ -272,30 +287,33 @@ class Target:
         return ack
 
 
-def app_target(instance: Path, setup: dict, tablets: int, observers: int) -> Target:
+def app_target(instance: Path, setup: dict, tablets: int, observers: int,
+               kind: str) -> Target:
     env = {**os.environ, "PAPERLESS_INSTANCE_PATH": str(instance), "HOST": "127.0.0.1",
            "PAPERLESS_ASYNC_MODE": "gevent"}
     env.pop("PAPERLESS_DATABASE_URL", None)
     return Target("app", [PYTHON, "-m", "paperless.serve"], env, "meeting:join",
                   {"meeting_id": setup["meeting_id"]}, "attendance:check_in", "vote:cast",
                   setup["tablets"][:tablets], [setup["observers"][i % 2] for i in range(observers)],
-                  setup["chair"], setup["meeting_id"])
+                  setup["chair"], setup["meeting_id"], kind=kind)
 
 
-def bare_target(tablets: int, observers: int, payloads: dict) -> Target:
+def bare_target(tablets: int, observers: int, payloads: dict, kind: str) -> Target:
     return Target("bare", [PYTHON, str(BENCH / "_votes_bare_server.py")], dict(os.environ),
                   "join", {}, None, "cast", [None] * tablets, [None] * observers,
-                  payloads=payloads)
+                  payloads=payloads, kind=kind)
 
 
-def synthetic_payloads(tablets: int) -> dict:
-    """Used only with --only bare: payloads of the app's shape and roughly its size."""
-    vote = {"id": 0, "agenda_item_id": 1, "round": 1, "kind": "open", "kind_label": "Công khai",
+def synthetic_payloads(tablets: int, kind: str) -> dict:
+    """Used only with --only bare: payloads of the app's shape and roughly its size (a secret
+    vote's result names nobody)."""
+    vote = {"id": 0, "agenda_item_id": 1, "round": 1, "kind": kind,
+            "kind_label": "Bỏ phiếu kín" if kind == "secret" else "Công khai",
             "title": "Biểu quyết số 1: thông qua Nghị quyết về kế hoạch đầu tư công",
             "options": [["yes", "Tán thành"], ["no", "Không tán thành"],
                         ["abstain", "Không biểu quyết"]], "status": "closed"}
     progress = {"vote_id": 0, "received": tablets, "present": tablets, "total": tablets}
-    names = {"yes": [f"Đại biểu số {n}" for n in range(tablets)]}
+    names = {} if kind == "secret" else {"yes": [f"Đại biểu số {n}" for n in range(tablets)]}
     return {"vote.closed": {"vote": vote, "progress": progress, "seq": 1, "server_time": ""},
             "vote.announced": {"vote": {**vote, "status": "announced",
                                         "result": {"voted": tablets, "names": names}},
@@ -448,6 +466,10 @@ def run_round(target: Target, chair, workers: Workers, server_pid: int, number: 
     seconds = [r["retry"] for r in records if "retry" in r]
     sends = [f[0] for f in firsts]
     acks_ok = [f for f in firsts if f[2]]
+    # What the acknowledged tablets sent (tablet g sends CHOICES[g % 10]): the stored tally
+    # must say the same, which for a secret vote proves the sealed ballots were read back.
+    acked_choices = Counter(CHOICES[r["g"] % len(CHOICES)] for r in records
+                            if r["first"][2] or (r.get("retry") or (0, 0, False))[2])
     return {
         "round": number, "retry_storm": retry, "vote_id": vote_id, "t0": t0,
         "clients_alive_at_start": alive_at_start, "clients_alive_at_end": alive_at_end,
@@ -455,6 +477,7 @@ def run_round(target: Target, chair, workers: Workers, server_pid: int, number: 
         "opened_sent": opened_sent, "opened_complete": opened_complete,
         "casts_sent": len(firsts) + len(seconds),
         "tablets_answered": len(records), "acked_ok": len(acks_ok),
+        "acked_choices": dict(acked_choices),
         "retry_acked_ok": sum(1 for s in seconds if s[2]),
         "errors": dict(Counter(f[3] for f in firsts + seconds if not f[2])),
         "retry_identical_acks": sum(1 for r in records if r.get("identical")),
@@ -595,8 +618,10 @@ def run_target(target: Target, scratch: Path, args) -> dict:
             present = state["attendance"]["present"]
         print(f"  {target.name}: {joined} clients joined ({tablets_joined} tablets"
               f"{f', {present} checked in' if present is not None else ''}) in "
-              f"{connect_seconds:.1f} s ({sum(r['failed'] for r in ready)} failed); voting…",
-              flush=True)
+              f"{connect_seconds:.1f} s ({sum(r['failed'] for r in ready)} failed); "
+              + (f"{target.kind} votes…" if target.is_app else
+                 f"casts echoed, nothing stored (the vote kind does not apply; it replays "
+                 f"the {target.kind} vote's closed/announced payloads)…"), flush=True)
 
         rounds = []
         kinds = [False] * (args.warmup + args.rounds) + [True] * args.retry_rounds
@@ -647,35 +672,82 @@ def run_target(target: Target, scratch: Path, args) -> dict:
 
 # --- after the app: the database, and one cast in-process ---------------------------------
 
-def verify_database(instance: Path, rounds: list[dict]) -> list[dict]:
+def _count(db: sqlite3.Connection, table: str, vote_id: int) -> int:
+    return db.execute(f"SELECT count(*) FROM {table} WHERE vote_id = ?", (vote_id,)).fetchone()[0]
+
+
+def verify_database(instance: Path, rounds: list[dict], kind: str, tablets: int) -> list[dict]:
+    """Read the SQLite file after the app stopped: what each round's vote left behind.
+
+    Open: one `open_ballot` and one `cast_receipt` per tablet. Secret (votes.py `_cast_once`
+    / `_close`): one `secret_participation` row per tablet, and no `cast_receipt` (a secret
+    ack is never stored: a retry is recognised by the participation's idempotency key); at
+    close the sealed ballots and the key are deleted and only `vote.result` stays — the
+    tally of `domain.voting.tally_choices`, whose `voted` and per-choice counts must both
+    come to the tablets that were acknowledged, with what they sent."""
     db = sqlite3.connect(instance / "paperless.sqlite3")
     try:
         rows = []
         for r in rounds:
             vote_id = r["vote_id"]
-            ballots = db.execute("SELECT count(*), count(DISTINCT delegate_id) FROM open_ballot "
-                                 "WHERE vote_id = ?", (vote_id,)).fetchone()
-            receipts = db.execute("SELECT count(*) FROM cast_receipt WHERE vote_id = ?",
-                                  (vote_id,)).fetchone()[0]
-            changed = db.execute("SELECT coalesce(sum(changes), 0) FROM open_ballot "
-                                 "WHERE vote_id = ?", (vote_id,)).fetchone()[0]
-            status = db.execute("SELECT status FROM vote WHERE id = ?", (vote_id,)).fetchone()[0]
-            rows.append({"vote_id": vote_id, "retry_storm": r["retry_storm"],
-                         "ballots": ballots[0], "distinct_delegates": ballots[1],
-                         "receipts": receipts, "changes": changed, "status": status})
+            stored_kind, status, result = db.execute(
+                "SELECT kind, status, result FROM vote WHERE id = ?", (vote_id,)).fetchone()
+            result = json.loads(result) if result else {}
+            counts = {c["code"]: c["count"] for c in result.get("choices", [])}
+            acked = sum(r["acked_choices"].values())
+            row = {"vote_id": vote_id, "retry_storm": r["retry_storm"], "kind": stored_kind,
+                   "status": status, "receipts": _count(db, "cast_receipt", vote_id),
+                   "result_voted": result.get("voted"),
+                   "result_choices_sum": sum(counts.values()), "result_choices": counts,
+                   "acked_choices": r["acked_choices"]}
+            if kind == "secret":
+                row["participations"], row["distinct_delegates"] = db.execute(
+                    "SELECT count(*), count(DISTINCT delegate_id) FROM secret_participation "
+                    "WHERE vote_id = ?", (vote_id,)).fetchone()
+                row["open_ballots"] = _count(db, "open_ballot", vote_id)
+                row["sealed_ballots_left"] = _count(db, "secret_ballot", vote_id)
+                row["ballot_keys_left"] = _count(db, "secret_ballot_key", vote_id)
+                row["ok"] = (row["participations"] == row["distinct_delegates"] == tablets
+                             and row["receipts"] == row["open_ballots"] == 0
+                             and row["sealed_ballots_left"] == row["ballot_keys_left"] == 0)
+            else:
+                row["ballots"], row["distinct_delegates"] = db.execute(
+                    "SELECT count(*), count(DISTINCT delegate_id) FROM open_ballot "
+                    "WHERE vote_id = ?", (vote_id,)).fetchone()
+                row["changes"] = db.execute("SELECT coalesce(sum(changes), 0) FROM open_ballot "
+                                            "WHERE vote_id = ?", (vote_id,)).fetchone()[0]
+                row["ok"] = row["ballots"] == row["distinct_delegates"] == row["receipts"] \
+                    == tablets
+            row["tally_ok"] = (row["result_voted"] == row["result_choices_sum"] == tablets
+                               == acked and counts == {**dict.fromkeys(counts, 0),
+                                                       **r["acked_choices"]})
+            row["ok"] = row["ok"] and row["tally_ok"] and stored_kind == kind and \
+                status == "announced"
+            rows.append(row)
         return rows
     finally:
         db.close()
 
 
-def run_probe(instance: Path, casts: int) -> dict | None:
+def leftover_sealed(instance: Path) -> dict:
+    """Every sealed ballot and wrapped key in the file, whatever the vote: none once every
+    secret vote of the run (and the probe's, cancelled) is over."""
+    db = sqlite3.connect(instance / "paperless.sqlite3")
+    try:
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("secret_ballot", "secret_ballot_key")}
+    finally:
+        db.close()
+
+
+def run_probe(instance: Path, casts: int, kind: str) -> dict | None:
     env = {**os.environ, "PAPERLESS_INSTANCE_PATH": str(instance), "PAPERLESS_ASYNC_MODE":
            "threading"}
     env.pop("PAPERLESS_DATABASE_URL", None)
     try:
-        out = subprocess.run([PYTHON, str(BENCH / "_votes_probe.py"), "--casts", str(casts)],
-                             env=env, cwd=ROOT, check=True, timeout=120, capture_output=True,
-                             text=True)
+        out = subprocess.run([PYTHON, str(BENCH / "_votes_probe.py"), "--casts", str(casts),
+                              "--kind", kind], env=env, cwd=ROOT, check=True, timeout=120,
+                             capture_output=True, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
     except subprocess.CalledProcessError as exc:
         print(f"  probe failed: {exc}\n{(exc.stderr or '')[-1500:]}", file=sys.stderr)
@@ -724,11 +796,11 @@ def compare(app: dict, bare: dict) -> list[dict]:
 
 
 def print_table(rows: list[dict], app: dict, bare: dict, db_rows: list[dict],
-                probe: dict | None) -> None:
+                probe: dict | None, kind: str, leftovers: dict | None) -> None:
     def fmt(value, suffix=""):
         return "—" if value is None else f"{value:,.1f}{suffix}"
 
-    print(f"\n{'':50} {'app':>10} {'bare':>10} {'app/bare':>9}")
+    print(f"\n{kind + ' votes':50} {'app':>10} {'bare':>10} {'app/bare':>9}")
     for row in rows:
         label = f"{row['label']} ({row['unit']})" if row["unit"] else row["label"]
         print(f"{label:50} {fmt(row['app']):>10} {fmt(row['bare']):>10} "
@@ -746,12 +818,26 @@ def print_table(rows: list[dict], app: dict, bare: dict, db_rows: list[dict],
               f"{app['result_voted']}, identical acks in retry storms "
               f"{app['storm_identical_acks']}")
     if db_rows:
-        print("database: " + "; ".join(
-            f"vote {d['vote_id']}{'*' if d['retry_storm'] else ''}: {d['ballots']} ballots, "
-            f"{d['receipts']} receipts" for d in db_rows) + "  (* retry storm)")
+        if kind == "secret":
+            each = [f"vote {d['vote_id']}{'*' if d['retry_storm'] else ''}: "
+                    f"{d['participations']} participations ({d['distinct_delegates']} "
+                    f"delegates), {d['receipts']} receipts, {d['open_ballots']} open ballots, "
+                    f"left {d['sealed_ballots_left']} sealed / {d['ballot_keys_left']} keys, "
+                    f"tally {d['result_voted']} ({d['result_choices']})" for d in db_rows]
+        else:
+            each = [f"vote {d['vote_id']}{'*' if d['retry_storm'] else ''}: {d['ballots']} "
+                    f"ballots, {d['receipts']} receipts, tally {d['result_voted']} "
+                    f"({d['result_choices']})" for d in db_rows]
+        bad = [d["vote_id"] for d in db_rows if not d["ok"]]
+        storm = "  (* retry storm)" if any(d["retry_storm"] for d in db_rows) else ""
+        print("database: " + "; ".join(each) + storm)
+        print(f"database check ({kind}): "
+              + (f"FAILED for votes {bad}" if bad else f"all {len(db_rows)} votes as expected")
+              + (f"; sealed rows left in the file {leftovers}" if leftovers is not None
+                 else ""))
     if probe:
         f, rt, pg = probe["first_cast"], probe["retry_same_key"], probe["progress_only"]
-        print(f"one cast in-process: {f['statements']:.0f} SQL statements, "
+        print(f"one {kind} cast in-process: {f['statements']:.0f} SQL statements, "
               f"{f['wall_ms_median']:.2f} ms (SQL {f['sql_exec_ms_median']:.2f}, commit "
               f"{f['commit_ms_median']:.2f}, Python {f['python_ms_median']:.2f}); retry with "
               f"the same key {rt['statements']:.0f} statements, {rt['wall_ms_median']:.2f} ms; "
@@ -763,6 +849,9 @@ def print_table(rows: list[dict], app: dict, bare: dict, db_rows: list[dict],
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kind", choices=KINDS, default="open",
+                        help="kind of the votes the app runs (secret: the sealed ballot box); "
+                             "writes bench/results/votes.json or votes_secret.json")
     parser.add_argument("--tablets", type=int, default=500)
     parser.add_argument("--observers", type=int, default=200,
                         help="hall screens and guests (they receive, never cast)")
@@ -797,28 +886,34 @@ def main() -> None:
         print(f"scratch folder (kept): {scratch}", flush=True)
     else:
         _temp_dirs.append(scratch)
-    print(f"bench_votes: {args.tablets} tablets + {args.observers} observers in "
+    print(f"bench_votes ({args.kind} votes): {args.tablets} tablets + {args.observers} "
+          f"observers in "
           f"{args.processes} client processes; {args.warmup} warm-up + {args.rounds} plain + "
           f"{args.retry_rounds} retry-storm rounds; {os.cpu_count()} cores", flush=True)
 
-    runs, db_rows, probe = {}, [], None
-    payloads = synthetic_payloads(args.tablets)
+    runs, db_rows, probe, leftovers = {}, [], None, None
+    payloads = synthetic_payloads(args.tablets, args.kind)
     if args.only != "bare":
         instance = scratch / "instance"
         setup = prepare_instance(instance, args.tablets)
-        app = app_target(instance, setup, args.tablets, args.observers)
+        app = app_target(instance, setup, args.tablets, args.observers, args.kind)
         runs["app"] = run_target(app, scratch, args)
         payloads = app.payloads or payloads
-        db_rows = verify_database(instance, runs["app"]["rounds"])
-        if args.probe_casts:
-            probe = run_probe(instance, min(args.probe_casts, max(args.tablets - 100, 0)))
+        db_rows = verify_database(instance, runs["app"]["rounds"], args.kind, args.tablets)
+        # the probe casts as daibieu100…: tablets beyond the first 100, checked in by the run
+        probe_casts = min(args.probe_casts, max(args.tablets - 100, 0))
+        if probe_casts:
+            probe = run_probe(instance, probe_casts, args.kind)
+        elif args.probe_casts:
+            print("  probe skipped: it casts as tablets 101 and on (--tablets over 100)")
+        leftovers = leftover_sealed(instance)
     if args.only != "app":
-        runs["bare"] = run_target(bare_target(args.tablets, args.observers, payloads),
-                                  scratch, args)
+        runs["bare"] = run_target(bare_target(args.tablets, args.observers, payloads,
+                                              args.kind), scratch, args)
 
     app_run, bare_run = runs.get("app", {}), runs.get("bare", {})
     rows = compare(app_run, bare_run)
-    print_table(rows, app_run, bare_run, db_rows, probe)
+    print_table(rows, app_run, bare_run, db_rows, probe, args.kind, leftovers)
     reference = None
     if LIVE_RESULTS.exists():
         with contextlib.suppress(Exception):
@@ -828,15 +923,21 @@ def main() -> None:
                             for f in live["figures"] if f["figure"].startswith("last_client")}}
     report = {
         "parameters": {
+            "vote_kind": args.kind,  # first: RESULTS.md shows the first parameters
             "tablets": args.tablets, "observers": args.observers,
             "clients": args.tablets + args.observers, "client_processes": args.processes,
             "rounds_plain": args.rounds, "rounds_retry_storm": args.retry_rounds,
             "warmup_rounds": args.warmup, "cast_window_s": args.window,
             "cast_timeout_s": args.cast_timeout, "event_timeout_s": args.event_timeout,
             "connect_batch": args.batch, "async_mode": "gevent", "transport": "websocket",
-            "vote_kind": "open", "choices": "70 % yes, 20 % no, 10 % abstain",
+            "choices": "70 % yes, 20 % no, 10 % abstain",
             "retry_storm": "every tablet sends the same payload (same key) twice, back to back",
-            "database": "SQLite, WAL, synchronous=NORMAL; one commit per ballot before the ack",
+            "database": "SQLite, WAL, synchronous=NORMAL; one commit per ballot before the ack"
+                        + ("; secret: participation + sealed ballot (AES-GCM) per commit, "
+                           "sealed rows deleted at close, then a WAL checkpoint (TRUNCATE, best effort)"
+                           if args.kind == "secret" else ""),
+            "baseline_note": "bare python-socketio echoes casts and stores nothing: the vote "
+                             "kind applies only to the payloads it replays",
             "machine_cores": os.cpu_count(), "fd_limit": fd_limit,
             "load_average_at_end": os.getloadavg(),
             "python": platform.python_version(),
@@ -846,15 +947,19 @@ def main() -> None:
             "tokens": "one delegate account per tablet; observers share the guest and "
                       "hall-screen tokens (half each)",
         },
+        "vote_kind": args.kind,
         "figures": rows,
         "database_check": db_rows,
+        "database_ok": all(d["ok"] for d in db_rows) if db_rows else None,
+        "sealed_rows_left": leftovers,
         "probe_one_cast": probe,
         "reference_live_bench_2500_clients": reference,
         "runs": runs,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    print(f"\nwritten {RESULTS.relative_to(ROOT)}")
+    results = results_path(args.kind)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nwritten {results.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

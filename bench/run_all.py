@@ -4,6 +4,10 @@
     .venv/bin/python bench/run_all.py --quick    # small runs: proves the pipeline, not speed
     .venv/bin/python bench/run_all.py --collect  # no runs: tabulate bench/results/*.json
     .venv/bin/python bench/run_all.py --only live votes
+    .venv/bin/python bench/run_all.py --only votes votes_secret   # both vote kinds
+
+A variant (VARIANTS) is a bench run again with other arguments under its own name: it
+writes its own bench/results/<name>.json and has its own table.
 
 Writes bench/results.json (every figure in the common shape of bench/_common.py) and
 bench/RESULTS.md (the markdown table the README links). A bench that fails is reported
@@ -44,22 +48,36 @@ QUICK_ARGS = {
 }
 
 
+# name → (the bench it runs, the arguments that make it this variant)
+VARIANTS = {
+    # the sealed secret-ballot store (issue 15): the same rounds with secret votes
+    "votes_secret": ("votes", ["--kind", "secret"]),
+}
+
+
 def discover() -> list[str]:
     return sorted(p.stem.removeprefix("bench_") for p in BENCH.glob("bench_*.py"))
 
 
+def known() -> list[str]:
+    """The benches and the variants of those present."""
+    benches = discover()
+    return sorted(benches + [name for name, (base, _) in VARIANTS.items() if base in benches])
+
+
 def run_bench(name: str, quick: bool) -> tuple[bool, float, str]:
-    script = BENCH / f"bench_{name}.py"
-    args: list[str] = []
+    base, variant_args = VARIANTS.get(name, (name, []))
+    script = BENCH / f"bench_{base}.py"
+    args: list[str] = list(variant_args)
     if quick:
-        if name in QUICK_ARGS:
-            args = QUICK_ARGS[name]
+        if base in QUICK_ARGS:
+            args += QUICK_ARGS[base]
         else:
             helptext = subprocess.run([sys.executable, str(script), "--help"],
                                       capture_output=True, text=True, timeout=60).stdout
-            args = ["--quick"] if "--quick" in helptext else []
+            args += ["--quick"] if "--quick" in helptext else []
     started = time.monotonic()
-    print(f"\n=== bench_{name}.py {' '.join(args)}", flush=True)
+    print(f"\n=== bench_{base}.py {' '.join(args)}", flush=True)
     proc = subprocess.run([sys.executable, str(script), *args], cwd=BENCH.parent)
     seconds = time.monotonic() - started
     return proc.returncode == 0, seconds, " ".join(args)
@@ -158,7 +176,7 @@ def _audit(data: dict) -> list[dict]:
 
 
 NORMALISE = {"documents": _documents, "live": _app_vs_bare, "votes": _app_vs_bare,
-             "signing": _signing, "audit": _audit}
+             "votes_secret": _app_vs_bare, "signing": _signing, "audit": _audit}
 
 
 def _shown(path: Path) -> str:
@@ -220,6 +238,8 @@ TITLES = {
     "signing": "Signing: resolutions per second, project vs pyHanko direct (RSA-2048, ECDSA P-256)",
     "audit": "Audit record: what recording costs, verification, minutes and statistics",
     "votes": "Voting: 500 ballots in one second + 200 observers (app vs bare python-socketio)",
+    "votes_secret": "Secret voting: the same rounds with secret ballots, sealed and deleted at "
+                    "close (app vs bare python-socketio, which stores nothing)",
     "backup": "Backups: a deployment with the 200 MB meeting, backed up and restored (app vs "
               "`sqlite3 .backup` / `pg_dump` + `tar` of the same files)",
     "hostile": "Under attack: a live-session probe's latency and the server's peak RSS while "
@@ -277,10 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--collect", action="store_true",
                         help="run nothing; tabulate the JSON already in bench/results/")
     parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help=f"some benches only (of: {' '.join(discover())})")
+                        help=f"some benches only (of: {' '.join(known())})")
     args = parser.parse_args(argv)
-    names = args.only or discover()
-    unknown = set(names) - set(discover())
+    names = args.only or known()
+    unknown = set(names) - set(known())
     if unknown:
         parser.error(f"no bench/bench_<name>.py for: {' '.join(sorted(unknown))}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -96,3 +97,30 @@ def test_a_partial_run_keeps_the_other_benches_of_the_last_report(run_all, tmp_p
     assert report["benches"]["live"]["figures"][0]["value"] == 2.0
     table = (tmp_path / "RESULTS.md").read_text()
     assert "kept figure" in table and "next item p99" in table
+
+
+def test_the_secret_votes_variant_runs_bench_votes_and_has_its_own_table(run_all, tmp_path,
+                                                                          monkeypatch):
+    """votes_secret is bench_votes.py --kind secret, collected from its own JSON beside the
+    open votes' one."""
+    monkeypatch.setattr(run_all, "discover", lambda: ["live", "votes"])
+    commands = []
+
+    def fake_run(command, **_kwargs):
+        commands.append(command)
+        (tmp_path / "votes_secret.json").write_text(json.dumps({
+            "parameters": {"vote_kind": "secret"}, "figures": [
+                {"figure": "cast_ack_p99_ms", "label": "cast → ack, p99", "unit": "ms",
+                 "app": 30.0, "bare": 3.0}]}))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(run_all.subprocess, "run", fake_run)
+    assert run_all.known() == ["live", "votes", "votes_secret"]
+    assert run_all.main(["--quick", "--only", "votes_secret"]) == 0
+    (command,) = commands
+    assert Path(command[1]).name == "bench_votes.py"
+    assert command[2:4] == ["--kind", "secret"] and "--tablets" in command
+    bench = json.loads((tmp_path / "results.json").read_text())["benches"]["votes_secret"]
+    assert bench["parameters"]["vote_kind"] == "secret"
+    assert bench["figures"][0]["ratio"] == pytest.approx(10.0)
+    assert "Secret voting" in (tmp_path / "RESULTS.md").read_text()
