@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 
 import socketio
+from _join import join
 
 
 def raise_fd_limit() -> None:
@@ -86,8 +87,8 @@ def make_client(recorder: Recorder) -> socketio.AsyncClient:
 async def connect_and_join(client: socketio.AsyncClient, spec: dict, token: str | None) -> None:
     await client.connect(spec["url"], auth={"token": token} if token else None,
                          transports=["websocket"], wait_timeout=spec["connect_timeout"])
-    answer = await client.call(spec["join_event"], spec["join_payload"],
-                               timeout=spec["connect_timeout"])
+    answer = await join(client, spec["join_event"], spec["join_payload"],
+                        spec["connect_timeout"])
     if not (isinstance(answer, dict) and answer.get("ok")):
         raise RuntimeError(f"join refused: {str(answer)[:200]}")
 

@@ -38,6 +38,7 @@ import time
 from collections import defaultdict
 
 import socketio
+from _join import join
 
 TIMED = ("vote.opened", "vote.closed", "vote.announced")
 CHOICES = ["yes"] * 7 + ["no", "no", "abstain"]  # 70 % for: the motion passes
@@ -121,8 +122,8 @@ async def connect_and_join(client, spec: dict, entry: dict) -> None:
     token = entry.get("token")
     await client.connect(spec["url"], auth={"token": token} if token else None,
                          transports=["websocket"], wait_timeout=spec["connect_timeout"])
-    answer = await client.call(spec["join_event"], spec["join_payload"],
-                               timeout=spec["connect_timeout"])
+    answer = await join(client, spec["join_event"], spec["join_payload"],
+                        spec["connect_timeout"])
     if not (isinstance(answer, dict) and answer.get("ok")):
         raise RuntimeError(f"join refused: {str(answer)[:200]}")
     if entry.get("tablet") is not None and spec.get("check_in_event"):

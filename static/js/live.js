@@ -10,6 +10,15 @@ const joined = new Set();
 
 function emitJoin(meetingId) {
   socket.emit("meeting:join", { meeting_id: meetingId }, (ack) => {
+    if (ack && !ack.ok && ack.error && ack.error.code === "rate_limited") {
+      // One account on many screens (guests, hall screens) reconnecting together after a
+      // Wi-Fi blip: join again after the wait the server named, spread out by jitter.
+      const wait = Number(ack.error.details?.retry_after) || 1;
+      setTimeout(() => {
+        if (joined.has(meetingId) && socket.connected) emitJoin(meetingId);
+      }, wait * 1000 * (1 + Math.random()));
+      return;
+    }
     window.dispatchEvent(new CustomEvent("paperless:joined", { detail: { meetingId, ...ack } }));
   });
 }

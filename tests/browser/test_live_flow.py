@@ -133,3 +133,42 @@ def test_a_viewer_whose_socket_came_online_first_still_says_online(app, live_ser
     # Before the fix: the state arrived but `online` stayed false for good (the event that
     # sets it had fired before the session object listened), and the page said "offline".
     reader.wait_for_function("() => window.__live.online", timeout=5_000)
+
+
+def test_a_join_refused_as_too_fast_is_sent_again(live_server, browser):
+    """Guests or hall screens sharing one account reconnect together after a Wi-Fi blip; a
+    join the server refuses `rate_limited` must be sent again (static/js/live.js), not leave
+    the screen without the session. The first join's answer is replaced by that refusal."""
+    import json
+
+    refused = []
+    answer = json.dumps([{"ok": False, "error": {
+        "code": "rate_limited", "message": "Thao tác quá nhanh.",
+        "details": {"retry_after": 0.3}}}])
+
+    def relay(ws):
+        server = ws.connect_to_server()
+
+        def from_page(message):
+            join = re.match(r'^42(\d+)\["meeting:join"', message) if isinstance(message, str) \
+                else None
+            if join and not refused:
+                refused.append(join.group(1))
+                ws.send(f"43{join.group(1)}{answer}")  # the ack, as the server would send it
+                return
+            server.send(message)
+
+        ws.on_message(from_page)
+        server.on_message(ws.send)
+
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="vi-VN")
+    context.route_web_socket(re.compile(r".*/socket\.io/.*"), relay)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", "daibieu06")
+    page.fill("input[name=password]", "kyhopso")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/meetings/\d+/live$"))
+    _online(page)
+    assert refused, "the page never sent meeting:join over the websocket"
+    context.close()
