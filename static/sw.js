@@ -8,7 +8,7 @@
 //
 // Bump VERSION when this file or the shell list changes: the new worker drops the old shell
 // cache. Documents live in their own cache (DOCS) so an app update keeps them offline.
-const VERSION = "2026-12-3";
+const VERSION = "2026-12-3-2";
 const SHELL = `kyhopso-shell-${VERSION}`;
 const DOCS = "kyhopso-docs-1";
 const PAGES = "kyhopso-pages-1";

@@ -101,7 +101,12 @@ export function reportError(root, ack, near = null) {
       line.setAttribute("role", "alert");
       box.append(line);
     }
-    if (line) line.textContent = message;
+    if (line) {
+      line.textContent = message;
+      // the control may sit at the bottom edge (a longer English line wraps lower): the
+      // message appears below it, so bring it into view rather than leave it under the fold
+      if (message) line.scrollIntoView({ block: "nearest", behavior: "instant" });
+    }
   }
   toast(message);
   return ack;

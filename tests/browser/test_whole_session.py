@@ -405,7 +405,10 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
         page.wait_for_function("() => window.__live.state.vote.vote.status === 'open' && "
                                "window.__live.state.vote.vote.round === 2")
     tablet.wait_for_selector("button.choice-yes")
-    # asked once, refused without a reason: the message shows beside the button, in view
+    # asked once, refused without a reason: the message shows beside the button, in view —
+    # even when the button sits at the bottom edge (the message goes below it)
+    chair.locator("[data-list=votes] .console-vote.status-open button.danger").evaluate(
+        "(b) => b.scrollIntoView({block: 'end', behavior: 'instant'})")
     chair.click("[data-list=votes] .console-vote.status-open button.danger")
     near = chair.locator("[data-list=votes] .console-vote.status-open .near-error")
     near.wait_for()
