@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -93,6 +94,22 @@ def _fresh_target(tmp_path: Path, database_url: str, name: str):
 def _restored_app(folder: Path, url: str):
     return make_app(url, INSTANCE_PATH=str(folder), SIGNING_DIR=str(folder / "signing"),
                     SCHEMA_CHECK=False)
+
+
+@contextmanager
+def _restore_target(tmp_path: Path, database_url: str, name: str):
+    """An empty instance at the migration head to restore into, inside its app context;
+    its engine and database are gone afterwards."""
+    folder, url, drop = _fresh_target(tmp_path, database_url, name)
+    target = _restored_app(folder, url)
+    try:
+        with target.app_context():
+            db.upgrade(url)
+            yield target, folder, url
+    finally:
+        db.session.remove()
+        target.extensions["paperless.engine"].dispose()
+        drop()
 
 
 def _only_backup(dest: Path) -> Path:
@@ -347,43 +364,27 @@ def test_restore_refuses_a_tampered_backup_naming_the_file(app, demo, tmp_path, 
     data = bytearray(blob.read_bytes())
     data[len(data) // 2] ^= 0x01
     blob.write_bytes(bytes(data))
-    folder, url, drop = _fresh_target(tmp_path, database_url, "tampered")
-    target = _restored_app(folder, url)
-    try:
-        with target.app_context():
-            db.upgrade(url)
-            out = _cli(target, "restore", str(backup))
-            assert out.exit_code == 1
-            assert f"blobs/{sha[:2]}/{sha[2:]}" in out.stderr and "SHA-256" in out.stderr
-            assert not (folder / "blobs").exists()  # nothing was restored
-            from paperless.backup import database
-            assert database.is_empty(url)
-    finally:
-        db.session.remove()
-        target.extensions["paperless.engine"].dispose()
-        drop()
+    with _restore_target(tmp_path, database_url, "tampered") as (target, folder, url):
+        out = _cli(target, "restore", str(backup))
+        assert out.exit_code == 1
+        assert f"blobs/{sha[:2]}/{sha[2:]}" in out.stderr and "SHA-256" in out.stderr
+        assert not (folder / "blobs").exists()  # nothing was restored
+        from paperless.backup import database
+        assert database.is_empty(url)
 
 
 def test_restore_refuses_an_instance_in_use_unless_forced(app, demo, tmp_path, database_url):
     dest = tmp_path / "backups"
     assert _cli(app, "backup", str(dest)).exit_code == 0
     backup = _only_backup(dest)
-    folder, url, drop = _fresh_target(tmp_path, database_url, "in_use")
-    target = _restored_app(folder, url)
-    try:
-        with target.app_context():
-            db.upgrade(url)
-            first = _cli(target, "restore", str(backup))
-            assert first.exit_code == 0, (first.output, first.stderr)
-            again = _cli(target, "restore", str(backup))
-            assert again.exit_code == 1
-            assert "không trống" in again.stderr and "--force" in again.stderr
-            forced = _cli(target, "restore", str(backup), "--force")
-            assert forced.exit_code == 0, (forced.output, forced.stderr)
-    finally:
-        db.session.remove()
-        target.extensions["paperless.engine"].dispose()
-        drop()
+    with _restore_target(tmp_path, database_url, "in_use") as (target, _folder, _url):
+        first = _cli(target, "restore", str(backup))
+        assert first.exit_code == 0, (first.output, first.stderr)
+        again = _cli(target, "restore", str(backup))
+        assert again.exit_code == 1
+        assert "không trống" in again.stderr and "--force" in again.stderr
+        forced = _cli(target, "restore", str(backup), "--force")
+        assert forced.exit_code == 0, (forced.output, forced.stderr)
 
 
 def test_backup_of_the_previous_migration_head_restores_and_upgrades(app, tmp_path,

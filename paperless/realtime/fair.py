@@ -85,4 +85,3 @@ def install(server) -> None:
 
     server._handle_event = handle_event
     server._paperless_fair = True
-    server._paperless_pending = queues  # for tests and the bench
