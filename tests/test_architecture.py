@@ -145,3 +145,15 @@ def test_the_domain_imports_no_service_api_page_nor_flask():
     assert offending_imports(ROOT / "paperless" / "domain", "paperless.domain",
                              ("paperless.services", "paperless.api", "paperless.web",
                               "flask")) == []
+
+
+
+def test_the_declared_shapes_sit_below_the_api_pages_and_sockets():
+    """The API, the pages and the socket handlers all read requests with them."""
+    above = ("paperless.api", "paperless.web", "paperless.realtime", "flask")
+    shapes = [f"paperless.shapes imports {name}"
+              for name in sorted(imported_names(ROOT / "paperless" / "shapes.py",
+                                                "paperless.shapes"))
+              if any(name == f or name.startswith(f + ".") for f in above)]
+    assert shapes + offending_imports(ROOT / "paperless" / "schemas", "paperless.schemas",
+                                      above) == []

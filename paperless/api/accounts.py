@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, request
 from flask import session as web_session
 
-from paperless import db
-from paperless.api import body
 from paperless.api.routes import authenticated, bp
+from paperless.api.spec import declare
+from paperless.schemas import accounts as shapes
+from paperless.schemas.base import listing
 from paperless.services import auth as auth_service
 from paperless.services import sessions, users
-from paperless.services.errors import Invalid
 from paperless.web.auth import cookie_session
 
 
@@ -25,6 +25,8 @@ def _user(user) -> dict:
 
 @bp.post("/auth/logout")
 @authenticated
+@declare("Revoke this request's credential (the bearer token, or the browser session); its "
+         "sockets are disconnected", status=204, errors=(401,))
 def logout():
     """Revoke the credential of this request: the bearer token, or the browser session."""
     if g.api_token is not None:
@@ -39,11 +41,13 @@ def logout():
 
 @bp.post("/auth/password")
 @authenticated
-def change_password():
-    data = body.json_body()
+@declare("Change my password (the current one is required); revokes every session, token and "
+         "socket of mine, this token too", body=shapes.PasswordChange,
+         answer=shapes.PasswordChanged, errors=(400, 401, 422, 429))
+def change_password(body: shapes.PasswordChange):
     users.change_password(
-        g.api_actor, current=body.string(data, "current_password"),
-        new=body.string(data, "new_password"), remote_addr=request.remote_addr or "",
+        g.api_actor, current=body.current_password, new=body.new_password,
+        remote_addr=request.remote_addr or "",
         production=_production(), policy=auth_service.login_policy(current_app.config),
         window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
     return jsonify({"changed": True, "revoked": "all sessions and tokens"})
@@ -51,44 +55,52 @@ def change_password():
 
 @bp.get("/auth/tokens")
 @authenticated
-def list_tokens():
-    user_id = request.args.get("user_id", type=db.id_arg)
-    return jsonify({"tokens": [t.as_dict() for t in sessions.list_tokens(g.api_actor, user_id)]})
+@declare("My API tokens (an admin: ?user_id= of an account they manage)",
+         query=shapes.TokenQuery, answer=listing("tokens", shapes.ApiToken),
+         errors=(401, 404, 422))
+def list_tokens(query: shapes.TokenQuery):
+    tokens = sessions.list_tokens(g.api_actor, query.user_id)
+    return jsonify({"tokens": [t.as_dict() for t in tokens]})
 
 
 @bp.delete("/auth/tokens/<int:token_id>")
 @authenticated
+@declare("Revoke a token (its owner, or an admin of the owner's council)",
+         answer=shapes.ApiToken, errors=(401, 404))
 def revoke_token(token_id: int):
     return jsonify(sessions.revoke_token(g.api_actor, token_id).as_dict())
 
 
 @bp.get("/users")
 @authenticated
+@declare("Accounts I administer (admin)", answer=listing("users", shapes.Account),
+         errors=(401, 403))
 def list_users():
     return jsonify({"users": [_user(u) for u in users.list_managed(g.api_actor)]})
 
 
 @bp.post("/users/<int:user_id>/password")
 @authenticated
-def reset_password(user_id: int):
-    data = body.json_body()
-    user = users.reset_password(g.api_actor, user_id, new=body.string(data, "password"),
+@declare("Reset an account's password (admin); revokes its sessions, tokens and sockets",
+         body=shapes.PasswordReset, answer=shapes.Account, errors=(400, 401, 403, 404, 422))
+def reset_password(user_id: int, body: shapes.PasswordReset):
+    user = users.reset_password(g.api_actor, user_id, new=body.password,
                                 production=_production())
     return jsonify(_user(user))
 
 
 @bp.post("/users/<int:user_id>/active")
 @authenticated
-def set_user_active(user_id: int):
-    data = body.json_body()
-    active = data.get("active")
-    if not isinstance(active, bool):
-        raise Invalid("Trường “active” phải là true hoặc false.", details={"active": "type"})
-    return jsonify(_user(users.set_active(g.api_actor, user_id, active)))
+@declare("Disable or enable an account (admin); disabling disconnects it at once",
+         body=shapes.AccountActive, answer=shapes.Account, errors=(400, 401, 403, 404, 422))
+def set_user_active(user_id: int, body: shapes.AccountActive):
+    return jsonify(_user(users.set_active(g.api_actor, user_id, body.active)))
 
 
 @bp.get("/auth/lockouts")
 @authenticated
+@declare("Addresses and (account, address) pairs that must wait before logging in (admin)",
+         answer=listing("lockouts", shapes.Lockout), errors=(401, 403))
 def list_lockouts():
     return jsonify({"lockouts": auth_service.list_lockouts(
         g.api_actor, auth_service.login_policy(current_app.config),
@@ -97,9 +109,10 @@ def list_lockouts():
 
 @bp.post("/auth/lockouts/clear")
 @authenticated
-def clear_lockout():
-    data = body.json_body()
+@declare("Forget the failed logins of an address, for one account or all (admin)",
+         body=shapes.LockoutClear, answer=shapes.LockoutCleared,
+         errors=(400, 401, 403, 404, 422))
+def clear_lockout(body: shapes.LockoutClear):
     cleared = auth_service.clear_lockout(
-        g.api_actor, remote_addr=body.string(data, "remote_addr"),
-        username=body.string(data, "username", required=False) or None)
+        g.api_actor, remote_addr=body.remote_addr, username=body.username or None)
     return jsonify({"cleared": cleared})

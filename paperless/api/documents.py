@@ -3,34 +3,34 @@
 from __future__ import annotations
 
 from flask import current_app, g, jsonify, request, send_file
+from werkzeug.datastructures import FileStorage
 
-from paperless import db
-from paperless.api import body
 from paperless.api.routes import authenticated, bp
+from paperless.api.spec import Binary, declare
 from paperless.limits import accepts_upload
+from paperless.schemas import documents as shapes
+from paperless.schemas.base import listing
 from paperless.services import documents as document_service
 from paperless.services import serialize as out
 from paperless.services.errors import Invalid
 
-
-def _form_int(name: str) -> int | None:
-    raw = request.form.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise Invalid(f"Trường “{name}” phải là số nguyên.", details={name: "type"})
-    return int(raw)
+PDF_ANSWERS = {206: "A byte range of the PDF",
+               304: "Not modified (If-None-Match matched the ETag)",
+               416: "Range not satisfiable"}
 
 
-def _upload() -> tuple[bytes, str]:
-    upload = request.files.get("file")
-    if upload is None:
+def _upload(form) -> tuple[bytes, str]:
+    # No form (another content type) or a text field named "file": no file came.
+    upload = form.file if form is not None else None
+    if not isinstance(upload, FileStorage):
         raise Invalid("Thiếu tệp (trường “file”).", details={"file": "required"})
     return upload.read(), upload.filename or ""
 
 
 @bp.get("/meetings/<int:meeting_id>/documents")
 @authenticated
+@declare("The meeting's documents I may read, with unread markers",
+         answer=listing("documents", shapes.Document), errors=(401, 403, 404))
 def list_documents(meeting_id: int):
     rows = document_service.list_documents(g.api_actor, meeting_id)
     return jsonify({"documents": [out.document(d, unread) for d, unread in rows]})
@@ -39,30 +39,33 @@ def list_documents(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/documents")
 @authenticated
 @accepts_upload("MAX_DOCUMENT_BYTES")
-def upload_document(meeting_id: int):
-    data, filename = _upload()
+@declare("Upload a document (secretariat); checked by content", status=201,
+         form=shapes.DocumentUpload, answer=shapes.Document,
+         errors=(400, 401, 403, 404, 409, 413, 422))
+def upload_document(meeting_id: int, form: shapes.DocumentUpload | None):
+    data, filename = _upload(form)
     document = document_service.upload(
-        g.api_actor, meeting_id, data, filename=filename, title=request.form.get("title", ""),
-        agenda_item_id=_form_int("agenda_item_id"),
-        access=request.form.get("access", "delegates"))
+        g.api_actor, meeting_id, data, filename=filename, title=form.title,
+        agenda_item_id=form.agenda_item_id, access=form.access)
     return jsonify(out.document(document)), 201
 
 
 @bp.post("/meetings/<int:meeting_id>/documents/publish")
 @authenticated
-def publish_documents(meeting_id: int):
-    data = request.get_json(silent=True) or {}
-    ids = data.get("document_ids") if isinstance(data, dict) else None
-    if ids is not None and (not isinstance(ids, list) or not all(db.is_id(i) for i in ids)):
-        raise Invalid("“document_ids” phải là danh sách số.", details={"document_ids": "type"})
+@declare("Publish all unpublished documents, or the listed ones", body=shapes.PublishInput,
+         body_required=False, answer=shapes.Published, errors=(400, 401, 403, 404, 422))
+def publish_documents(meeting_id: int, body: shapes.PublishInput):
+    ids = list(body.document_ids) if body.document_ids is not None else None
     published = document_service.publish(g.api_actor, meeting_id, ids)
     return jsonify({"published": [d.id for d in published]})
 
 
 @bp.get("/meetings/<int:meeting_id>/search")
 @authenticated
-def search_documents(meeting_id: int):
-    hits = document_service.search(g.api_actor, meeting_id, request.args.get("q", "")[:200])
+@declare("Diacritic-insensitive full-text search", query=shapes.SearchQuery,
+         answer=listing("results", shapes.SearchHit), errors=(401, 403, 404, 422))
+def search_documents(meeting_id: int, query: shapes.SearchQuery):
+    hits = document_service.search(g.api_actor, meeting_id, query.q)
     return jsonify({"results": [{
         "document_id": h.document.id, "title": h.document.title, "version": h.version.number,
         "page": h.page, "snippet": h.snippet} for h in hits]})
@@ -70,78 +73,64 @@ def search_documents(meeting_id: int):
 
 @bp.get("/documents/<int:document_id>")
 @authenticated
+@declare("A document and its versions; a withdrawn one is 410 document_withdrawn for its "
+         "readers (staff still see it)", answer=shapes.Document, errors=(401, 403, 404, 410))
 def get_document(document_id: int):
     return jsonify(out.document(document_service.get_document(g.api_actor, document_id)))
 
 
 @bp.patch("/documents/<int:document_id>")
 @authenticated
-def update_document(document_id: int):
-    """Rename, move to another agenda item, change access (secretariat)."""
-    data = body.json_body()
-    unknown = sorted(set(data) - {"title", "agenda_item_id", "access"})
-    if unknown:
-        raise Invalid("Chỉ sửa được tên, mục chương trình và mức truy cập.",
-                      code="unknown_fields", details={"fields": unknown[:10]})
-    if not data:
+@declare("Rename, move to another agenda item (null: the meeting's general documents) or "
+         "change access (secretariat); open bags and tablets hear documents.changed",
+         body=shapes.DocumentChange, answer=shapes.Document,
+         errors=(400, 401, 403, 404, 409, 422))
+def update_document(document_id: int, body: shapes.DocumentChange):
+    changes = body.model_dump(exclude_unset=True)  # agenda_item_id None: general documents
+    if not changes:
         raise Invalid("Không có gì để sửa.", code="nothing_to_change")
-    changes: dict = {}
-    if "title" in data:
-        changes["title"] = body.string(data, "title")
-    if "access" in data:
-        changes["access"] = body.string(data, "access")
-    if "agenda_item_id" in data:
-        # null: the meeting's general documents
-        changes["agenda_item_id"] = body.integer(data, "agenda_item_id")
     document = document_service.update_document(g.api_actor, document_id, **changes)
     return jsonify(out.document(document))
 
 
 @bp.post("/documents/<int:document_id>/withdraw")
 @authenticated
-def withdraw_document(document_id: int):
-    data = body.json_body()
-    document = document_service.withdraw(g.api_actor, document_id,
-                                         body.string(data, "reason"))
+@declare("Withdraw a document, with the reason (secretariat): it leaves every reader's bag, "
+         "viewer and offline copy (documents.withdrawn); 409 already_withdrawn, 422 "
+         "reason_required", body=shapes.Withdrawal, answer=shapes.Document,
+         errors=(400, 401, 403, 404, 409, 422))
+def withdraw_document(document_id: int, body: shapes.Withdrawal):
+    document = document_service.withdraw(g.api_actor, document_id, body.reason)
     return jsonify(out.document(document))
 
 
 @bp.post("/documents/<int:document_id>/versions")
 @authenticated
 @accepts_upload("MAX_DOCUMENT_BYTES")
-def add_version(document_id: int):
-    data, filename = _upload()
+@declare("Supersede with a new version (secretariat)", status=201, form=shapes.VersionUpload,
+         answer=shapes.Document, errors=(400, 401, 403, 404, 413, 422))
+def add_version(document_id: int, form: shapes.VersionUpload | None):
+    data, filename = _upload(form)
     document = document_service.add_version(g.api_actor, document_id, data, filename=filename)
     return jsonify(out.document(document)), 201
 
 
 @bp.post("/documents/<int:document_id>/publish")
 @authenticated
+@declare("Publish one document", answer=shapes.Document, errors=(401, 403, 404, 422))
 def publish_document(document_id: int):
     document = document_service.get_document(g.api_actor, document_id)
     document_service.publish(g.api_actor, document.meeting_id, [document.id])
     return jsonify(out.document(document))
 
 
-def _version_arg() -> int | None:
-    raw = request.args.get("version")
-    if raw is None:
-        return None
-    try:
-        return db.id_arg(raw)
-    except ValueError:
-        raise Invalid("“version” phải là số.", details={"version": "type"}) from None
-
-
 @bp.post("/documents/<int:document_id>/reads")
 @authenticated
-def record_document_read(document_id: int):
-    """The viewer's read beacon: sent when a document is opened (from the offline copy too)."""
-    data = request.get_json(silent=True) if request.content_length else {}
-    if not isinstance(data, dict):
-        raise Invalid("Nội dung phải là một đối tượng JSON.", code="invalid_json")
-    version = body.integer(data, "version")
-    read = document_service.record_read(g.api_actor, document_id, version,
+@declare("Record a read: the viewer's beacon when a document is opened (also from the offline "
+         "copy; queued while offline)", status=201, body=shapes.ReadInput, body_required=False,
+         answer=shapes.Read, errors=(401, 403, 404, 422))
+def record_document_read(document_id: int, body: shapes.ReadInput):
+    read = document_service.record_read(g.api_actor, document_id, body.version,
                                         remote_addr=request.remote_addr or "")
     return jsonify({"document_id": read.document_id, "version_id": read.version_id,
                     "at": read.at.isoformat() if read.at else None}), 201
@@ -149,8 +138,12 @@ def record_document_read(document_id: int):
 
 @bp.get("/documents/<int:document_id>/file")
 @authenticated
-def document_file(document_id: int):
-    version = _version_arg()
+@declare("The PDF: strong ETag (SHA-256), conditional GET, byte ranges; confidential "
+         "documents are watermarked per reader", query=shapes.VersionQuery,
+         answer=Binary("application/pdf", description="The PDF"), other_answers=PDF_ANSWERS,
+         errors=(401, 403, 404, 410, 422))
+def document_file(document_id: int, query: shapes.VersionQuery):
+    version = query.version
     # Not a read: PDF.js streaming byte ranges of a copy it already logged, or the service
     # worker keeping a copy for offline use (the delegate has not opened it).
     # (open_file logs every copy of a confidential document whatever these headers say.)
@@ -188,7 +181,12 @@ def document_file(document_id: int):
 
 @bp.get("/documents/<int:document_id>/range-link")
 @authenticated
-def document_range_link(document_id: int):
+@declare("A signed link for byte ranges of this version, valid PAPERLESS_RANGE_LINK_SECONDS "
+         "(60 s); not for confidential documents (403 watermarked_only). GET/HEAD with Range "
+         "on the link need no credentials; an expired link is 410 link_expired: ask again",
+         query=shapes.VersionQuery, answer=shapes.RangeLink,
+         errors=(401, 403, 404, 410, 422))
+def document_range_link(document_id: int, query: shapes.VersionQuery):
     """A signed link for PDF.js's byte ranges (not for confidential documents); asked again
     when the link is refused (expired), which checks every rule again."""
     from paperless import range_links
@@ -199,7 +197,7 @@ def document_range_link(document_id: int):
     else:
         audience_id = range_links.audience(g.api_actor.user_id,
                                            session_id=cookie_session().id)
-    link = document_service.range_link(g.api_actor, document_id, _version_arg(),
+    link = document_service.range_link(g.api_actor, document_id, query.version,
                                        audience_id=audience_id)
     response = jsonify({"url": link.url, "expires": link.expires, "size": link.size})
     response.headers["Cache-Control"] = "no-store"
@@ -208,8 +206,10 @@ def document_range_link(document_id: int):
 
 @bp.get("/documents/<int:document_id>/thumbnail")
 @authenticated
-def document_thumbnail(document_id: int):
-    path = document_service.thumbnail_path(g.api_actor, document_id, _version_arg())
+@declare("First-page thumbnail", query=shapes.VersionQuery,
+         answer=Binary("image/png", description="PNG"), errors=(401, 403, 404, 422))
+def document_thumbnail(document_id: int, query: shapes.VersionQuery):
+    path = document_service.thumbnail_path(g.api_actor, document_id, query.version)
     response = send_file(path, mimetype="image/png", conditional=True, etag=path.name)
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
@@ -217,10 +217,13 @@ def document_thumbnail(document_id: int):
 
 @bp.get("/documents/<int:document_id>/export")
 @authenticated
-def export_with_notes(document_id: int):
+@declare("The PDF with my notes as PDF annotations", query=shapes.VersionQuery,
+         answer=Binary("application/pdf", description="The PDF"), other_answers=PDF_ANSWERS,
+         errors=(401, 403, 404, 422))
+def export_with_notes(document_id: int, query: shapes.VersionQuery):
     import io
 
-    served = document_service.export_with_notes(g.api_actor, document_id, _version_arg(),
+    served = document_service.export_with_notes(g.api_actor, document_id, query.version,
                                                 remote_addr=request.remote_addr or "")
     response = send_file(io.BytesIO(served.data), mimetype="application/pdf", as_attachment=True,
                          download_name=served.download_name, conditional=False, etag=False)
@@ -236,36 +239,38 @@ def _note_json(note) -> dict:
 
 @bp.get("/documents/<int:document_id>/notes")
 @authenticated
-def list_notes(document_id: int):
-    notes = document_service.list_notes(g.api_actor, document_id, _version_arg())
+@declare("My notes on a version", query=shapes.VersionQuery,
+         answer=listing("notes", shapes.Note), errors=(401, 403, 404, 422))
+def list_notes(document_id: int, query: shapes.VersionQuery):
+    notes = document_service.list_notes(g.api_actor, document_id, query.version)
     return jsonify({"notes": [_note_json(n) for n in notes]})
 
 
 @bp.post("/documents/<int:document_id>/notes")
 @authenticated
-def add_note(document_id: int):
-    data = body.json_body()
+@declare("Add a note (private to me)", status=201, body=shapes.NoteInput, answer=shapes.Note,
+         errors=(400, 401, 403, 404, 422))
+def add_note(document_id: int, body: shapes.NoteInput):
     note = document_service.add_note(
-        g.api_actor, document_id, body.integer(data, "version"),
-        page=body.integer(data, "page", required=True), kind=body.string(data, "kind"),
-        rect=data.get("rect"), text_value=body.string(data, "text", required=False),
-        colour=body.string(data, "colour", required=False, default="#ffd54f"))
+        g.api_actor, document_id, body.version, page=body.page, kind=body.kind, rect=body.rect,
+        text_value="" if body.text is None else body.text,
+        colour="#ffd54f" if body.colour is None else body.colour)
     return jsonify(_note_json(note)), 201
 
 
 @bp.patch("/notes/<int:note_id>")
 @authenticated
-def update_note(note_id: int):
-    data = body.json_body()
-    text_value = body.string(data, "text", required=False, default=None)
-    colour = body.string(data, "colour", required=False, default=None)
-    note = document_service.update_note(g.api_actor, note_id, text_value=text_value,
-                                        colour=colour)
+@declare("Change my note's text or colour", body=shapes.NoteChange, answer=shapes.Note,
+         errors=(400, 401, 404, 422))
+def update_note(note_id: int, body: shapes.NoteChange):
+    note = document_service.update_note(g.api_actor, note_id, text_value=body.text,
+                                        colour=body.colour)
     return jsonify(_note_json(note))
 
 
 @bp.delete("/notes/<int:note_id>")
 @authenticated
+@declare("Delete my note", status=204, errors=(401, 404))
 def delete_note(note_id: int):
     document_service.delete_note(g.api_actor, note_id)
     return "", 204

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request, send_file
+from flask import g, jsonify, send_file
 
-from paperless.api import body
 from paperless.api.routes import authenticated, bp
+from paperless.api.spec import Binary, declare
 from paperless.limits import accepts_upload
+from paperless.schemas import questioning as shapes
+from paperless.schemas.base import listing
 from paperless.services import questioning as service
 from paperless.services import report_files
 from paperless.services.errors import Invalid
 
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 @bp.get("/meetings/<int:meeting_id>/question-slips")
 @authenticated
+@declare("Question slips I may see (staff: all; delegate: mine; official: addressed to me)",
+         answer=listing("slips", shapes.QuestionSlip), errors=(401, 403, 404))
 def list_slips(meeting_id: int):
     return jsonify({"slips": [service.slip_view(s)
                               for s in service.list_slips(g.api_actor, meeting_id)]})
@@ -21,55 +27,59 @@ def list_slips(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/question-slips")
 @authenticated
-def file_slip(meeting_id: int):
-    data = body.json_body()
+@declare("File a question slip (delegate) or enter a paper one (secretariat)", status=201,
+         body=shapes.QuestionSlipInput, answer=shapes.QuestionSlip,
+         errors=(400, 401, 403, 404, 409, 422))
+def file_slip(meeting_id: int, body: shapes.QuestionSlipInput):
     slip = service.file_slip(
-        g.api_actor, meeting_id, official_id=body.integer(data, "official_id", required=True),
-        topic=body.string(data, "topic", required=False), text=body.string(data, "text"),
-        petition=body.string(data, "petition", required=False),
-        delegate_id=body.integer(data, "delegate_id"))
+        g.api_actor, meeting_id, official_id=body.official_id, topic=body.topic or "",
+        text=body.text, petition=body.petition or "", delegate_id=body.delegate_id)
     return jsonify(service.slip_view(slip)), 201
 
 
 @bp.post("/meetings/<int:meeting_id>/question-groups")
 @authenticated
-def create_question_group(meeting_id: int):
-    group = service.create_group(g.api_actor, meeting_id, body.string(body.json_body(), "title"))
+@declare("Make a question group (nhóm vấn đề); the console sees it at once", status=201,
+         body=shapes.QuestionGroupInput, answer=shapes.QuestionGroup,
+         errors=(400, 401, 403, 404, 422))
+def create_question_group(meeting_id: int, body: shapes.QuestionGroupInput):
+    group = service.create_group(g.api_actor, meeting_id, body.title)
     return jsonify({"id": group.id, "meeting_id": group.meeting_id, "title": group.title,
                     "status": group.status}), 201
 
 
 @bp.post("/question-slips/<int:slip_id>/group")
 @authenticated
-def group_slip(slip_id: int):
-    """Put a slip in a question group, or take it out with "group_id": null."""
-    data = body.json_body()
-    if "group_id" not in data:
-        raise Invalid("Thiếu trường “group_id” (số, hoặc null để bỏ khỏi nhóm).",
-                      details={"group_id": "required"})
-    slip = service.assign_to_group(g.api_actor, slip_id, body.integer(data, "group_id"))
+@declare("Put a slip in a question group (group_id null: take it out)",
+         body=shapes.SlipGroupInput, answer=shapes.QuestionSlip,
+         errors=(400, 401, 403, 404, 409, 422))
+def group_slip(slip_id: int, body: shapes.SlipGroupInput):
+    slip = service.assign_to_group(g.api_actor, slip_id, body.group_id)
     return jsonify(service.slip_view(slip))
 
 
 @bp.post("/question-slips/<int:slip_id>/answer")
 @authenticated
-def record_answer(slip_id: int):
-    data = body.json_body()
+@declare("Record the answer: at the session, or in writing with a deadline",
+         body=shapes.SlipAnswerInput, answer=shapes.QuestionSlip,
+         errors=(400, 401, 403, 404, 409, 422))
+def record_answer(slip_id: int, body: shapes.SlipAnswerInput):
     slip = service.record_answer(
-        g.api_actor, slip_id, mode=body.string(data, "mode"),
-        answered_by_id=body.integer(data, "answered_by_id"),
-        summary=body.string(data, "summary", required=False),
-        deadline=body.iso_date(data, "deadline", required=False))
+        g.api_actor, slip_id, mode=body.mode, answered_by_id=body.answered_by_id,
+        summary=body.summary or "", deadline=body.deadline)
     return jsonify(service.slip_view(slip))
 
 
 @bp.post("/question-slips/<int:slip_id>/written-answer")
 @authenticated
 @accepts_upload("MAX_DOCUMENT_BYTES")
-def upload_written_answer(slip_id: int):
-    upload = request.files.get("file")
-    if upload is None:
+@declare("Upload the written answer (PDF; the official addressed or the secretariat)",
+         status=201, form=shapes.WrittenAnswerUpload, answer=shapes.QuestionSlip,
+         errors=(400, 401, 403, 404, 409, 413, 422))
+def upload_written_answer(slip_id: int, form: shapes.WrittenAnswerUpload | None):
+    if form is None:  # not a multipart form
         raise Invalid("Thiếu tệp (trường “file”).", details={"file": "required"})
+    upload = form.file
     slip = service.upload_written_answer(g.api_actor, slip_id, upload.read(),
                                          upload.filename or "")
     return jsonify(service.slip_view(slip)), 201
@@ -77,6 +87,11 @@ def upload_written_answer(slip_id: int):
 
 @bp.get("/question-slips/<int:slip_id>/written-answer")
 @authenticated
+@declare("The written answer", answer=Binary("application/pdf", description="The PDF"),
+         errors=(401, 403, 404),
+         other_answers={206: "A byte range of the PDF",
+                        304: "Not modified (If-None-Match matched the ETag)",
+                        416: "Range not satisfiable"})
 def written_answer(slip_id: int):
     path = service.written_answer_path(g.api_actor, slip_id)
     return send_file(path, mimetype="application/pdf", conditional=True, etag=path.name,
@@ -85,19 +100,18 @@ def written_answer(slip_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/questioning-report")
 @authenticated
-def questioning_report(meeting_id: int):
+@declare("The questioning report (staff) as CSV, XLSX or PDF", query=shapes.ReportQuery,
+         answer=Binary("text/csv", _XLSX, "application/pdf"),
+         errors=(400, 401, 403, 404, 422))
+def questioning_report(meeting_id: int, query: shapes.ReportQuery):
     import io
 
     from paperless.reports import questioning as export
 
-    fmt = request.args.get("format", "csv")
     writers = {"csv": (export.to_csv, "text/csv; charset=utf-8"),
-               "xlsx": (export.to_xlsx, "application/vnd.openxmlformats-officedocument."
-                                        "spreadsheetml.sheet"),
+               "xlsx": (export.to_xlsx, _XLSX),
                "pdf": (export.to_pdf, "application/pdf")}
-    if fmt not in writers:
-        raise Invalid("Định dạng phải là csv, xlsx hoặc pdf.", details={"format": sorted(writers)})
-    writer, mimetype = writers[fmt]
+    writer, mimetype = writers[query.format]
     data = report_files.render(writer, service.report(g.api_actor, meeting_id))
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=f"bao-cao-chat-van-{meeting_id}.{fmt}")
+                     download_name=f"bao-cao-chat-van-{meeting_id}.{query.format}")

@@ -9,11 +9,13 @@ from flask import session as web_session
 from flask_wtf.csrf import CSRFError, validate_csrf
 
 from paperless import db, ratelimit
-from paperless.api import body
-from paperless.api.openapi import document
+from paperless.api import openapi as generated
+from paperless.api.spec import declare
 from paperless.http_errors import error_response
 from paperless.limits import accepts_upload
 from paperless.models import AgendaItem, User
+from paperless.schemas import councils as shapes
+from paperless.schemas.base import AnyObject, listing
 from paperless.services import auth as auth_service
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
@@ -68,15 +70,17 @@ def _method(_exc):
 
 
 @bp.get("/openapi.json")
+@declare("This document", answer=AnyObject, public=True)
 def openapi():
-    return jsonify(document())
+    return jsonify(generated.document(current_app))
 
 
 @bp.post("/auth/token")
-def token():
-    data = body.json_body()
+@declare("Exchange username and password for a bearer token", status=201,
+         body=shapes.Credentials, answer=shapes.Token, errors=(400, 401, 422, 429), public=True)
+def token(body: shapes.Credentials):
     user = auth_service.authenticate(
-        body.string(data, "username"), body.string(data, "password"),
+        body.username, body.password,
         remote_addr=request.remote_addr or "",
         policy=auth_service.login_policy(current_app.config),
         window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"],
@@ -89,6 +93,8 @@ def token():
 
 @bp.get("/councils")
 @authenticated
+@declare("Councils you have a role in", answer=listing("councils", shapes.Council),
+         errors=(401,))
 def list_councils():
     return jsonify({"councils": [out.council(c) for c in
                                  council_service.list_councils(g.api_actor)]})
@@ -96,45 +102,65 @@ def list_councils():
 
 @bp.post("/councils")
 @authenticated
-def create_council():
-    data = body.json_body()
+@declare("Create a council (superuser, or admin of the parent)", status=201,
+         body=shapes.CouncilInput, answer=shapes.Council, errors=(400, 401, 403, 404, 422))
+def create_council(body: shapes.CouncilInput):
     council = council_service.create_council(
-        g.api_actor, name=body.string(data, "name"), level=body.string(data, "level"),
-        parent_id=body.integer(data, "parent_id"))
+        g.api_actor, name=body.name, level=body.level, parent_id=body.parent_id)
     return jsonify(out.council(council)), 201
 
 
 @bp.get("/councils/<int:council_id>/session-rules")
 @authenticated
+@declare("The council's session rules (what bế mạc does to an open vote)",
+         answer=shapes.SessionRules, errors=(401, 403, 404))
 def session_rules(council_id: int):
     return jsonify(council_service.session_rules(g.api_actor, council_id))
 
 
 @bp.put("/councils/<int:council_id>/session-rules")
 @authenticated
-def set_session_rules(council_id: int):
-    data = body.json_body()
+@declare("Set them (council admin): open_vote_at_close refuse | close",
+         body=shapes.SessionRulesInput, answer=shapes.SessionRules,
+         errors=(400, 401, 403, 404, 422))
+def set_session_rules(council_id: int, body: shapes.SessionRulesInput):
     return jsonify(council_service.set_session_rules(
-        g.api_actor, council_id, open_vote_at_close=body.string(data, "open_vote_at_close")))
+        g.api_actor, council_id, open_vote_at_close=body.open_vote_at_close))
 
 
 @bp.get("/councils/<int:council_id>/settings")
 @authenticated
+@declare("What the council's resolutions take from it (staff): place name, session number "
+         "style, time zone, recipients, khóa per term, the signers and whether each has a "
+         "handwritten-signature image, and a preview", answer=shapes.CouncilSettings,
+         errors=(401, 403, 404))
 def council_settings(council_id: int):
     return jsonify(council_service.settings(g.api_actor, council_id))
 
 
 @bp.patch("/councils/<int:council_id>/settings")
 @authenticated
-def update_council_settings(council_id: int):
-    return jsonify(council_service.update_settings(g.api_actor, council_id, body.json_body()))
+@declare("Change some of them (secretariat, admin); absent fields stay. Codes: unknown_field, "
+         "invalid_type, invalid_choice, invalid_time_zone, invalid_place_name, too_long, "
+         "too_many_lines, invalid_term_number, unknown_term, duplicate_term_number",
+         body=shapes.CouncilSettingsInput, answer=shapes.CouncilSettings,
+         errors=(400, 401, 403, 404, 422))
+def update_council_settings(council_id: int, body: shapes.CouncilSettingsInput):
+    return jsonify(council_service.update_settings(g.api_actor, council_id,
+                                                   body.model_dump(exclude_unset=True)))
 
 
 @bp.put("/councils/<int:council_id>/signers/<int:user_id>/signature-image")
 @authenticated
 @accepts_upload("MAX_DOCUMENT_BYTES")
-def council_signature_image(council_id: int, user_id: int):
-    upload = request.files.get("file")
+@declare("A chair's handwritten signature (secretariat, admin): PNG with transparency, 60×20 "
+         "to 3000×1500 px, ≤ 2 MB; drawn at the signature place when that chair signs. Codes: "
+         "file_required, image_not_png, image_not_transparent, image_too_small, image_too_big, "
+         "image_too_large, image_unreadable", form=shapes.SignatureImage,
+         also_accepts=("image/png",), answer=shapes.CouncilSettings,
+         errors=(400, 401, 403, 404, 413, 422))
+def council_signature_image(council_id: int, user_id: int, form: shapes.SignatureImage | None):
+    upload = form.file if form is not None else None
     data = upload.read() if upload is not None else request.get_data()
     if not data:
         raise Invalid("Thiếu ảnh chữ ký (trường “file”, PNG).", code="file_required",
@@ -144,9 +170,10 @@ def council_signature_image(council_id: int, user_id: int):
 
 @bp.get("/councils/<int:council_id>/delegates")
 @authenticated
-def list_delegates(council_id: int):
-    term_id = request.args.get("term_id", type=db.id_arg)
-    delegates = delegate_service.list_delegates(g.api_actor, council_id, term_id)
+@declare("Delegates of a council", query=shapes.DelegateQuery,
+         answer=listing("delegates", shapes.Delegate), errors=(401, 403, 404, 422))
+def list_delegates(council_id: int, query: shapes.DelegateQuery):
+    delegates = delegate_service.list_delegates(g.api_actor, council_id, query.term_id)
     view = out.delegate if delegate_service.sees_personal_data(g.api_actor, council_id) \
         else out.delegate_public
     return jsonify({"delegates": [view(d) for d in delegates]})
@@ -154,10 +181,11 @@ def list_delegates(council_id: int):
 
 @bp.post("/councils/<int:council_id>/delegates")
 @authenticated
-def create_delegate(council_id: int):
-    data = body.json_body()
+@declare("Add a delegate (secretariat)", status=201, body=shapes.DelegateInput,
+         answer=shapes.Delegate, errors=(400, 401, 403, 404, 422))
+def create_delegate(council_id: int, body: shapes.DelegateInput):
     council = council_service.get_council(g.api_actor, council_id)
-    term_id = body.integer(data, "term_id")
+    term_id = body.term_id
     if term_id is None:
         term = council_service.current_term(council.id)
         term_id = term.id if term else None
@@ -167,37 +195,36 @@ def create_delegate(council_id: int):
     if term.council_id != council.id:
         raise Invalid("Nhiệm kỳ không thuộc Hội đồng này.", details={"term_id": "invalid"})
     delegate = delegate_service.add_delegate(
-        g.api_actor, term.id, full_name=body.string(data, "full_name"),
-        gender=body.string(data, "gender", required=False, default="khac"),
-        birth_date=body.iso_date(data, "birth_date", required=False),
-        group_id=body.integer(data, "group_id"), committee_id=body.integer(data, "committee_id"),
-        positions=body.string_list(data, "positions"),
-        serving_from=body.iso_date(data, "serving_from", required=False))
+        g.api_actor, term.id, full_name=body.full_name, gender=body.gender,
+        birth_date=body.birth_date, group_id=body.group_id, committee_id=body.committee_id,
+        positions=list(body.positions), serving_from=body.serving_from)
     return jsonify(out.delegate(delegate)), 201
 
 
 @bp.get("/meetings")
 @authenticated
-def list_meetings():
-    council_id = request.args.get("council_id", type=db.id_arg)
-    meetings = meeting_service.list_meetings(g.api_actor, council_id)
+@declare("Meetings you may see", query=shapes.MeetingQuery,
+         answer=listing("meetings", shapes.Meeting), errors=(401, 403, 404, 422))
+def list_meetings(query: shapes.MeetingQuery):
+    meetings = meeting_service.list_meetings(g.api_actor, query.council_id)
     return jsonify({"meetings": [out.meeting(m) for m in meetings]})
 
 
 @bp.post("/meetings")
 @authenticated
-def create_meeting():
-    data = body.json_body()
+@declare("Create a meeting (secretariat)", status=201, body=shapes.MeetingInput,
+         answer=shapes.Meeting, errors=(400, 401, 403, 404, 422))
+def create_meeting(body: shapes.MeetingInput):
     meeting = meeting_service.create_meeting(
-        g.api_actor, term_id=body.integer(data, "term_id", required=True),
-        kind=body.string(data, "kind"), title=body.string(data, "title"),
-        number=body.integer(data, "number"), place=body.string(data, "place", required=False),
-        start_date=body.iso_date(data, "start_date"), end_date=body.iso_date(data, "end_date"))
+        g.api_actor, term_id=body.term_id, kind=body.kind, title=body.title,
+        number=body.number, place=body.place, start_date=body.start_date,
+        end_date=body.end_date)
     return jsonify(out.meeting(meeting, with_agenda=True)), 201
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @authenticated
+@declare("A meeting with its agenda tree", answer=shapes.Meeting, errors=(401, 403, 404))
 def get_meeting(meeting_id: int):
     meeting = meeting_service.get_meeting(g.api_actor, meeting_id)
     return jsonify(out.meeting(meeting, with_agenda=True))
@@ -205,19 +232,16 @@ def get_meeting(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/agenda-items")
 @authenticated
-def create_agenda_item(meeting_id: int):
-    data = body.json_body()
+@declare("Add an agenda item (secretariat); a new top-level item lands before the closing "
+         "item (Bế mạc)", status=201,
+         body=shapes.AgendaItemInput, answer=shapes.AgendaItem,
+         errors=(400, 401, 403, 404, 409, 422))
+def create_agenda_item(meeting_id: int, body: shapes.AgendaItemInput):
     item = meeting_service.add_agenda_item(
-        g.api_actor, meeting_id, title=body.string(data, "title"),
-        kind=body.string(data, "kind", required=False, default="other"),
-        presenter=body.string(data, "presenter", required=False),
-        planned_minutes=body.integer(data, "planned_minutes"),
-        parent_id=body.integer(data, "parent_id"),
-        description=body.string(data, "description", required=False))
+        g.api_actor, meeting_id, title=body.title, kind=body.kind, presenter=body.presenter,
+        planned_minutes=body.planned_minutes, parent_id=body.parent_id,
+        description=body.description)
     return jsonify(out.agenda_item(item)), 201
-
-
-_AGENDA_FIELDS = {"title", "kind", "presenter", "planned_minutes", "description", "parent_id"}
 
 
 def _agenda_answer(meeting_id: int):
@@ -227,14 +251,11 @@ def _agenda_answer(meeting_id: int):
 
 @bp.patch("/agenda-items/<int:item_id>")
 @authenticated
-def update_agenda_item(item_id: int):
-    """Edit an item (secretariat, before the session opens); "parent_id" nests it elsewhere
-    (null: the top level). Answers the whole agenda, renumbered."""
-    data = body.json_body()
-    unknown = sorted(set(data) - _AGENDA_FIELDS)
-    if unknown:
-        raise Invalid("Trường không sửa được.", code="unknown_fields",
-                      details={"fields": unknown[:10]})
+@declare("Edit an item (secretariat, before the session opens); parent_id nests it (null: top "
+         "level). Answers the renumbered agenda", body=shapes.AgendaItemChange,
+         answer=shapes.Agenda, errors=(400, 401, 403, 404, 409, 422))
+def update_agenda_item(item_id: int, body: shapes.AgendaItemChange):
+    data = body.model_dump(exclude_unset=True)
     item = db.session.get(AgendaItem, item_id)
     if item is None:
         raise NotFound("Không tìm thấy mục chương trình.")
@@ -242,25 +263,23 @@ def update_agenda_item(item_id: int):
     if set(data) - {"parent_id"}:
         meeting_service.update_agenda_item(
             g.api_actor, item_id,
-            title=body.string(data, "title", required=False, default=item.title),
-            kind=body.string(data, "kind", required=False, default=item.kind),
-            presenter=body.string(data, "presenter", required=False, default=item.presenter),
-            planned_minutes=body.integer(data, "planned_minutes")
-            if "planned_minutes" in data else item.planned_minutes,
-            description=body.string(data, "description", required=False, default=None))
+            title=item.title if body.title is None else body.title,
+            kind=item.kind if body.kind is None else body.kind,
+            presenter=item.presenter if body.presenter is None else body.presenter,
+            planned_minutes=data.get("planned_minutes", item.planned_minutes),
+            description=body.description)
     if "parent_id" in data:
-        meeting_service.nest_agenda_item(g.api_actor, item_id, body.integer(data, "parent_id"))
+        meeting_service.nest_agenda_item(g.api_actor, item_id, body.parent_id)
     return _agenda_answer(item.meeting_id)
 
 
 @bp.post("/agenda-items/<int:item_id>/move")
 @authenticated
-def move_agenda_item(item_id: int):
-    """One place up or down among its siblings; answers the whole agenda, renumbered."""
-    data = body.json_body()
-    direction = body.string(data, "direction")
-    if direction not in ("up", "down"):
-        raise Invalid("“direction” phải là “up” hoặc “down”.", details={"direction": ["up", "down"]})
+@declare("Move an item one place up or down among its siblings (secretariat); answers the "
+         "renumbered agenda", body=shapes.AgendaMove, answer=shapes.Agenda,
+         errors=(400, 401, 403, 404, 409, 422))
+def move_agenda_item(item_id: int, body: shapes.AgendaMove):
+    direction = body.direction
     item = db.session.get(AgendaItem, item_id)
     if item is None:
         raise NotFound("Không tìm thấy mục chương trình.")
@@ -270,6 +289,8 @@ def move_agenda_item(item_id: int):
 
 @bp.delete("/agenda-items/<int:item_id>")
 @authenticated
+@declare("Delete an item without children (secretariat)", status=204,
+         errors=(401, 403, 404, 409))
 def delete_agenda_item(item_id: int):
     meeting_service.delete_agenda_item(g.api_actor, item_id)
     return "", 204

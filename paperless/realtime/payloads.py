@@ -16,16 +16,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from paperless import db
+from paperless import db, shapes
 from paperless.domain import live as live_rules
 from paperless.domain import projection as projection_rules
-
-
-class Says:
-    """Field metadata: the answer when the field is refused (`{name}`: the field's name)."""
-
-    def __init__(self, message: str, code: str = "validation_error"):
-        self.message, self.code = message, code
+from paperless.shapes import Flag, Id, Ids, Says, Text
+from paperless.shapes import literal as _literal
 
 
 class PayloadError(ValueError):
@@ -38,21 +33,6 @@ class PayloadError(ValueError):
 
 
 NOT_AN_OBJECT = "Dữ liệu gửi lên phải là một đối tượng."
-
-
-def _literal(values):
-    return Literal[tuple(sorted(values))]
-
-
-Id = Annotated[int, Field(ge=0, le=db.ID_MAX), Says("Trường “{name}” phải là số nguyên.")]
-Ids = Annotated[list[Annotated[int, Field(ge=0, le=db.ID_MAX)]], Field(max_length=1000),
-                Says("Trường “{name}” phải là danh sách số.")]
-Flag = Annotated[bool, Says("Trường “{name}” phải là true/false.")]
-
-
-def Text(limit: int):  # noqa: N802 — a type, named like one
-    return Annotated[str, Field(max_length=limit),
-                     Says(f"Trường “{{name}}” phải là chuỗi, tối đa {limit} ký tự.")]
 
 
 class Payload(BaseModel):
@@ -221,9 +201,7 @@ SCHEMAS: dict[str, type[Payload]] = {
 
 
 def says(model: type[Payload], field: str) -> Says:
-    info = model.model_fields.get(field)
-    found = [m for m in info.metadata if isinstance(m, Says)] if info else []
-    return found[0] if found else Says("Trường “{name}” không hợp lệ.")
+    return shapes.says(model, field) or Says("Trường “{name}” không hợp lệ.")
 
 
 def validate(event: str, data: object) -> Payload:

@@ -1,0 +1,115 @@
+"""Question slips, question groups, answers and written answers, the questioning report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+from werkzeug.datastructures import FileStorage
+
+from paperless import db
+from paperless.domain.questioning import STATES
+from paperless.schemas.base import Answer, Body, Query
+from paperless.shapes import Flag, Id, Ids, IsoDate, Says, Text, literal
+
+
+def _optional_text(limit: int):
+    # A text that may be absent or null (the service takes "" for it).
+    return Annotated[str | None, Field(max_length=limit),
+                     Says(f"Trường “{{name}}” phải là chuỗi, tối đa {limit} ký tự.",
+                          of_type=True)]
+
+
+def _upload(value: Any) -> FileStorage:
+    # A text field named "file" is no file.
+    if not isinstance(value, FileStorage):
+        raise PydanticCustomError("file_type", "not a file")
+    return value
+
+
+class QuestionSlipInput(Body):
+    official_id: Id = Field(title="Người trả lời")
+    topic: _optional_text(200) = Field(None, title="Lĩnh vực")
+    text: Text(5000, min_length=1) = Field(title="Nội dung chất vấn")
+    petition: _optional_text(2000) = Field(None, title="Kiến nghị cử tri")
+    delegate_id: Annotated[Id | None, Field(
+        description="secretariat: a paper slip's author")] = Field(None, title="Đại biểu")
+
+
+class SlipOfficial(Answer):
+    id: int
+    name: str
+    title: str
+
+
+class QuestionSlip(Answer):
+    id: int
+    topic: str
+    text: str
+    authors: list[str]
+    official: SlipOfficial
+    status: literal(STATES)
+    status_label: str
+    source: Literal["tablet", "paper"]
+    petition: str
+    group_id: int | None
+    merged_into_id: int | None
+    answer_summary: str
+    answered_by: str
+    written_deadline: str | None = Field(json_schema_extra={"format": "date"})
+    written_answer_url: str | None
+    overdue: bool
+    created_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+class QuestionGroupInput(Body):
+    title: Text(300) = Field(title="Tên nhóm vấn đề")
+
+
+class FilingForm(Query):
+    """The page's button: closed "1" locks the filing of slips, "0" opens it again."""
+    closed: Flag = False
+
+
+class SlipMergeForm(Query):
+    """The page's form: the slips ticked, and the one kept (a radio button)."""
+    slip_id: Ids = Field([], title="Phiếu")
+    keep_id: Id | None = Field(None, title="Phiếu giữ lại")
+
+
+class QuestionGroup(Answer):
+    id: int
+    meeting_id: int
+    title: str
+    status: Literal["planned", "open", "done"]
+
+
+class SlipGroupInput(Body):
+    """null takes the slip out of its group."""
+    group_id: Annotated[int | None, Field(ge=0, le=db.ID_MAX),
+                        Says("Trường “group_id” phải là số, hoặc null để bỏ khỏi nhóm.")]
+
+
+class SlipGroupForm(Query):
+    """The page's select: its empty choice takes the slip out of its group."""
+    group_id: Id | None = Field(None, title="Nhóm")
+
+
+class SlipAnswerInput(Body):
+    """session: answered at the session (summary; answered_by_id: default the official
+    asked); written: to be answered in writing by deadline (default: in 20 days)."""
+    mode: Annotated[Literal["session", "written"], Says("Hình thức trả lời không hợp lệ.")]
+    answered_by_id: Id | None = Field(None, title="Người trả lời")
+    summary: _optional_text(5000) = Field(None, title="Tóm tắt trả lời")
+    deadline: IsoDate | None = Field(None, title="Hạn trả lời")
+
+
+class WrittenAnswerUpload(Query):
+    file: Annotated[Any, PlainValidator(_upload), WithJsonSchema(
+        {"type": "string", "format": "binary"}), Says("Thiếu tệp (trường “file”).")]
+
+
+class ReportQuery(Query):
+    format: Annotated[Literal["csv", "xlsx", "pdf"],
+                      Says("Định dạng phải là csv, xlsx hoặc pdf.")] = "csv"
