@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from paperless.schemas import accounts as shapes
 from paperless.services import auth as auth_service
 from paperless.services import sessions, users
 from paperless.web import forms
@@ -23,12 +24,13 @@ def _production() -> bool:
 def password():
     if request.method == "GET":
         return render_template("accounts/password.html")
-    new = request.form.get("new_password", "")
-    if new != request.form.get("confirm_password", ""):
+    form = forms.read(shapes.PasswordForm)
+    new = form.new_password
+    if new != form.confirm_password:
         flash(_("Hai lần nhập mật khẩu mới không khớp."), "error")
         return render_template("accounts/password.html"), 422
     user = users.change_password(
-        g.actor, current=request.form.get("current_password", ""), new=new,
+        g.actor, current=form.current_password, new=new,
         remote_addr=request.remote_addr or "", production=_production(),
         policy=auth_service.login_policy(current_app.config),
         window_minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
@@ -71,7 +73,8 @@ def user_tokens(user_id: int):
 @bp.post("/users/<int:user_id>/password")
 @login_required
 def reset_password(user_id: int):
-    user = users.reset_password(g.actor, user_id, new=request.form.get("new_password", ""),
+    user = users.reset_password(g.actor, user_id,
+                                new=forms.read(shapes.PasswordResetForm).new_password,
                                 production=_production())
     flash(_("Đã đặt lại mật khẩu của %(name)s; các phiên đăng nhập của tài khoản đã bị thu hồi.",
             name=user.username), "success")
@@ -81,11 +84,7 @@ def reset_password(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @login_required
 def set_active(user_id: int):
-    active = request.form.get("active")
-    if active not in ("0", "1"):
-        flash(_("Chọn khóa hoặc mở khóa tài khoản."), "error")
-        return redirect(forms.back(url_for(".index")))
-    user = users.set_active(g.actor, user_id, active == "1")
+    user = users.set_active(g.actor, user_id, forms.read(shapes.AccountActiveForm).active)
     flash(_("Đã mở khóa %(name)s.", name=user.username) if user.is_active
           else _("Đã khóa %(name)s; các kết nối của tài khoản đã bị ngắt.", name=user.username),
           "success")
@@ -103,7 +102,8 @@ def lockouts():
 @bp.post("/lockouts/clear")
 @login_required
 def clear_lockout():
-    cleared = auth_service.clear_lockout(g.actor, remote_addr=forms.text("remote_addr"),
-                                         username=forms.text("username") or None)
+    form = forms.read(shapes.LockoutClear)  # the API's shape
+    cleared = auth_service.clear_lockout(g.actor, remote_addr=form.remote_addr,
+                                         username=form.username or None)
     flash(_("Đã gỡ %(count)s lượt đăng nhập sai.", count=cleared), "success")
     return redirect(url_for(".lockouts"))

@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from paperless import db
 from paperless.models import Council, User
+from paperless.schemas import councils as shapes
 from paperless.services import auth as auth_service
 from paperless.services import sessions
 from paperless.services.access import actor_for
 from paperless.services.errors import ServiceError
+from paperless.web import forms
 
 bp = Blueprint("auth", __name__)
 
@@ -100,9 +102,10 @@ def login():
     if request.method == "GET":
         return render_template("login.html", mode=request.args.get("mode", "password"),
                                next=request.args.get("next", ""))
-    mode = "pin" if request.form.get("mode") == "pin" else "password"
-    username = request.form.get("username", "")
-    secret = request.form.get("pin" if mode == "pin" else "password", "")
+    form = forms.read(shapes.LoginForm)
+    mode = "pin" if form.mode == "pin" else "password"
+    username = form.username
+    secret = form.pin if mode == "pin" else form.password
     try:
         user = auth_service.authenticate(
             username, secret, remote_addr=request.remote_addr or "", use_pin=mode == "pin",
@@ -112,10 +115,10 @@ def login():
         )
     except ServiceError as exc:
         flash(exc.message, "error")
-        return render_template("login.html", mode=mode, next=request.form.get("next", ""),
+        return render_template("login.html", mode=mode, next=form.next,
                                username=username), exc.status
     start_web_session(user)
-    return redirect(safe_next(request.form.get("next")))
+    return redirect(safe_next(form.next))
 
 
 def reauthentication(password: str) -> auth_service.Reauthentication:
@@ -155,10 +158,7 @@ def logout():
 @login_required
 def switch_council():
     """A user with roles in several councils chooses which one they are working in."""
-    try:
-        council_id = int(request.form.get("council_id", ""))
-    except ValueError:
-        council_id = None
+    council_id = forms.read(shapes.CouncilChoice).council_id
     if council_id in g.actor.roles:
         web_session["council_id"] = council_id
     return redirect("/")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from paperless.domain.labels import COUNCIL_LEVELS
 from paperless.limits import accepts_upload
+from paperless.schemas import councils as shapes
 from paperless.services import clock
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
@@ -28,9 +29,9 @@ def index():
 @bp.post("/")
 @login_required
 def create():
+    form = forms.read(shapes.CouncilInput)  # the API's shape
     council = council_service.create_council(
-        g.actor, name=forms.text("name"), level=forms.text("level"),
-        parent_id=forms.optional_int("parent_id", "HĐND cấp trên"))
+        g.actor, name=form.name, level=form.level, parent_id=form.parent_id)
     flash(_("Đã tạo %(name)s.", name=council.name), "success")
     return redirect(url_for(".show", council_id=council.id))
 
@@ -48,11 +49,9 @@ def show(council_id: int):
 @bp.post("/<int:council_id>/terms")
 @login_required
 def add_term(council_id: int):
-    seats = forms.optional_int("seats", "Số đại biểu được bầu") or 0
-    council_service.create_term(
-        g.actor, council_id, name=forms.text("name"),
-        start_date=forms.required_date("start_date", "Ngày bắt đầu"),
-        end_date=forms.optional_date("end_date", "Ngày kết thúc"), seats=seats)
+    form = forms.read(shapes.TermForm)
+    council_service.create_term(g.actor, council_id, name=form.name, start_date=form.start_date,
+                                end_date=form.end_date, seats=form.seats)
     flash(_("Đã thêm nhiệm kỳ."), "success")
     return redirect(url_for(".show", council_id=council_id))
 
@@ -60,7 +59,7 @@ def add_term(council_id: int):
 @bp.post("/<int:council_id>/groups")
 @login_required
 def add_group(council_id: int):
-    council_service.add_group(g.actor, council_id, forms.text("name"))
+    council_service.add_group(g.actor, council_id, forms.read(shapes.NameForm).name)
     flash(_("Đã thêm Tổ đại biểu."), "success")
     return redirect(forms.back(url_for(".show", council_id=council_id)))
 
@@ -68,7 +67,7 @@ def add_group(council_id: int):
 @bp.post("/<int:council_id>/committees")
 @login_required
 def add_committee(council_id: int):
-    council_service.add_committee(g.actor, council_id, forms.text("name"))
+    council_service.add_committee(g.actor, council_id, forms.read(shapes.NameForm).name)
     flash(_("Đã thêm Ban."), "success")
     return redirect(forms.back(url_for(".show", council_id=council_id)))
 
@@ -87,8 +86,8 @@ def settings(council_id: int):
 @bp.post("/<int:council_id>/settings")
 @login_required
 def update_settings(council_id: int):
-    sent = {name: request.form.get(name, "") for name in
-            ("place_name", "session_number_style", "time_zone", "recipients")}
+    sent = forms.read(shapes.SettingsForm).model_dump()
+    # One field a term, "term_<id>": named by the council's terms, so no fixed shape.
     sent["term_numbers"] = {key.removeprefix("term_"): value.strip()
                             for key, value in request.form.items() if key.startswith("term_")}
     council_service.update_settings(g.actor, council_id, sent)

@@ -11,6 +11,7 @@ from paperless import db
 from paperless.domain.delegates import StatusChange, status_on
 from paperless.domain.labels import DELEGATE_STATUSES, GENDERS, POSITIONS
 from paperless.limits import accepts_upload
+from paperless.schemas import councils as shapes
 from paperless.services import clock
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
@@ -50,15 +51,11 @@ def index(council_id: int):
                            can_manage=g.actor.has(council.id, MANAGERS))
 
 
-def _delegate_form_values() -> dict:
-    return {
-        "full_name": forms.text("full_name"),
-        "gender": forms.text("gender", "khac"),
-        "birth_date": forms.optional_date("birth_date", "Ngày sinh"),
-        "group_id": forms.optional_int("group_id", "Tổ đại biểu"),
-        "committee_id": forms.optional_int("committee_id", "Ban"),
-        "positions": request.form.getlist("positions"),
-    }
+def _delegate_form_values(form: shapes.DelegateInput) -> dict:
+    """The API's shape; the term is the page's (its hidden term_id, or the query's)."""
+    return {"full_name": form.full_name, "gender": form.gender, "birth_date": form.birth_date,
+            "group_id": form.group_id, "committee_id": form.committee_id,
+            "positions": list(form.positions)}
 
 
 @bp.route("/councils/<int:council_id>/delegates/new", methods=["GET", "POST"])
@@ -70,9 +67,9 @@ def new(council_id: int):
         flash(_("Hãy tạo nhiệm kỳ trước khi thêm đại biểu."), "error")
         return redirect(url_for("councils.show", council_id=council.id))
     if request.method == "POST":
+        form = forms.read(shapes.DelegateInput)
         delegate = delegate_service.add_delegate(
-            g.actor, term.id, serving_from=forms.optional_date("serving_from", "Ngày bắt đầu"),
-            **_delegate_form_values())
+            g.actor, term.id, serving_from=form.serving_from, **_delegate_form_values(form))
         flash(_("Đã thêm đại biểu %(name)s.", name=delegate.full_name), "success")
         return redirect(url_for(".index", council_id=council.id, term_id=term.id))
     return render_template("delegates/form.html", council=council, term=term, delegate=None,
@@ -85,7 +82,8 @@ def edit(delegate_id: int):
     delegate = delegate_service.get_delegate(g.actor, delegate_id, MANAGERS)
     council = council_service.get_council(g.actor, delegate.council_id, MANAGERS)
     if request.method == "POST":
-        delegate_service.update_delegate(g.actor, delegate.id, **_delegate_form_values())
+        delegate_service.update_delegate(
+            g.actor, delegate.id, **_delegate_form_values(forms.read(shapes.DelegateInput)))
         flash(_("Đã lưu."), "success")
         return redirect(url_for(".index", council_id=council.id, term_id=delegate.term_id))
     return render_template("delegates/form.html", council=council, term=delegate.term,
@@ -96,10 +94,10 @@ def edit(delegate_id: int):
 @bp.post("/delegates/<int:delegate_id>/status")
 @login_required
 def change_status(delegate_id: int):
+    form = forms.read(shapes.DelegateStatusForm)
     delegate = delegate_service.change_status(
-        g.actor, delegate_id, status=forms.text("status"),
-        effective_date=forms.required_date("effective_date", "Ngày hiệu lực"),
-        note=forms.text("note"))
+        g.actor, delegate_id, status=form.status, effective_date=form.effective_date,
+        note=form.note)
     flash(_("Đã cập nhật trạng thái."), "success")
     return redirect(url_for(".edit", delegate_id=delegate.id))
 

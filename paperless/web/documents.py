@@ -20,6 +20,7 @@ from paperless import db
 from paperless.domain import documents as document_rules
 from paperless.domain.agenda import flatten
 from paperless.limits import accepts_upload
+from paperless.schemas import documents as shapes
 from paperless.services import documents as document_service
 from paperless.services import meetings as meeting_service
 from paperless.services.access import MANAGERS
@@ -63,15 +64,14 @@ def upload(meeting_id: int):
     files = [f for f in request.files.getlist("file") if f.filename]
     if not files:
         raise Invalid("Hãy chọn ít nhất một tệp.")
-    agenda_item_id = forms.optional_int("agenda_item_id", "Mục chương trình")
-    access = forms.text("access", "delegates")
-    title = forms.text("title") if len(files) == 1 else ""
+    form = forms.read(shapes.DocumentUploadForm)
+    title = form.title if len(files) == 1 else ""
     stored, refused = 0, []
     for upload_file in files:
         try:
             document_service.upload(g.actor, meeting_id, upload_file.read(),
                                     filename=upload_file.filename, title=title,
-                                    agenda_item_id=agenda_item_id, access=access)
+                                    agenda_item_id=form.agenda_item_id, access=form.access)
             stored += 1
         except ServiceError as exc:
             refused.append(f"{upload_file.filename}: {exc.message}")
@@ -105,12 +105,13 @@ def publish_one(document_id: int):
 def edit(document_id: int):
     """Rename, move to another agenda item, change access (the form without JavaScript;
     documents-manage.js sends the same through PATCH /api/v1/documents/<id>)."""
-    sent = request.form  # a field the form did not send stays as it is
+    form = forms.read(shapes.DocumentEditForm)
+    sent = request.form.keys()  # a field the form did not send stays as it is
     document = document_service.update_document(
-        g.actor, document_id, title=sent.get("title") if "title" in sent else None,
-        agenda_item_id=forms.optional_int("agenda_item_id", _("Mục chương trình"))
-        if "agenda_item_id" in sent else document_service.UNCHANGED,
-        access=forms.text("access") or None)
+        g.actor, document_id, title=(form.title or "") if "title" in sent else None,
+        agenda_item_id=form.agenda_item_id if "agenda_item_id" in sent
+        else document_service.UNCHANGED,
+        access=form.access)
     flash(_("Đã lưu tài liệu: %(title)s.", title=document.title), "success")
     return redirect(url_for(".show", document_id=document.id))
 
@@ -118,7 +119,8 @@ def edit(document_id: int):
 @bp.post("/documents/<int:document_id>/withdraw")
 @login_required
 def withdraw(document_id: int):
-    document = document_service.withdraw(g.actor, document_id, forms.text("reason"))
+    document = document_service.withdraw(g.actor, document_id,
+                                         forms.read(shapes.WithdrawalForm).reason)
     flash(_("Đã rút tài liệu: %(title)s.", title=document.title), "success")
     return redirect(url_for(".show", document_id=document.id))
 

@@ -1,43 +1,50 @@
-"""Reading form fields with Vietnamese messages; a bad field raises Invalid."""
+"""Reading a page's form through the declared shapes (`paperless/schemas/`, the same
+pydantic models the API checks its bodies with); a bad field raises Invalid naming it by its
+label, and the page flashes it."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated, get_args, get_origin
 
 from flask import request
+from pydantic import BaseModel, ValidationError
 
 from paperless.services.errors import Invalid
+from paperless.shapes import kept_as_typed, refusal
 
 
-def text(name: str, default: str = "") -> str:
-    return request.form.get(name, default).strip()
-
-
-def optional_int(name: str, label: str) -> int | None:
-    raw = request.form.get(name, "").strip()
-    if not raw:
-        return None
+def read(model: type[BaseModel], **given):
+    """The form as `model`: text stripped, an empty field absent, types lax (a form sends
+    text: "12" is 12, "on" is true), list fields from every value of their name, a `Secret`
+    (`shapes.AsTyped`) exactly as typed. `given`
+    adds what does not come from the form (e.g. a path id)."""
+    data = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if kept_as_typed(model, name):
+            if key in request.form:
+                data[key] = request.form[key]
+        elif _is_list(info.annotation):
+            values = [v.strip() for v in request.form.getlist(key) if v.strip()]
+            if values:
+                data[key] = values
+        elif (value := request.form.get(key, "").strip()) != "":
+            data[key] = value
     try:
-        return int(raw)
-    except ValueError as exc:
-        raise Invalid(f"{label}: phải là số nguyên.") from exc
+        return model.model_validate({**data, **given}, strict=False)
+    except ValidationError as exc:
+        refused = refusal(model, exc, labels=True)
+        raise Invalid(refused.message, code=refused.code,
+                      details={refused.field: refused.detail} if refused.field else None) from None
 
 
-def required_date(name: str, label: str) -> date:
-    value = optional_date(name, label)
-    if value is None:
-        raise Invalid(f"{label}: bắt buộc nhập.")
-    return value
-
-
-def optional_date(name: str, label: str) -> date | None:
-    raw = request.form.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise Invalid(f"{label}: ngày không hợp lệ.") from exc
+def _is_list(annotation) -> bool:
+    """list[…], Annotated[list[…], …] or either of them | None."""
+    if get_origin(annotation) is Annotated:
+        return _is_list(get_args(annotation)[0])
+    if get_origin(annotation) is list:
+        return True
+    return any(_is_list(a) for a in get_args(annotation) if a is not type(None))
 
 
 def back(default: str = "/", anchor: str = "") -> str:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from paperless.domain import agenda as agenda_rules
 from paperless.domain import meetings as meeting_rules
 from paperless.domain.labels import AGENDA_KINDS, MEETING_KINDS, MEETING_STATUSES
+from paperless.schemas import councils as shapes
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services import meeting_status
@@ -29,15 +30,8 @@ def index(council_id: int):
                            can_manage=g.actor.has(council.id, MANAGERS))
 
 
-def _meeting_fields() -> dict:
-    return {
-        "kind": forms.text("kind"),
-        "title": forms.text("title"),
-        "number": forms.optional_int("number", "Kỳ họp thứ"),
-        "place": forms.text("place"),
-        "start_date": forms.required_date("start_date", "Ngày khai mạc"),
-        "end_date": forms.required_date("end_date", "Ngày bế mạc"),
-    }
+def _meeting_fields(form: shapes.MeetingForm) -> dict:
+    return form.model_dump(exclude={"term_id"})
 
 
 @bp.route("/councils/<int:council_id>/meetings/new", methods=["GET", "POST"])
@@ -45,13 +39,14 @@ def _meeting_fields() -> dict:
 def new(council_id: int):
     council = council_service.get_council(g.actor, council_id, MANAGERS)
     if request.method == "POST":
-        term_id = forms.optional_int("term_id", "Nhiệm kỳ")
-        term = council_service.get_term(g.actor, term_id, MANAGERS) if term_id else \
+        form = forms.read(shapes.MeetingForm)
+        term = council_service.get_term(g.actor, form.term_id, MANAGERS) if form.term_id else \
             council_service.current_term(council.id)
         if term is None or term.council_id != council.id:
             flash(_("Hãy tạo nhiệm kỳ trước khi tạo kỳ họp."), "error")
             return redirect(url_for("councils.show", council_id=council.id))
-        meeting = meeting_service.create_meeting(g.actor, term_id=term.id, **_meeting_fields())
+        meeting = meeting_service.create_meeting(g.actor, term_id=term.id,
+                                                 **_meeting_fields(form))
         flash(_("Đã tạo kỳ họp."), "success")
         return redirect(url_for(".show", meeting_id=meeting.id))
     return render_template("meetings/form.html", council=council, meeting=None,
@@ -77,7 +72,8 @@ def show(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/edit")
 @login_required
 def edit(meeting_id: int):
-    meeting_service.update_meeting(g.actor, meeting_id, **_meeting_fields())
+    meeting_service.update_meeting(g.actor, meeting_id,
+                                   **_meeting_fields(forms.read(shapes.MeetingForm)))
     flash(_("Đã lưu."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id))
 
@@ -85,7 +81,8 @@ def edit(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/status")
 @login_required
 def set_status(meeting_id: int):
-    meeting = meeting_status.set_status(g.actor, meeting_id, forms.text("status"))
+    meeting = meeting_status.set_status(g.actor, meeting_id,
+                                        forms.read(shapes.MeetingStatusForm).status)
     flash(_("Kỳ họp: %(status)s.", status=MEETING_STATUSES[meeting.status]), "success")
     return redirect(url_for(".show", meeting_id=meeting_id))
 
@@ -93,8 +90,9 @@ def set_status(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/invitees")
 @login_required
 def add_invitee(meeting_id: int):
-    meeting_service.add_invitee(g.actor, meeting_id, kind=forms.text("kind"),
-                                full_name=forms.text("full_name"), title=forms.text("title"))
+    form = forms.read(shapes.InviteeForm)
+    meeting_service.add_invitee(g.actor, meeting_id, kind=form.kind, full_name=form.full_name,
+                                title=form.title)
     flash(_("Đã thêm khách mời."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id) + "#invitees")
 
@@ -102,11 +100,10 @@ def add_invitee(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/agenda")
 @login_required
 def add_item(meeting_id: int):
+    form = forms.read(shapes.AgendaItemInput)  # the API's shape; the page sends no description
     meeting_service.add_agenda_item(
-        g.actor, meeting_id, title=forms.text("title"), kind=forms.text("kind", "other"),
-        presenter=forms.text("presenter"),
-        planned_minutes=forms.optional_int("planned_minutes", "Thời lượng"),
-        parent_id=forms.optional_int("parent_id", "Mục cha"))
+        g.actor, meeting_id, title=form.title, kind=form.kind, presenter=form.presenter,
+        planned_minutes=form.planned_minutes, parent_id=form.parent_id)
     flash(_("Đã thêm mục chương trình."), "success")
     return redirect(url_for(".show", meeting_id=meeting_id) + "#agenda")
 
@@ -114,7 +111,7 @@ def add_item(meeting_id: int):
 @bp.post("/agenda-items/<int:item_id>/move")
 @login_required
 def move_item(item_id: int):
-    offset = -1 if forms.text("direction") == "up" else 1
+    offset = -1 if forms.read(shapes.AgendaMoveForm).direction == "up" else 1
     meeting_service.move_agenda_item(g.actor, item_id, offset)
     return redirect(forms.back(anchor="#agenda"))
 
@@ -122,17 +119,19 @@ def move_item(item_id: int):
 @bp.post("/agenda-items/<int:item_id>/nest")
 @login_required
 def nest_item(item_id: int):
-    meeting_service.nest_agenda_item(g.actor, item_id, forms.optional_int("parent_id", "Mục cha"))
+    meeting_service.nest_agenda_item(g.actor, item_id,
+                                     forms.read(shapes.AgendaItemChange).parent_id)
     return redirect(forms.back(anchor="#agenda"))
 
 
 @bp.post("/agenda-items/<int:item_id>/edit")
 @login_required
 def edit_item(item_id: int):
+    # The page sends the whole item (as created), not a change; its description stays.
+    form = forms.read(shapes.AgendaItemInput)
     meeting_service.update_agenda_item(
-        g.actor, item_id, title=forms.text("title"), kind=forms.text("kind", "other"),
-        presenter=forms.text("presenter"),
-        planned_minutes=forms.optional_int("planned_minutes", "Thời lượng"))
+        g.actor, item_id, title=form.title, kind=form.kind, presenter=form.presenter,
+        planned_minutes=form.planned_minutes)
     flash(_("Đã lưu mục chương trình."), "success")
     return redirect(forms.back(anchor="#agenda"))
 
@@ -149,7 +148,6 @@ def delete_item(item_id: int):
 @login_required
 def reorder(meeting_id: int):
     """Drag-and-drop posts the whole new order of one level at once."""
-    order = [int(x) for x in request.form.getlist("order") if x.isdigit()]
-    meeting_service.reorder_agenda(g.actor, meeting_id,
-                                   forms.optional_int("parent_id", "Mục cha"), order)
+    form = forms.read(shapes.AgendaOrder)
+    meeting_service.reorder_agenda(g.actor, meeting_id, form.parent_id, list(form.order))
     return redirect(url_for(".show", meeting_id=meeting_id) + "#agenda")

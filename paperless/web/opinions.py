@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from paperless.domain import opinions as rules
 from paperless.domain import projection as projection_rules
+from paperless.schemas import opinions as shapes
 from paperless.services import consultations
 from paperless.services import delegates as delegate_service
 from paperless.services import opinions as service
@@ -24,22 +25,14 @@ def _back(document_id: int):
     return redirect(url_for(".page", document_id=document_id))
 
 
-def _page_int(name: str, label: str) -> int | None:
-    value = forms.optional_int(name, label)
-    if value is not None and not 0 < value < 2**31:
-        raise Invalid(f"{label}: không hợp lệ.")
-    return value
-
-
-def _rect() -> list[float] | None:
-    raw = request.form.get("rect", "").strip()
+def _rect(raw: str | None) -> list[float] | None:
+    """The marked area as the page sends it, "x0,y0,x1,y1"; the service checks the rest."""
     if not raw:
         return None
     try:
-        values = [float(v) for v in raw.split(",")]
+        return [float(v) for v in raw.split(",")]
     except ValueError as exc:
         raise Invalid("Vùng đánh dấu không hợp lệ.") from exc
-    return values
 
 
 @bp.get("/documents/<int:document_id>/opinions")
@@ -76,21 +69,19 @@ def page(document_id: int):
 @bp.post("/documents/<int:document_id>/opinions")
 @login_required
 def give(document_id: int):
-    author = request.form.get("author", "")
+    form = forms.read(shapes.OpinionForm)
     delegate_id = group_id = None
     # the secretariat's paper entry names the author as "d:<delegate id>" or "g:<group id>"
-    if author[:2] in ("d:", "g:"):
-        if not author[2:].isdigit() or len(author) > 12:
-            raise Invalid("Người góp ý không hợp lệ.")
-        if author[0] == "d":
-            delegate_id = int(author[2:])
+    if form.author is not None:
+        kind, _sep, number = form.author.partition(":")
+        if kind == "d":
+            delegate_id = int(number)
         else:
-            group_id = int(author[2:])
+            group_id = int(number)
     service.give_opinion(
-        g.actor, document_id, text=request.form.get("text", ""),
-        article=forms.text("article"), proposed_wording=request.form.get("proposed_wording", ""),
-        quote=request.form.get("quote", ""), page=_page_int("page", "Trang"), rect=_rect(),
-        for_group=request.form.get("for_group") == "1", delegate_id=delegate_id,
+        g.actor, document_id, text=form.text, article=form.article or "",
+        proposed_wording=form.proposed_wording or "", quote=form.quote or "", page=form.page,
+        rect=_rect(form.rect), for_group=form.for_group, delegate_id=delegate_id,
         group_id=group_id)
     flash(_("Đã ghi nhận ý kiến."), "success")
     return _back(document_id)
@@ -107,11 +98,10 @@ def withdraw(opinion_id: int):
 @bp.post("/documents/<int:document_id>/opinions/merge")
 @login_required
 def merge(document_id: int):
-    keep = _page_int("keep_id", "Ý kiến giữ lại")
-    if keep is None:
+    form = forms.read(shapes.OpinionMergeForm)
+    if form.keep_id is None:
         raise Invalid("Chọn ý kiến giữ lại.")
-    chosen = [int(v) for v in request.form.getlist("opinion_id") if v.isdigit() and len(v) < 10]
-    service.merge(g.actor, keep, chosen)
+    service.merge(g.actor, form.keep_id, list(form.opinion_id))
     flash(_("Đã gộp các ý kiến trùng."), "success")
     return _back(document_id)
 
@@ -119,8 +109,8 @@ def merge(document_id: int):
 @bp.post("/opinions/<int:opinion_id>/answer")
 @login_required
 def answer(opinion_id: int):
-    opinion = service.answer(g.actor, opinion_id, state=forms.text("state"),
-                             text=request.form.get("text", ""))
+    form = forms.read(shapes.OpinionAnswerInput)
+    opinion = service.answer(g.actor, opinion_id, state=form.state, text=form.text)
     flash(_("Đã ghi nhận trả lời."), "success")
     return _back(opinion.document_id)
 
@@ -128,7 +118,8 @@ def answer(opinion_id: int):
 @bp.post("/opinions/<int:opinion_id>/point-vote")
 @login_required
 def point_vote(opinion_id: int):
-    made = service.open_point_vote(g.actor, opinion_id, title=forms.text("title"))
+    form = forms.read(shapes.PointVoteInput)
+    made = service.open_point_vote(g.actor, opinion_id, title=form.title or "")
     opinion, _doc, _meeting = service.get_opinion(g.actor, opinion_id)
     flash(_("Đã tạo cuộc biểu quyết riêng về điểm này (số %(id)s); mở trên bàn điều khiển.",
             id=made["vote_id"]), "success")
@@ -150,8 +141,8 @@ def project(opinion_id: int):
 @bp.post("/documents/<int:document_id>/drafting-agency")
 @login_required
 def set_agency(document_id: int):
-    ids = [int(v) for v in request.form.getlist("invitee_id") if v.isdigit() and len(v) < 10]
-    service.set_drafting_agency(g.actor, document_id, ids)
+    form = forms.read(shapes.DraftingAgencyForm)
+    service.set_drafting_agency(g.actor, document_id, list(form.invitee_id))
     flash(_("Đã cập nhật cơ quan soạn thảo."), "success")
     return _back(document_id)
 
@@ -159,7 +150,8 @@ def set_agency(document_id: int):
 @bp.post("/delegate-groups/<int:group_id>/secretary")
 @login_required
 def set_secretary(group_id: int):
-    service.set_group_secretary(g.actor, group_id, _page_int("delegate_id", "Đại biểu"))
+    form = forms.read(shapes.GroupSecretaryInput)
+    service.set_group_secretary(g.actor, group_id, form.delegate_id)
     flash(_("Đã cập nhật thư ký tổ."), "success")
     return redirect(forms.back())
 
@@ -195,8 +187,9 @@ def consultations_page(meeting_id: int):
 @bp.post("/documents/<int:document_id>/consultations")
 @login_required
 def send_consultation(document_id: int):
-    consultation = consultations.send(g.actor, document_id, title=forms.text("title"),
-                                      deadline=forms.required_date("deadline", "Hạn trả lời"))
+    form = forms.read(shapes.ConsultationInput)
+    consultation = consultations.send(g.actor, document_id, title=form.title or "",
+                                      deadline=form.deadline)
     flash(_("Đã gửi dự thảo tới các đại biểu để lấy ý kiến."), "success")
     return redirect(url_for(".consultations_page", meeting_id=consultation.meeting_id))
 
@@ -204,8 +197,8 @@ def send_consultation(document_id: int):
 @bp.post("/consultations/<int:consultation_id>/answer")
 @login_required
 def answer_consultation(consultation_id: int):
-    consultations.respond(g.actor, consultation_id, choice=forms.text("choice"),
-                          text=request.form.get("text", ""))
+    form = forms.read(shapes.ConsultationAnswerInput)
+    consultations.respond(g.actor, consultation_id, choice=form.choice, text=form.text or "")
     consultation, _meeting = consultations.get(g.actor, consultation_id)
     flash(_("Đã gửi ý kiến của bạn."), "success")
     return redirect(url_for(".consultations_page", meeting_id=consultation.meeting_id))

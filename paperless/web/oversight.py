@@ -7,6 +7,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from paperless.domain import oversight as rules
+from paperless.schemas import oversight as shapes
 from paperless.services import councils as council_service
 from paperless.services import delegates as delegate_service
 from paperless.services import meetings as meeting_service
@@ -19,10 +20,6 @@ bp = Blueprint("oversight", __name__)
 
 TABS = (("oversight.commitments", "Lời hứa, cam kết"), ("oversight.supervision", "Giám sát"),
         ("oversight.petitions", "Kiến nghị cử tri"), ("oversight.receptions", "Tiếp công dân"))
-
-
-def _f(name: str) -> str:
-    return request.form.get(name, "")
 
 
 def _upload(name: str) -> tuple[bytes | None, str]:
@@ -85,11 +82,12 @@ def _answered_slips(meetings) -> list[dict]:
 @bp.post("/councils/<int:council_id>/commitments")
 @login_required
 def record_commitment(council_id: int):
+    form = forms.read(shapes.CommitmentInput)
     service.record_commitment(
-        g.actor, council_id, source=_f("source"), text=_f("text"), body_id=_f("body_id"),
-        deadline=_f("deadline"), committed_by=_f("committed_by"),
-        question_slip_id=_f("question_slip_id"), meeting_id=_f("meeting_id"),
-        mission_id=_f("mission_id"))
+        g.actor, council_id, source=form.source, text=form.text, body_id=form.body_id,
+        deadline=form.deadline, committed_by=form.committed_by,
+        question_slip_id=form.question_slip_id, meeting_id=form.meeting_id,
+        mission_id=form.mission_id)
     flash(_("Đã ghi nhận lời hứa."), "success")
     return redirect(forms.back(url_for(".commitments", council_id=council_id)))
 
@@ -97,9 +95,10 @@ def record_commitment(council_id: int):
 @bp.post("/commitments/<int:commitment_id>/reports")
 @login_required
 def report_progress(commitment_id: int):
+    form = forms.read(shapes.ProgressReport)
     evidence, filename = _upload("evidence")
-    report = service.report_progress(g.actor, commitment_id, text=_f("text"),
-                                     completes=_f("completes"), evidence=evidence,
+    report = service.report_progress(g.actor, commitment_id, text=form.text,
+                                     completes=bool(form.completes), evidence=evidence,
                                      filename=filename)
     flash(_("Đã ghi nhận hoàn thành lời hứa.") if report.completes
           else _("Đã ghi nhận báo cáo tiến độ."), "success")
@@ -110,7 +109,8 @@ def report_progress(commitment_id: int):
 @bp.post("/commitments/<int:commitment_id>/agenda")
 @login_required
 def commitment_to_agenda(commitment_id: int):
-    item = service.put_on_agenda(g.actor, commitment_id, meeting_id=_f("meeting_id"))
+    form = forms.read(shapes.AgendaPlacementInput)
+    item = service.put_on_agenda(g.actor, commitment_id, meeting_id=form.meeting_id)
     flash(_("Đã đưa vào chương trình kỳ họp: %(title)s", title=item.title), "success")
     c = service.get_commitment(g.actor, commitment_id)
     return _back(".commitments", c.council_id, f"#commitment-{c.id}")
@@ -119,7 +119,7 @@ def commitment_to_agenda(commitment_id: int):
 @bp.post("/councils/<int:council_id>/bodies")
 @login_required
 def create_body(council_id: int):
-    service.create_body(g.actor, council_id, name=_f("name"))
+    service.create_body(g.actor, council_id, name=forms.read(shapes.BodyInput).name)
     flash(_("Đã thêm cơ quan."), "success")
     return _back(".commitments", council_id, "#bodies")
 
@@ -127,7 +127,8 @@ def create_body(council_id: int):
 @bp.post("/bodies/<int:body_id>/members")
 @login_required
 def add_body_member(body_id: int):
-    service.add_body_member(g.actor, body_id, username=_f("username"))
+    service.add_body_member(g.actor, body_id,
+                            username=forms.read(shapes.BodyMemberInput).username)
     flash(_("Đã thêm người trả lời cho cơ quan."), "success")
     return redirect(forms.back("/", "#bodies"))
 
@@ -153,11 +154,12 @@ def supervision(council_id: int):
 @bp.post("/councils/<int:council_id>/supervision")
 @login_required
 def create_mission(council_id: int):
+    form = forms.read(shapes.MissionForm)
     service.create_mission(
-        g.actor, council_id, by=_f("by"), subject=_f("subject"), start_date=_f("start_date"),
-        end_date=_f("end_date"), supervised=_f("supervised"),
-        member_ids=request.form.getlist("member_id"), committee_id=_f("committee_id"),
-        group_id=_f("group_id"), previous_id=_f("previous_id"), petition_id=_f("petition_id"))
+        g.actor, council_id, by=form.by, subject=form.subject, start_date=form.start_date,
+        end_date=form.end_date, supervised=form.supervised,
+        member_ids=list(form.member_ids or []), committee_id=form.committee_id,
+        group_id=form.group_id, previous_id=form.previous_id, petition_id=form.petition_id)
     flash(_("Đã tạo đoàn giám sát."), "success")
     return _back(".supervision", council_id)
 
@@ -165,8 +167,9 @@ def create_mission(council_id: int):
 @bp.post("/supervision/<int:mission_id>/report")
 @login_required
 def report_mission(mission_id: int):
+    form = forms.read(shapes.MissionReport)
     report, filename = _upload("file")
-    m = service.report_mission(g.actor, mission_id, conclusion=_f("conclusion"), report=report,
+    m = service.report_mission(g.actor, mission_id, conclusion=form.conclusion, report=report,
                                filename=filename)
     flash(_("Đã lưu báo cáo, kết luận giám sát."), "success")
     return _back(".supervision", m.council_id, f"#mission-{m.id}")
@@ -211,13 +214,16 @@ def _session_arg(raw: str) -> int:
 @bp.post("/councils/<int:council_id>/voter-meetings")
 @login_required
 def record_voter_meeting(council_id: int):
+    # Each petition_text with the petition_field beside it: by position, so a blank text
+    # (which forms.read would drop from a list) keeps the fields in their places.
     texts, fields = request.form.getlist("petition_text"), request.form.getlist("petition_field")
-    petitions_in = [{"text": t, "field": fields[i] if i < len(fields) else "khac"}
-                    for i, t in enumerate(texts)]
+    form = forms.read(shapes.VoterMeetingForm, petitions=[
+        {"text": t.strip(), "field": fields[i].strip() if i < len(fields) else "khac"}
+        for i, t in enumerate(texts)])
     vm = service.record_voter_meeting(
-        g.actor, council_id, group_id=_f("group_id"), held_on=_f("held_on"), place=_f("place"),
-        voters_present=_f("voters_present"), delegate_ids=request.form.getlist("delegate_id"),
-        session_id=_f("session_id"), petitions=petitions_in)
+        g.actor, council_id, group_id=form.group_id, held_on=form.held_on, place=form.place,
+        voters_present=form.voters_present, delegate_ids=list(form.delegate_ids or []),
+        session_id=form.session_id, petitions=[p.model_dump() for p in form.petitions])
     flash(_("Đã ghi nhận cuộc tiếp xúc cử tri và %(count)d kiến nghị.",
             count=service.voter_meeting_view(vm)["petitions"]), "success")
     return _back(".petitions", council_id)
@@ -226,8 +232,9 @@ def record_voter_meeting(council_id: int):
 @bp.post("/voter-meetings/<int:voter_meeting_id>/petitions")
 @login_required
 def add_petition(voter_meeting_id: int):
-    p = service.add_petition(g.actor, voter_meeting_id, text=_f("text"),
-                             field=_f("field") or "khac")
+    form = forms.read(shapes.PetitionInput)
+    p = service.add_petition(g.actor, voter_meeting_id, text=form.text,
+                             field=form.field or "khac")
     flash(_("Đã thêm kiến nghị."), "success")
     return _back(".petitions", p.council_id)
 
@@ -235,8 +242,9 @@ def add_petition(voter_meeting_id: int):
 @bp.post("/voter-petitions/<int:petition_id>/forward")
 @login_required
 def forward_petition(petition_id: int):
-    p = service.forward_petition(g.actor, petition_id, body_id=_f("body_id"),
-                                 deadline=_f("deadline"))
+    form = forms.read(shapes.PetitionForward)
+    p = service.forward_petition(g.actor, petition_id, body_id=form.body_id,
+                                 deadline=form.deadline)
     flash(_("Đã chuyển kiến nghị tới cơ quan giải quyết."), "success")
     return redirect(forms.back(url_for(".petitions", council_id=p.council_id),
                                f"#petition-{p.id}"))
@@ -245,7 +253,8 @@ def forward_petition(petition_id: int):
 @bp.post("/voter-petitions/<int:petition_id>/answer")
 @login_required
 def answer_petition(petition_id: int):
-    p = service.answer_petition(g.actor, petition_id, answer=_f("answer"))
+    p = service.answer_petition(g.actor, petition_id,
+                                answer=forms.read(shapes.PetitionAnswer).answer)
     flash(_("Đã ghi nhận trả lời kiến nghị."), "success")
     return redirect(forms.back(url_for(".petitions", council_id=p.council_id),
                                f"#petition-{p.id}"))
@@ -274,9 +283,10 @@ def receptions(council_id: int):
 @bp.post("/councils/<int:council_id>/receptions")
 @login_required
 def record_reception(council_id: int):
-    service.record_reception(g.actor, council_id, receiver=_f("receiver"), held_on=_f("held_on"),
-                             delegate_id=_f("delegate_id"), place=_f("place"),
-                             citizens=_f("citizens") or 0, notes=_f("notes"))
+    form = forms.read(shapes.ReceptionInput)
+    service.record_reception(g.actor, council_id, receiver=form.receiver, held_on=form.held_on,
+                             delegate_id=form.delegate_id, place=form.place,
+                             citizens=form.citizens or 0, notes=form.notes)
     flash(_("Đã ghi nhận buổi tiếp công dân."), "success")
     return _back(".receptions", council_id)
 
@@ -284,10 +294,11 @@ def record_reception(council_id: int):
 @bp.post("/receptions/<int:reception_id>/petitions")
 @login_required
 def add_citizen_petition(reception_id: int):
+    form = forms.read(shapes.CitizenPetitionInput)
     p = service.add_citizen_petition(
-        g.actor, reception_id, kind=_f("kind"), citizen_name=_f("citizen_name"),
-        summary=_f("summary"), citizen_address=_f("citizen_address"),
-        citizen_phone=_f("citizen_phone"))
+        g.actor, reception_id, kind=form.kind, citizen_name=form.citizen_name,
+        summary=form.summary, citizen_address=form.citizen_address,
+        citizen_phone=form.citizen_phone)
     flash(_("Đã ghi nhận đơn thư."), "success")
     return _back(".receptions", p.council_id)
 
@@ -295,8 +306,9 @@ def add_citizen_petition(reception_id: int):
 @bp.post("/citizen-petitions/<int:citizen_petition_id>/forward")
 @login_required
 def forward_citizen_petition(citizen_petition_id: int):
-    p = service.forward_citizen_petition(g.actor, citizen_petition_id, body_id=_f("body_id"),
-                                         deadline=_f("deadline"))
+    form = forms.read(shapes.PetitionForward)
+    p = service.forward_citizen_petition(g.actor, citizen_petition_id, body_id=form.body_id,
+                                         deadline=form.deadline)
     flash(_("Đã chuyển đơn thư tới cơ quan giải quyết."), "success")
     return _back(".receptions", p.council_id, f"#citizen-petition-{p.id}")
 
@@ -304,6 +316,7 @@ def forward_citizen_petition(citizen_petition_id: int):
 @bp.post("/citizen-petitions/<int:citizen_petition_id>/answer")
 @login_required
 def answer_citizen_petition(citizen_petition_id: int):
-    p = service.answer_citizen_petition(g.actor, citizen_petition_id, answer=_f("answer"))
+    p = service.answer_citizen_petition(g.actor, citizen_petition_id,
+                                        answer=forms.read(shapes.PetitionAnswer).answer)
     flash(_("Đã ghi nhận trả lời đơn thư."), "success")
     return _back(".receptions", p.council_id, f"#citizen-petition-{p.id}")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from paperless.domain import questioning as rules
 from paperless.limits import accepts_upload
+from paperless.schemas import questioning as shapes
 from paperless.services import delegates as delegate_service
 from paperless.services import meetings as meeting_service
 from paperless.services import questioning as service
@@ -43,11 +44,10 @@ def page(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/questions")
 @login_required
 def file(meeting_id: int):
-    service.file_slip(g.actor, meeting_id,
-                      official_id=forms.optional_int("official_id", "Người trả lời"),
-                      topic=forms.text("topic"), text=request.form.get("text", ""),
-                      petition=request.form.get("petition", ""),
-                      delegate_id=forms.optional_int("delegate_id", "Đại biểu"))
+    form = forms.read(shapes.QuestionSlipInput)
+    service.file_slip(g.actor, meeting_id, official_id=form.official_id,
+                      topic=form.topic or "", text=form.text, petition=form.petition or "",
+                      delegate_id=form.delegate_id)
     flash(_("Đã gửi phiếu chất vấn."), "success")
     return _back(meeting_id)
 
@@ -55,9 +55,9 @@ def file(meeting_id: int):
 @bp.post("/question-slips/<int:slip_id>/edit")
 @login_required
 def edit(slip_id: int):
-    slip = service.edit_slip(g.actor, slip_id, topic=forms.text("topic"),
-                             text=request.form.get("text", ""),
-                             official_id=forms.optional_int("official_id", "Người trả lời"))
+    form = forms.read(shapes.QuestionSlipInput)  # the same fields; petition stays as filed
+    slip = service.edit_slip(g.actor, slip_id, topic=form.topic or "", text=form.text,
+                             official_id=form.official_id)
     flash(_("Đã sửa phiếu chất vấn."), "success")
     return _back(slip.meeting_id)
 
@@ -73,7 +73,7 @@ def withdraw(slip_id: int):
 @bp.post("/meetings/<int:meeting_id>/questions/filing")
 @login_required
 def filing(meeting_id: int):
-    closed = forms.text("closed") == "1"
+    closed = forms.read(shapes.FilingForm).closed
     service.set_filing(g.actor, meeting_id, closed)
     flash(_("Đã khóa việc gửi phiếu.") if closed else _("Đã mở lại việc gửi phiếu."), "success")
     return _back(meeting_id)
@@ -82,7 +82,7 @@ def filing(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/questions/groups")
 @login_required
 def create_group(meeting_id: int):
-    service.create_group(g.actor, meeting_id, forms.text("title"))
+    service.create_group(g.actor, meeting_id, forms.read(shapes.QuestionGroupInput).title)
     flash(_("Đã tạo nhóm vấn đề."), "success")
     return _back(meeting_id)
 
@@ -90,8 +90,8 @@ def create_group(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/questions/merge")
 @login_required
 def merge(meeting_id: int):
-    ids = [int(x) for x in request.form.getlist("slip_id") if x.isdigit()]
-    keep = forms.optional_int("keep_id", "Phiếu giữ lại")
+    form = forms.read(shapes.SlipMergeForm)
+    ids, keep = list(form.slip_id), form.keep_id
     if keep is None or len(ids) < 2 or keep not in ids:
         raise Invalid("Chọn ít nhất hai phiếu và phiếu giữ lại (trong số đã chọn).")
     service.merge(g.actor, keep, [i for i in ids if i != keep])
@@ -102,18 +102,17 @@ def merge(meeting_id: int):
 @bp.post("/question-slips/<int:slip_id>/group")
 @login_required
 def assign(slip_id: int):
-    slip = service.assign_to_group(g.actor, slip_id, forms.optional_int("group_id", "Nhóm"))
+    slip = service.assign_to_group(g.actor, slip_id, forms.read(shapes.SlipGroupForm).group_id)
     return _back(slip.meeting_id)
 
 
 @bp.post("/question-slips/<int:slip_id>/answer")
 @login_required
 def answer(slip_id: int):
+    form = forms.read(shapes.SlipAnswerInput)
     slip = service.record_answer(
-        g.actor, slip_id, mode=forms.text("mode"),
-        answered_by_id=forms.optional_int("answered_by_id", "Người trả lời"),
-        summary=request.form.get("summary", ""),
-        deadline=forms.optional_date("deadline", "Hạn trả lời"))
+        g.actor, slip_id, mode=form.mode, answered_by_id=form.answered_by_id,
+        summary=form.summary or "", deadline=form.deadline)
     flash(_("Đã ghi nhận trả lời."), "success")
     return _back(slip.meeting_id)
 

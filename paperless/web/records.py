@@ -8,11 +8,13 @@ import json
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from paperless.schemas import records as shapes
 from paperless.services import councils as council_service
 from paperless.services import meetings as meeting_service
 from paperless.services import minutes as minutes_service
 from paperless.services import statistics as statistics_service
 from paperless.services.statistics import period_args
+from paperless.web import forms
 from paperless.web.auth import login_required
 
 bp = Blueprint("records", __name__)
@@ -35,9 +37,10 @@ def minutes(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/minutes")
 @login_required
 def save_minutes(meeting_id: int):
+    form = forms.read(shapes.MinutesForm)
+    sent = request.form.keys()  # a section the form did not send stays as it is
     minutes_service.edit_sections(g.actor, meeting_id, {
-        key: request.form.get(key, "") for key in minutes_service.SECTIONS
-        if key in request.form})
+        key: text or "" for key, text in form.model_dump().items() if key in sent})
     flash(_("Đã lưu biên bản (dự thảo)."), "success")
     return redirect(url_for(".minutes", meeting_id=meeting_id))
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from paperless import db, ratelimit
 from paperless.domain import resolutions as rules
 from paperless.limits import accepts_upload
+from paperless.schemas import resolutions as shapes
 from paperless.services import archive_export, clock
 from paperless.services import meetings as meeting_service
 from paperless.services import resolutions as service
@@ -141,18 +142,14 @@ def show(resolution_id: int):
 def issue(resolution_id: int):
     upload = request.files.get("file")
     content = upload.read() if upload is not None and upload.filename else None
-    source = forms.text("source")
-    document_id = None
-    if content is None:
-        try:
-            document_id = db.id_arg(source)
-        except ValueError:
-            raise Invalid("Chọn dự thảo hoặc tải lên văn bản cuối cùng (PDF).") from None
+    form = forms.read(shapes.IssuePageForm)
+    if content is None and form.document_id is None:
+        raise Invalid("Chọn dự thảo hoặc tải lên văn bản cuối cùng (PDF).")
     res = service.issue(g.actor, resolution_id, verify_base_url=_base_url(),
-                        kind=forms.text("kind") or "individual", title=forms.text("title"),
-                        document_id=document_id, upload=content,
-                        filename=upload.filename if content is not None else "",
-                        issued_on=forms.optional_date("issued_on", "Ngày ban hành"))
+                        kind=form.kind or "individual", title=form.title or "",
+                        document_id=form.document_id if content is None else None,
+                        upload=content, filename=upload.filename if content is not None else "",
+                        issued_on=form.issued_on)
     flash(_("Đã ban hành Nghị quyết số %(number)s; chờ Chủ tịch ký.", number=res.number_text),
           "success")
     if getattr(res, "pdfa_findings", None):
@@ -179,10 +176,12 @@ def _sign_page(res, error: str | None = None, status: int = 200):
 @bp.post("/resolutions/<int:resolution_id>/sign")
 @login_required
 def sign_chair(resolution_id: int):
+    # The password as typed: forms.read strips text.
+    form = forms.read(shapes.ChairSignatureInput)
     try:
         res = service.sign_as_chair(g.actor, resolution_id,
-                                    document_sha256=forms.text("document_sha256"),
-                                    reauth=reauthentication(request.form.get("password", "")))
+                                    document_sha256=form.document_sha256 or "",
+                                    reauth=reauthentication(form.password or ""))
     except ServiceError as exc:
         if exc.code not in ("reauth_required", "reauth_failed", "too_many_attempts",
                             "document_changed", "document_sha256_required"):
@@ -206,7 +205,7 @@ def sign_organisation(resolution_id: int):
 @bp.post("/resolutions/<int:resolution_id>/correct")
 @login_required
 def correct(resolution_id: int):
-    res = service.correct(g.actor, resolution_id, forms.text("title") or None)
+    res = service.correct(g.actor, resolution_id, forms.read(shapes.CorrectionInput).title)
     flash(_("Đã tạo văn bản đính chính chờ ban hành."), "success")
     return redirect(url_for(".meeting", meeting_id=res.meeting_id))
 
@@ -215,9 +214,9 @@ def correct(resolution_id: int):
 @login_required
 def copy(resolution_id: int):
     """Bản sao điện tử: the organisation signs the copy at the top right of page 1."""
-    form = forms.text("form") or "sao_y"
-    data = service.electronic_copy(g.actor, resolution_id, form=form,
-                                   pages=forms.text("pages") or None)
+    sent = forms.read(shapes.CopyInput)
+    form = sent.form or "sao_y"
+    data = service.electronic_copy(g.actor, resolution_id, form=form, pages=sent.pages)
     res = service.get(g.actor, resolution_id)
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{service._slug(res)}-{form.replace('_', '-')}.pdf")
