@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, PlainValidator, ValidationError, WithJson
 from pydantic_core import PydanticCustomError
 
 from paperless import db
+from paperless.services.errors import Invalid
 
 
 class Says:
@@ -85,10 +86,11 @@ Strings = Annotated[list[Annotated[str, Field(max_length=5000)]], Field(max_leng
                     Says("Trường “{name}” phải là danh sách chuỗi.", of_type=True)]
 
 
-def Text(limit: int, *, min_length: int = 0):  # noqa: N802 — a type, named like one
+def Text(limit: int, *, min_length: int = 0, null: bool = False):  # noqa: N802 — a type
+    """A string of at most `limit` characters; `null`: it may also be null (absent)."""
     bounds = Field(max_length=limit, min_length=min_length) if min_length else \
         Field(max_length=limit)
-    return Annotated[str, bounds,
+    return Annotated[str | None if null else str, bounds,
                      Says(f"Trường “{{name}}” phải là chuỗi, tối đa {limit} ký tự.",
                           of_type=True)]
 
@@ -162,3 +164,15 @@ def refusal(model: type[BaseModel], exc: ValidationError, *, labels: bool = Fals
         return Refusal(template, code, field, detail, values, shown=shown)
     except (KeyError, IndexError):  # a wording whose figure pydantic did not give
         return Refusal("Trường “{name}” không hợp lệ.", code, field, detail, shown=shown)
+
+
+def checked(model: type[BaseModel], data: object, *, labels: bool = False,
+            strict: bool | None = None):
+    """`data` as `model`; the first refused field as `Invalid` (422, the field's code and
+    message, details `{field: kind}`). `labels`: named as a page's form names it."""
+    try:
+        return model.model_validate(data, strict=strict)
+    except ValidationError as exc:
+        refused = refusal(model, exc, labels=labels)
+        details = {refused.field: refused.detail} if refused.field else None
+        raise Invalid(refused.message, code=refused.code, details=details) from None

@@ -118,3 +118,24 @@ def test_bodies_and_queries_are_refused_before_anything_is_done(client, demo):
     query = client.get("/api/v1/meetings?council_id=abc", headers=headers)
     assert query.status_code == 422
     assert query.get_json()["error"]["details"] == {"council_id": "type"}
+
+
+def test_the_document_is_drawn_once_per_app_not_on_every_anonymous_request(app, client,
+                                                                          monkeypatch):
+    from paperless.api import routes
+
+    drawn = []
+    real = routes.generated.document
+    monkeypatch.setattr(routes.generated, "document", lambda a: drawn.append(1) or real(a))
+    app.extensions.pop("paperless.openapi", None)
+    first = client.get("/api/v1/openapi.json").get_json()
+    assert client.get("/api/v1/openapi.json").get_json() == first
+    assert len(drawn) == 1
+
+
+def test_a_text_field_named_like_a_file_field_is_no_file(client, demo):
+    """It once reached the view, whose `.read()` on a string would have been a 500."""
+    sent = client.post("/api/v1/verify", data={"file": "not a file"},
+                       content_type="multipart/form-data")
+    assert sent.status_code == 422
+    assert sent.get_json()["error"]["details"] == {"file": "type"}

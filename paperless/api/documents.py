@@ -6,24 +6,20 @@ from flask import current_app, g, jsonify, request, send_file
 from werkzeug.datastructures import FileStorage
 
 from paperless.api.routes import authenticated, bp
-from paperless.api.spec import Binary, declare
+from paperless.api.spec import PDF, PDF_RANGES, Binary, declare
 from paperless.limits import accepts_upload
 from paperless.schemas import documents as shapes
-from paperless.schemas.base import listing
+from paperless.schemas.base import NO_FILE, listing
 from paperless.services import documents as document_service
 from paperless.services import serialize as out
 from paperless.services.errors import Invalid
-
-PDF_ANSWERS = {206: "A byte range of the PDF",
-               304: "Not modified (If-None-Match matched the ETag)",
-               416: "Range not satisfiable"}
 
 
 def _upload(form) -> tuple[bytes, str]:
     # No form (another content type) or a text field named "file": no file came.
     upload = form.file if form is not None else None
     if not isinstance(upload, FileStorage):
-        raise Invalid("Thiếu tệp (trường “file”).", details={"file": "required"})
+        raise Invalid(NO_FILE, details={"file": "required"})
     return upload.read(), upload.filename or ""
 
 
@@ -140,7 +136,7 @@ def record_document_read(document_id: int, body: shapes.ReadInput):
 @authenticated
 @declare("The PDF: strong ETag (SHA-256), conditional GET, byte ranges; confidential "
          "documents are watermarked per reader", query=shapes.VersionQuery,
-         answer=Binary("application/pdf", description="The PDF"), other_answers=PDF_ANSWERS,
+         answer=PDF, other_answers=PDF_RANGES,
          errors=(401, 403, 404, 410, 422))
 def document_file(document_id: int, query: shapes.VersionQuery):
     version = query.version
@@ -218,7 +214,7 @@ def document_thumbnail(document_id: int, query: shapes.VersionQuery):
 @bp.get("/documents/<int:document_id>/export")
 @authenticated
 @declare("The PDF with my notes as PDF annotations", query=shapes.VersionQuery,
-         answer=Binary("application/pdf", description="The PDF"), other_answers=PDF_ANSWERS,
+         answer=PDF, other_answers=PDF_RANGES,
          errors=(401, 403, 404, 422))
 def export_with_notes(document_id: int, query: shapes.VersionQuery):
     import io

@@ -7,7 +7,7 @@ import io
 from flask import g, jsonify, send_file
 
 from paperless.api.routes import authenticated, bp
-from paperless.api.spec import Binary, declare
+from paperless.api.spec import PDF, declare
 from paperless.schemas import records as shapes
 from paperless.services import meetings
 from paperless.services import minutes as service
@@ -32,7 +32,7 @@ def minutes_edit(meeting_id: int, body: shapes.MinutesEdit):
 @bp.get("/meetings/<int:meeting_id>/minutes/pdf")
 @authenticated
 @declare("The minutes as PDF: signed, else final, else a draft preview",
-         answer=Binary("application/pdf", description="The PDF"), errors=(401, 403, 404))
+         answer=PDF, errors=(401, 403, 404))
 def minutes_pdf(meeting_id: int):
     pdf, state = service.final_pdf(g.api_actor, meeting_id)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf",

@@ -8,7 +8,7 @@ import io
 from flask import g, jsonify, send_file
 
 from paperless.api.routes import authenticated, bp
-from paperless.api.spec import Binary, declare
+from paperless.api.spec import PDF, Binary, declare
 from paperless.schemas import opinions as shapes
 from paperless.schemas.base import listing
 from paperless.services import consultations, report_files
@@ -125,7 +125,7 @@ def opinions_compilation(document_id: int, query: shapes.CompilationQuery):
 @bp.get("/documents/<int:document_id>/opinions/response-report")
 @authenticated
 @declare("Báo cáo tiếp thu, giải trình: each opinion with its answer, PDF (staff, the agency)",
-         answer=Binary("application/pdf", description="The PDF"), errors=(401, 403, 404))
+         answer=PDF, errors=(401, 403, 404))
 def opinions_response_report(document_id: int):
     from paperless.reports import opinions as export
 

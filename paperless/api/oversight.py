@@ -8,6 +8,7 @@ import io
 from flask import g, jsonify, request, send_file
 
 from paperless import db
+from paperless.api import spec
 from paperless.api.routes import authenticated, bp
 from paperless.api.spec import Binary, declare
 from paperless.models import Council
@@ -18,10 +19,7 @@ from paperless.services import report_files
 
 READ = (401, 403, 404, 422)
 WRITE = (400, 401, 403, 404, 409, 422)
-PDF = {"answer": Binary("application/pdf", description="The PDF"), "errors": (401, 403, 404),
-       "other_answers": {206: "A byte range of the PDF",
-                         304: "Not modified (If-None-Match matched the ETag)",
-                         416: "Range not satisfiable"}}
+PDF = {"answer": spec.PDF, "errors": (401, 403, 404), "other_answers": spec.PDF_RANGES}
 
 
 def _today(council_id: int):

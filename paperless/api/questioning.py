@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import g, jsonify, send_file
 
 from paperless.api.routes import authenticated, bp
-from paperless.api.spec import Binary, declare
+from paperless.api.spec import PDF, PDF_RANGES, Binary, declare
 from paperless.limits import accepts_upload
 from paperless.schemas import questioning as shapes
-from paperless.schemas.base import listing
+from paperless.schemas.base import NO_FILE, listing
 from paperless.services import questioning as service
 from paperless.services import report_files
 from paperless.services.errors import Invalid
@@ -78,7 +78,7 @@ def record_answer(slip_id: int, body: shapes.SlipAnswerInput):
          errors=(400, 401, 403, 404, 409, 413, 422))
 def upload_written_answer(slip_id: int, form: shapes.WrittenAnswerUpload | None):
     if form is None:  # not a multipart form
-        raise Invalid("Thiếu tệp (trường “file”).", details={"file": "required"})
+        raise Invalid(NO_FILE, details={"file": "required"})
     upload = form.file
     slip = service.upload_written_answer(g.api_actor, slip_id, upload.read(),
                                          upload.filename or "")
@@ -87,11 +87,7 @@ def upload_written_answer(slip_id: int, form: shapes.WrittenAnswerUpload | None)
 
 @bp.get("/question-slips/<int:slip_id>/written-answer")
 @authenticated
-@declare("The written answer", answer=Binary("application/pdf", description="The PDF"),
-         errors=(401, 403, 404),
-         other_answers={206: "A byte range of the PDF",
-                        304: "Not modified (If-None-Match matched the ETag)",
-                        416: "Range not satisfiable"})
+@declare("The written answer", answer=PDF, errors=(401, 403, 404), other_answers=PDF_RANGES)
 def written_answer(slip_id: int):
     path = service.written_answer_path(g.api_actor, slip_id)
     return send_file(path, mimetype="application/pdf", conditional=True, etag=path.name,

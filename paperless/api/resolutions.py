@@ -11,7 +11,7 @@ from flask import current_app, g, jsonify, request, send_file
 
 from paperless import ratelimit
 from paperless.api.routes import authenticated, bp
-from paperless.api.spec import Binary, declare
+from paperless.api.spec import PDF, PDF_RANGES, Binary, declare
 from paperless.limits import accepts_upload
 from paperless.schemas import resolutions as shapes
 from paperless.schemas.base import listing
@@ -21,8 +21,6 @@ from paperless.services.errors import Invalid
 from paperless.web.auth import reauthentication
 
 Resolutions = listing("resolutions", shapes.Resolution)
-PDF = {206: "A byte range of the PDF", 304: "Not modified (If-None-Match matched the ETag)",
-       416: "Range not satisfiable"}
 
 
 def verify_base_url() -> str | None:
@@ -208,9 +206,8 @@ def resolution_attachment(resolution_id: int, form: shapes.AttachmentForm | None
 @bp.get("/resolutions/<int:resolution_id>/files/<which>")
 @authenticated
 @declare("A file of the resolution: draft, official, chair_signed, signed",
-         path={"which": {"enum": shapes.WHICH_FILES}}, answer=Binary("application/pdf",
-                                                                      description="The PDF"),
-         other_answers=PDF, errors=(401, 403, 404))
+         path={"which": {"enum": shapes.WHICH_FILES}}, answer=PDF,
+         other_answers=PDF_RANGES, errors=(401, 403, 404))
 def resolution_file(resolution_id: int, which: str):
     res, data = service.file_of(g.api_actor, resolution_id, which)
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,

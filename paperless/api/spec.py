@@ -23,10 +23,10 @@ from functools import wraps
 from typing import Any
 
 from flask import request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from paperless.services.errors import Invalid
-from paperless.shapes import refusal
+from paperless.shapes import checked
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,12 @@ class Binary:
     def __init__(self, *media_types: str, description: str = "The file"):
         object.__setattr__(self, "media_types", media_types)
         object.__setattr__(self, "description", description)
+
+
+PDF = Binary("application/pdf", description="The PDF")
+# What a PDF served with conditional GET and byte ranges (storage.send_range) also answers.
+PDF_RANGES = {206: "A byte range of the PDF", 304: "Not modified (If-None-Match matched the ETag)",
+              416: "Range not satisfiable"}
 
 
 @dataclass(frozen=True)
@@ -90,22 +96,13 @@ def _takes_json(operation: Operation) -> bool:
     return operation.form is None or not _is_form()
 
 
-def validated(model: type[BaseModel], data: object):
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        refused = refusal(model, exc)
-        details = {refused.field: refused.detail} if refused.field else None
-        raise Invalid(refused.message, code=refused.code, details=details) from None
-
-
 def read_body(model: type[BaseModel], *, required: bool = True):
     if not required and not request.get_data(cache=True):
         return model()
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid(NOT_AN_OBJECT, code="invalid_json")
-    return validated(model, data)
+    return checked(model, data)
 
 
 def _text_fields(values) -> dict:
@@ -113,9 +110,9 @@ def _text_fields(values) -> dict:
 
 
 def read_query(model: type[BaseModel]):
-    return validated(model, _text_fields(request.args))
+    return checked(model, _text_fields(request.args))
 
 
 def read_form(model: type[BaseModel]):
     """The form's text fields and its files (`File` fields: werkzeug's FileStorage)."""
-    return validated(model, {**_text_fields(request.form), **request.files.to_dict()})
+    return checked(model, {**_text_fields(request.form), **request.files.to_dict()})

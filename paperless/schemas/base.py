@@ -42,6 +42,9 @@ class AnyObject(Answer):
     """An object whose keys are described in the summary."""
 
 
+NO_FILE = "Thiếu tệp (trường “file”)."
+
+
 def _uploaded(value: Any) -> FileStorage:
     # A text field named like the file field is no file (the view would call .read() on it).
     if not isinstance(value, FileStorage):

@@ -9,7 +9,7 @@ from pydantic import Field, WithJsonSchema
 
 from paperless import db
 from paperless.domain.documents import ACCESS_LEVELS, TITLE_MAX, WITHDRAW_REASON_MAX
-from paperless.schemas.base import Answer, Body, File, Query
+from paperless.schemas.base import NO_FILE, Answer, Body, File, Query
 from paperless.services.documents import NOTE_KINDS
 from paperless.shapes import Id, Says, Text, literal
 
@@ -18,7 +18,7 @@ DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
 
 class DocumentUpload(Query):
-    file: Annotated[File, Says("Thiếu tệp (trường “file”).")] = Field(
+    file: Annotated[File, Says(NO_FILE)] = Field(
         description="PDF; .docx/.doc/.odt are converted with LibreOffice")
     title: str = ""
     agenda_item_id: Id | None = None
@@ -34,7 +34,7 @@ class DocumentUploadForm(Query):
 
 
 class VersionUpload(Query):
-    file: Annotated[File, Says("Thiếu tệp (trường “file”).")]
+    file: Annotated[File, Says(NO_FILE)]
 
 
 class ActiveContent(Answer):

@@ -15,13 +15,6 @@ from paperless.shapes import Flag, Id, IsoDate, Says, Text, literal
 _DATE_TIME = {"format": "date-time"}
 
 
-def _optional_text(limit: int):
-    # A text that may be absent or null (the service takes "" for it).
-    return Annotated[str | None, Field(max_length=limit),
-                     Says(f"Trường “{{name}}” phải là chuỗi, tối đa {limit} ký tự.",
-                          of_type=True)]
-
-
 # Ids of rows, as the routes always took them: positive, at most 500 of them.
 IdList = Annotated[list[Annotated[int, Field(gt=0, le=db.ID_MAX)]], Field(max_length=500),
                    Says("Trường “{name}” phải là danh sách số nguyên.", of_type=True)]
@@ -36,9 +29,9 @@ class OpinionInput(Body):
     """A delegate's own; for_group: the group's, by its secretary; delegate_id or group_id:
     one received on paper (secretariat)."""
     text: Text(5000)
-    article: _optional_text(100) = None
-    proposed_wording: _optional_text(5000) = None
-    quote: _optional_text(2000) = None
+    article: Text(100, null=True) = None
+    proposed_wording: Text(5000, null=True) = None
+    quote: Text(2000, null=True) = None
     page: Page = None
     rect: Rect = None
     for_group: Flag = False
@@ -52,11 +45,11 @@ class OpinionForm(Query):
     author: Annotated[str | None, Field(pattern=r"^[dg]:[0-9]{1,10}$"),
                       Says("Người góp ý không hợp lệ.")] = Field(None, title="Người góp ý")
     text: Text(5000) = Field(title="Nội dung ý kiến")
-    article: _optional_text(100) = Field(None, title="Điều, khoản")
-    proposed_wording: _optional_text(5000) = Field(None, title="Đề xuất sửa")
-    quote: _optional_text(2000) = Field(None, title="Đoạn trích")
+    article: Text(100, null=True) = Field(None, title="Điều, khoản")
+    proposed_wording: Text(5000, null=True) = Field(None, title="Đề xuất sửa")
+    quote: Text(2000, null=True) = Field(None, title="Đoạn trích")
     page: Page = Field(None, title="Trang")
-    rect: _optional_text(200) = Field(None, title="Vùng đánh dấu")
+    rect: Text(200, null=True) = Field(None, title="Vùng đánh dấu")
     for_group: Flag = Field(False, title="Ý kiến của tổ")
 
 
@@ -103,7 +96,7 @@ class OpinionAnswerInput(Body):
 
 
 class PointVoteInput(Body):
-    title: _optional_text(400) = Field(None, title="Nội dung biểu quyết")
+    title: Text(400, null=True) = Field(None, title="Nội dung biểu quyết")
     open: Flag = False
 
 

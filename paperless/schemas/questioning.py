@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
-from werkzeug.datastructures import FileStorage
+from pydantic import Field
 
 from paperless import db
 from paperless.domain.questioning import STATES
-from paperless.schemas.base import Answer, Body, Query
+from paperless.schemas.base import NO_FILE, Answer, Body, File, Query
 from paperless.shapes import Flag, Id, Ids, IsoDate, Says, Text, literal
-
-
-def _optional_text(limit: int):
-    # A text that may be absent or null (the service takes "" for it).
-    return Annotated[str | None, Field(max_length=limit),
-                     Says(f"Trường “{{name}}” phải là chuỗi, tối đa {limit} ký tự.",
-                          of_type=True)]
-
-
-def _upload(value: Any) -> FileStorage:
-    # A text field named "file" is no file.
-    if not isinstance(value, FileStorage):
-        raise PydanticCustomError("file_type", "not a file")
-    return value
 
 
 class QuestionSlipInput(Body):
     official_id: Id = Field(title="Người trả lời")
-    topic: _optional_text(200) = Field(None, title="Lĩnh vực")
+    topic: Text(200, null=True) = Field(None, title="Lĩnh vực")
     text: Text(5000, min_length=1) = Field(title="Nội dung chất vấn")
-    petition: _optional_text(2000) = Field(None, title="Kiến nghị cử tri")
+    petition: Text(2000, null=True) = Field(None, title="Kiến nghị cử tri")
     delegate_id: Annotated[Id | None, Field(
         description="secretariat: a paper slip's author")] = Field(None, title="Đại biểu")
 
@@ -101,13 +85,12 @@ class SlipAnswerInput(Body):
     asked); written: to be answered in writing by deadline (default: in 20 days)."""
     mode: Annotated[Literal["session", "written"], Says("Hình thức trả lời không hợp lệ.")]
     answered_by_id: Id | None = Field(None, title="Người trả lời")
-    summary: _optional_text(5000) = Field(None, title="Tóm tắt trả lời")
+    summary: Text(5000, null=True) = Field(None, title="Tóm tắt trả lời")
     deadline: IsoDate | None = Field(None, title="Hạn trả lời")
 
 
 class WrittenAnswerUpload(Query):
-    file: Annotated[Any, PlainValidator(_upload), WithJsonSchema(
-        {"type": "string", "format": "binary"}), Says("Thiếu tệp (trường “file”).")]
+    file: Annotated[File, Says(NO_FILE)]
 
 
 class ReportQuery(Query):

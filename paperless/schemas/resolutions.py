@@ -11,12 +11,11 @@ from pydantic import BeforeValidator, Field
 
 from paperless import db
 from paperless.domain.resolutions import COPY_FORMS, KINDS, STATES
-from paperless.schemas.base import Answer, Body, File, Query
+from paperless.schemas.base import NO_FILE, Answer, Body, File, Query
 from paperless.services.resolutions import FILES
 from paperless.shapes import AsTyped, Id, IsoDate, Says, literal
 
 WHICH_FILES = list(FILES)  # the path parameter of /resolutions/<id>/files/<which>
-NO_FILE = "Thiếu tệp (trường “file”)."
 
 
 def _form_id(value: Any) -> Any:

@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Annotated, get_args, get_origin
 
 from flask import request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from paperless.services.errors import Invalid
-from paperless.shapes import kept_as_typed, refusal
+from paperless.shapes import checked, kept_as_typed
 
 
 def read(model: type[BaseModel], **given):
@@ -30,12 +29,7 @@ def read(model: type[BaseModel], **given):
                 data[key] = values
         elif (value := request.form.get(key, "").strip()) != "":
             data[key] = value
-    try:
-        return model.model_validate({**data, **given}, strict=False)
-    except ValidationError as exc:
-        refused = refusal(model, exc, labels=True)
-        raise Invalid(refused.message, code=refused.code,
-                      details={refused.field: refused.detail} if refused.field else None) from None
+    return checked(model, {**data, **given}, labels=True, strict=False)
 
 
 def _is_list(annotation) -> bool:
