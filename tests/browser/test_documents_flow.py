@@ -211,6 +211,9 @@ def test_confidential_document_is_read_online_only_and_never_kept(live_server, b
         "buffer": PDF.read_bytes()}])
     office.click("[data-upload-form] button[type=submit]")
     expect(office.locator("[data-upload-progress]")).to_contain_text("đã tải lên")
+    # The bag redraws its list after an upload; a click during the redraw can be lost
+    # (failed once on a loaded fresh clone), so wait for the new document first.
+    expect(office.locator("[data-live-bag] .doc-title")).to_contain_text("Báo cáo nhân sự")
     office.click("[data-testid=publish-all]")
     expect(office.locator(".flash-success")).to_contain_text("Đã công bố 1 tài liệu.",
                                                              timeout=15000)
