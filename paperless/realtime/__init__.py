@@ -23,7 +23,7 @@ from sqlalchemy import select
 from paperless import db, ratelimit
 from paperless.domain import documents as document_rules
 from paperless.extensions import socketio
-from paperless.models import ApiToken, LiveConnection, User
+from paperless.models import LiveConnection
 from paperless.realtime import fair
 from paperless.realtime.commands import COMMANDS
 from paperless.realtime.payloads import PayloadError, validate
@@ -31,7 +31,7 @@ from paperless.realtime.session import SocketSessionInterface
 from paperless.services import auth as auth_service
 from paperless.services import events, sessions
 from paperless.services import live as live_service
-from paperless.services.access import Actor, actor_for
+from paperless.services.access import Actor
 from paperless.services.errors import ServiceError
 from paperless.services.meetings import get_meeting
 
@@ -126,22 +126,15 @@ def _idle():
 def current_actor() -> Actor | None:
     """The socket's user, if the login session or token it connected with still holds.
 
-    Checked on every event (one primary-key read, beside the role lookup every event did
-    already): a logout, a password change or a disabled account stops a socket at once,
-    even before the announcement disconnects it.
+    Read on every event, in one statement (sessions.live_actor): a logout, a password
+    change, a disabled account or a role taken away stops a socket at once, even before
+    the announcement disconnects it.
     """
     held = conn_session.get("socket_auth")
     if not held:
         return None
     kind, ident, user_id = held
-    if kind == "token":
-        live = auth_service.token_is_live(db.session.get(ApiToken, ident))
-    else:
-        live = sessions.is_live(ident, _idle())
-    if not live:
-        return None
-    user = db.session.get(User, user_id)
-    return actor_for(user) if user is not None and user.is_active else None
+    return sessions.live_actor(kind, ident, user_id, _idle())
 
 
 def _translated(message: str) -> str:

@@ -59,23 +59,27 @@ SYSTEM = Actor(user_id=None, username="system", full_name="Hệ thống", is_sup
 
 
 def actor_for(user: User) -> Actor:
-    rows = db.session.scalars(
-        select(RoleAssignment).where(RoleAssignment.user_id == user.id).order_by(RoleAssignment.id)
-    )
+    rows = db.session.execute(
+        select(RoleAssignment.council_id, RoleAssignment.role, RoleAssignment.delegate_id)
+        .where(RoleAssignment.user_id == user.id).order_by(RoleAssignment.id))
+    return actor_from(user.id, user.username, user.full_name, user.is_superuser, rows)
+
+
+def actor_from(user_id: int, username: str, full_name: str, is_superuser: bool,
+               role_rows) -> Actor:
+    """The actor of a user and their (council_id, role, delegate_id) rows, in role order."""
     roles: dict[int, set[str]] = {}
     delegate_ids: dict[int, int] = {}
-    for row in rows:
-        roles.setdefault(row.council_id, set()).add(row.role)
-        if row.delegate_id:
-            delegate_ids[row.council_id] = row.delegate_id
-    return Actor(
-        user_id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        is_superuser=user.is_superuser,
-        roles={cid: frozenset(r) for cid, r in roles.items()},
-        delegate_ids=delegate_ids,
-    )
+    for council_id, role, delegate_id in role_rows:
+        if council_id is None:  # an outer join's user without roles
+            continue
+        roles.setdefault(council_id, set()).add(role)
+        if delegate_id:
+            delegate_ids[council_id] = delegate_id
+    return Actor(user_id=user_id, username=username, full_name=full_name,
+                 is_superuser=bool(is_superuser),
+                 roles={cid: frozenset(r) for cid, r in roles.items()},
+                 delegate_ids=delegate_ids)
 
 
 def require(actor: Actor, council_id: int, allowed: Iterable[str]) -> None:

@@ -17,9 +17,13 @@ from paperless.services.errors import Conflict, Invalid, NotFound
 
 
 def _visible(actor: Actor, meeting: Meeting) -> bool:
-    if actor.is_superuser or actor.has(meeting.council_id, STAFF):
+    return _may_see(actor, meeting.council_id, meeting.status)
+
+
+def _may_see(actor: Actor, council_id: int, status: str) -> bool:
+    if actor.is_superuser or actor.has(council_id, STAFF):
         return True
-    return meeting.status in meeting_rules.VISIBLE_TO_PARTICIPANTS
+    return status in meeting_rules.VISIBLE_TO_PARTICIPANTS
 
 
 def list_meetings(actor: Actor, council_id: int | None = None) -> list[Meeting]:
@@ -36,10 +40,17 @@ def get_meeting(actor: Actor, meeting_id: int, allowed=PARTICIPANTS) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("Không tìm thấy kỳ họp.")
-    require(actor, meeting.council_id, allowed)
-    if not _visible(actor, meeting):
-        raise NotFound("Không tìm thấy kỳ họp.")
+    require_meeting_access(actor, meeting.council_id, meeting.status, allowed)
     return meeting
+
+
+def require_meeting_access(actor: Actor, council_id: int, status: str,
+                           allowed=PARTICIPANTS) -> None:
+    """What get_meeting checks, for a caller that read the meeting's council and status in
+    its own statement (a ballot): 404 unless the actor may see it, 403 without the role."""
+    require(actor, council_id, allowed)
+    if not _may_see(actor, council_id, status):
+        raise NotFound("Không tìm thấy kỳ họp.")
 
 
 def _audit(actor: Actor, meeting: Meeting, action: str, subject: tuple, details: dict) -> None:

@@ -14,12 +14,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from paperless import db
 from paperless.models import ApiToken, AuthSession, RoleAssignment, User
 from paperless.services import audit, events
-from paperless.services.access import Actor
+from paperless.services.access import Actor, actor_from
 from paperless.services.errors import NotFound
 
 # last_seen_at is written at most this often: idle expiry without a write per request.
@@ -66,6 +66,38 @@ def for_key(key: str | None, idle: timedelta) -> AuthSession | None:
 def is_live(session_id: int | None, idle: timedelta) -> bool:
     """One primary-key read: what a socket checks before each event."""
     return session_id is not None and _live(db.session.get(AuthSession, session_id), idle)
+
+
+def _live_actor_statement(grant):
+    ends = grant.last_seen_at if grant is AuthSession else grant.expires_at
+    return (select(grant.revoked_at, ends, User.username, User.full_name, User.is_superuser,
+                   User.is_active, RoleAssignment.council_id, RoleAssignment.role,
+                   RoleAssignment.delegate_id)
+            .join(User, User.id == grant.user_id)
+            .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(grant.id == bindparam("ident"), grant.user_id == bindparam("user_id"))
+            .order_by(RoleAssignment.id))
+
+
+# Built once: a socket asks on every event (a ballot, a page turn).
+_LIVE_ACTOR = {"session": _live_actor_statement(AuthSession),
+               "token": _live_actor_statement(ApiToken)}
+
+
+def live_actor(kind: str, ident: int, user_id: int, idle: timedelta) -> Actor | None:
+    """The actor behind a socket's login session or API token, if it still holds — read
+    in one statement (the session or token, the user, their roles): a revocation, a
+    disabled account or a role taken away is seen by the very next event, on every
+    process."""
+    rows = db.session.execute(_LIVE_ACTOR[kind], {"ident": ident, "user_id": user_id}).all()
+    if not rows:
+        return None
+    revoked_at, ends_at, username, full_name, is_superuser, is_active = rows[0][:6]
+    if kind == "session":
+        ends_at = ends_at + idle
+    if revoked_at is not None or ends_at <= datetime.now(UTC) or not is_active:
+        return None
+    return actor_from(user_id, username, full_name, is_superuser, (r[6:] for r in rows))
 
 
 def end(row_id: int, actor: Actor | None = None) -> None:

@@ -105,7 +105,12 @@ export function reportError(root, ack, near = null) {
       line.textContent = message;
       // the control may sit at the bottom edge (a longer English line wraps lower): the
       // message appears below it, so bring it into view rather than leave it under the fold
-      if (message) line.scrollIntoView({ block: "nearest", behavior: "instant" });
+      // (and once more after the next frame: a live event may redraw the list around it)
+      if (message) {
+        const show = () => line.isConnected && line.scrollIntoView({ block: "nearest", behavior: "instant" });
+        show();
+        requestAnimationFrame(() => requestAnimationFrame(show));
+      }
     }
   }
   toast(message);

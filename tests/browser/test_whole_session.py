@@ -413,8 +413,11 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     near = chair.locator("[data-list=votes] .console-vote.status-open .near-error")
     near.wait_for()
     assert say["no_reason"] in near.inner_text()
-    box = near.bounding_box()
-    assert box["y"] >= 0 and box["y"] + box["height"] <= chair.viewport_size["height"]
+    # in view once the card settles (a live event may redraw the list around it)
+    chair.wait_for_function(
+        "(el) => { const r = el.getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }",
+        arg=near.element_handle(), timeout=3000)
     chair.fill("[data-list=votes] .console-vote.status-open input[name=cancel-reason]",
                "Máy tính bảng lỗi")
     chair.click("[data-list=votes] .console-vote.status-open button.danger")
