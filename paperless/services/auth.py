@@ -16,7 +16,7 @@ from paperless.config import DEMO_PASSWORD
 from paperless.domain import limits
 from paperless.domain.limits import LoginPolicy
 from paperless.models import ApiToken, LoginAttempt, RoleAssignment, User
-from paperless.services import audit
+from paperless.services import audit, sessions
 from paperless.services.access import Actor
 from paperless.services.errors import (
     Forbidden,
@@ -210,8 +210,7 @@ def token_row(token: str) -> ApiToken | None:
 
 
 def token_is_live(row: ApiToken | None) -> bool:
-    return (row is not None and row.revoked_at is None and row.expires_at > datetime.now(UTC)
-            and row.user.is_active)
+    return row is not None and sessions.holds(row.revoked_at, row.expires_at, row.user.is_active)
 
 
 def user_for_token(token: str) -> User | None:

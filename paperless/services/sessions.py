@@ -40,13 +40,17 @@ def start(user: User, *, remote_addr: str = "", user_agent: str = "") -> tuple[s
     return key, row
 
 
+def holds(revoked_at: datetime | None, ends_at: datetime, user_active: bool) -> bool:
+    """A session or token holds until it is revoked, it ends (idle or expired), or its
+    user is disabled."""
+    return revoked_at is None and ends_at > datetime.now(UTC) and bool(user_active)
+
+
 def _live(row: AuthSession | None, idle: timedelta) -> bool:
-    if row is None or row.revoked_at is not None:
-        return False
-    if row.last_seen_at + idle <= datetime.now(UTC):
+    if row is None:
         return False
     user = db.session.get(User, row.user_id)
-    return user is not None and user.is_active
+    return user is not None and holds(row.revoked_at, row.last_seen_at + idle, user.is_active)
 
 
 def for_key(key: str | None, idle: timedelta) -> AuthSession | None:
@@ -61,11 +65,6 @@ def for_key(key: str | None, idle: timedelta) -> AuthSession | None:
         row.last_seen_at = now
         db.session.commit()
     return row
-
-
-def is_live(session_id: int | None, idle: timedelta) -> bool:
-    """One primary-key read: what a socket checks before each event."""
-    return session_id is not None and _live(db.session.get(AuthSession, session_id), idle)
 
 
 def _live_actor_statement(grant):
@@ -95,7 +94,7 @@ def live_actor(kind: str, ident: int, user_id: int, idle: timedelta) -> Actor | 
     revoked_at, ends_at, username, full_name, is_superuser, is_active = rows[0][:6]
     if kind == "session":
         ends_at = ends_at + idle
-    if revoked_at is not None or ends_at <= datetime.now(UTC) or not is_active:
+    if not holds(revoked_at, ends_at, is_active):
         return None
     return actor_from(user_id, username, full_name, is_superuser, (r[6:] for r in rows))
 

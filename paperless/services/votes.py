@@ -569,7 +569,7 @@ def _cast_facts_statement(lock: bool):
                                DelegateStatusChange.id.desc())
                      .limit(1).scalar_subquery())
     query = (
-        select(Vote.meeting_id, Vote.kind, Vote.options, Vote.seats, Vote.exact,
+        select(Vote.id, Vote.meeting_id, Vote.kind, Vote.options, Vote.seats, Vote.exact,
                Vote.allow_change, Vote.require_checked_in, Vote.status, Vote.closes_at,
                Meeting.council_id, Meeting.term_id, Meeting.status.label("meeting_status"),
                LiveState.phase, LiveState.sitting_id,
@@ -613,7 +613,7 @@ def _cast_facts(actor: Actor, vote_id: int, key: str):
     lock = db.session.get_bind().dialect.name == "postgresql"
     return db.session.execute(_CAST_FACTS[lock], {
         "vote_id": vote_id, "key": key,
-        "delegate_ids": sorted(actor.delegate_ids.values()) or [0]}).first()
+        "delegate_ids": sorted(actor.delegate_ids.values())}).first()
 
 
 def _cast_once(actor: Actor, vote_id: int, key: str, choice, selections,
@@ -651,8 +651,8 @@ def _cast_once(actor: Actor, vote_id: int, key: str, choice, selections,
     if secret:
         db.session.execute(_INSERT_PARTICIPATION, {
             "vote_id": vote_id, "delegate_id": delegate_id, "idempotency_key": key})
-        vote = db.session.get(Vote, vote_id)  # in the identity map after the share lock
-        db.session.add(ballot_box.seal(vote, _content(vote, ballot)))
+        # the facts carry what sealing reads of the vote: id, kind, options, seats
+        db.session.add(ballot_box.seal(facts, _content(facts, ballot)))
         db.session.commit()
         return _secret_ack(vote_id), facts.meeting_id
     now = _now()
