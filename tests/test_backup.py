@@ -195,20 +195,29 @@ def test_drill_backup_while_serving_then_restore_elsewhere(app, demo, client, tm
                 db.session.remove()
 
     reads = []
+    first_read = threading.Event()
 
     def read_loop():
-        reader = app.test_client()
-        headers = token_for(reader, "daibieu05")
-        while not stop.is_set():
-            for path in (f"/api/v1/documents/{ids['document_id']}/file",
-                         f"/api/v1/meetings/{meeting_id}", f"/api/v1/votes/{vote_id}"):
-                reads.append(reader.get(path, headers=headers).status_code)
+        try:
+            reader = app.test_client()
+            headers = token_for(reader, "daibieu05")
+            while not stop.is_set() or not reads:
+                for path in (f"/api/v1/documents/{ids['document_id']}/file",
+                             f"/api/v1/meetings/{meeting_id}", f"/api/v1/votes/{vote_id}"):
+                    reads.append(reader.get(path, headers=headers).status_code)
+                    first_read.set()
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+        finally:
+            first_read.set()
 
     threads = [threading.Thread(target=cast_loop), threading.Thread(target=read_loop)]
     for thread in threads:
         thread.start()
     try:
-        assert first_ballots.wait(120)
+        # Both loops are under way before the backup starts: on a loaded machine the
+        # reader's login alone can outlast a small backup.
+        assert first_ballots.wait(120) and first_read.wait(120)
         started = _clock()
         dest = tmp_path / "backups"
         result = _cli(app, "backup", str(dest))
