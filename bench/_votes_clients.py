@@ -6,7 +6,8 @@ tablet, its global tablet number g (0…N-1); observers have none. The process:
 
 1. connects its clients over WebSocket in batches, each joins the meeting, and each tablet
    checks in (`attendance:check_in`; the bare server has no such step); then prints
-   `{"type": "ready", ...}`;
+   `{"type": "ready", ...}` — unless the spec has `check_in_later`: then the tablets check
+   in on the `check_in` command below, all within one window;
 2. reads commands, one JSON line each, on stdin:
    - `{"cmd": "cast", "vote_id", "t0", "window", "total", "retry", "round", "timeout"}`:
      tablet g sends its ballot at t0 + window·g/total (uniform over the window) with a
@@ -16,6 +17,11 @@ tablet, its global tablet number g (0…N-1); observers have none. The process:
      original. When every tablet of the process has its answers, prints
      `{"type": "cast_done", ...}` with every (g, sent, acked, ok, code) and whether the
      retried answers were identical to the originals;
+   - `{"cmd": "check_in", "t0", "window", "total", "target", "timeout"}`: tablet g checks in
+     at t0 + window·g/total; every client notes when it first shows `target` present (from
+     `live.roll` / `live.attendance`, and a tablet from its own acknowledgement, as the
+     tablet page draws it); prints `{"type": "check_in_done", "acks", "final", "rolls"}`
+     once every live client shows it, or at the timeout;
    - `{"cmd": "done"}`: writes what it recorded to the spec's `results_path`, exits.
 3. all the while records, for `vote.opened`, `vote.closed` and `vote.announced`, the
    receive time on every client keyed by (name, vote id), and prints
@@ -71,12 +77,26 @@ class Recorder:
         self.lost = 0
         self.ready = False
         self.announced: set[str] = set()
+        self.attendance_target: int | None = None
+        self.final_at: dict[int, float] = {}  # client index → first time it showed the target
+        self.rolls = 0  # attendance messages received, all clients
 
-    def on_event(self, data) -> None:
+    def saw_attendance(self, index: int, attendance, at: float) -> None:
+        if self.attendance_target is None or index in self.final_at:
+            return
+        if isinstance(attendance, dict) and (attendance.get("present") or 0) >= \
+                self.attendance_target:
+            self.final_at[index] = at
+
+    def on_event(self, data, index: int = -1) -> None:
         received = time.time()  # first: everything after this is not latency
         if not isinstance(data, dict):
             return
         name, payload = data.get("name"), data.get("payload") or {}
+        if name in ("live.roll", "live.attendance"):
+            self.rolls += 1
+            self.saw_attendance(index, payload.get("attendance"), received)
+            return
         if name == "vote.progress":
             vote_id = payload.get("vote_id")
             self.progress[vote_id] += 1
@@ -104,12 +124,13 @@ class Recorder:
             say({"type": "lost", "n": 1})
 
 
-def make_client(recorder: Recorder) -> socketio.AsyncClient:
+def make_client(recorder: Recorder, index: int) -> socketio.AsyncClient:
     client = socketio.AsyncClient(reconnection=False)
+    client.bench_index = index  # what the recorder files its events under
 
     @client.on("event")
     async def on_event(data):
-        recorder.on_event(data)
+        recorder.on_event(data, index)
 
     @client.on("disconnect")
     async def on_disconnect(*_args):
@@ -126,7 +147,8 @@ async def connect_and_join(client, spec: dict, entry: dict) -> None:
                         spec["connect_timeout"])
     if not (isinstance(answer, dict) and answer.get("ok")):
         raise RuntimeError(f"join refused: {str(answer)[:200]}")
-    if entry.get("tablet") is not None and spec.get("check_in_event"):
+    if entry.get("tablet") is not None and spec.get("check_in_event") and \
+            not spec.get("check_in_later"):
         answer = await client.call(spec["check_in_event"], spec["join_payload"],
                                    timeout=spec["connect_timeout"])
         if not (isinstance(answer, dict) and answer.get("ok")):
@@ -142,7 +164,8 @@ async def connect_all(spec: dict, recorder: Recorder) -> tuple[list, list[str]]:
         if time.monotonic() > deadline:
             errors.append(f"connect phase timed out; {len(entries) - start} clients not tried")
             break
-        batch = [(make_client(recorder), e) for e in entries[start:start + spec["batch"]]]
+        batch = [(make_client(recorder, start + n), e)
+                 for n, e in enumerate(entries[start:start + spec["batch"]])]
         outcomes = await asyncio.gather(
             *(asyncio.wait_for(connect_and_join(c, spec, e), spec["connect_timeout"] + 5)
               for c, e in batch), return_exceptions=True)
@@ -191,6 +214,38 @@ async def run_cast(tablets: list, cmd: dict, event: str) -> None:
          "records": records, "seconds": time.time() - started})
 
 
+async def check_in_one(client, number: int, cmd: dict, event: str, payload: dict,
+                       recorder: Recorder, index: int) -> tuple:
+    at = cmd["t0"] + cmd["window"] * number / cmd["total"]
+    await asyncio.sleep(max(0.0, at - time.time()))
+    sent = time.time()
+    try:
+        answer = await client.call(event, payload, timeout=cmd["timeout"])
+    except Exception as exc:  # timeout, disconnected
+        return number, sent, time.time(), False, type(exc).__name__
+    acked = time.time()
+    if not (isinstance(answer, dict) and answer.get("ok") is True):
+        code = ((answer or {}).get("error") or {}).get("code") if isinstance(answer, dict) \
+            else "bad_answer"
+        return number, sent, acked, False, str(code)[:40]
+    recorder.saw_attendance(index, (answer.get("result") or {}).get("attendance"), acked)
+    return number, sent, acked, True, None
+
+
+async def run_check_in(clients: list, cmd: dict, spec: dict, recorder: Recorder) -> None:
+    recorder.attendance_target = cmd["target"]
+    acks = await asyncio.gather(*(
+        check_in_one(c, g, cmd, spec["check_in_event"], spec["join_payload"], recorder,
+                     c.bench_index)
+        for c, g in clients if g is not None))
+    deadline = time.time() + cmd["timeout"]
+    while len(recorder.final_at) < recorder.joined - recorder.lost and time.time() < deadline:
+        await asyncio.sleep(0.05)
+    say({"type": "check_in_done", "acks": acks,
+         "final": [recorder.final_at.get(c.bench_index) for c, _g in clients],
+         "rolls": recorder.rolls})
+
+
 async def commands(spec: dict, recorder: Recorder, clients: list) -> None:
     loop = asyncio.get_running_loop()
     tablets = [(c, g) for c, g in clients if g is not None]
@@ -207,6 +262,10 @@ async def commands(spec: dict, recorder: Recorder, clients: list) -> None:
         cmd = json.loads(line)
         if cmd["cmd"] == "done":
             return
+        if cmd["cmd"] == "check_in":
+            task = asyncio.create_task(run_check_in(clients, cmd, spec, recorder))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
         if cmd["cmd"] == "cast":
             task = asyncio.create_task(run_cast(tablets, cmd, spec["cast_event"]))
             tasks.add(task)

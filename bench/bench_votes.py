@@ -10,7 +10,9 @@ On loopback, in a fresh temporary instance, bounded in count and time, stopping 
 2. The app (`python -m paperless.serve`, gevent). The chair (`chutoa`) joins meeting 1 and
    opens the session. 500 tablets (one delegate account each) and 200 observers (guest and
    hall-screen tokens, half each) connect over WebSocket from several client processes
-   (bench/_votes_clients.py), join, and every tablet checks in (`attendance:check_in`).
+   (bench/_votes_clients.py) and join. Then the opening: every tablet checks in
+   (`attendance:check_in`) within one window (`--window`), and each client notes when it
+   first shows the final attendance (the coalesced `live.roll`; a tablet also its own ack).
 3. Rounds (1 warm-up, then 5 plain and 2 "retry storm" rounds by default), each:
    - the chair creates a vote (`POST /api/v1/agenda-items/{id}/votes`, kind "open", or
      "secret" with `--kind secret`) and opens it (`vote:open`); the bench waits until every
@@ -330,6 +332,7 @@ class Workers:
     got: dict[tuple[str, int], set[int]] = field(default_factory=dict)
     voted_seen: dict[tuple[str, int], list] = field(default_factory=dict)
     casts: dict[int, list[dict]] = field(default_factory=dict)
+    check_ins: list[dict] = field(default_factory=list)
     lost: int = 0  # clients dropped after the connect phase
     live_at_ready: int = 0  # joined and still connected when the connect phase ended
 
@@ -344,6 +347,7 @@ class Workers:
             spec = {"url": url, "clients": entries[index::args.processes],
                     "join_event": target.join_event, "join_payload": target.join_payload,
                     "check_in_event": target.check_in_event, "cast_event": target.cast_event,
+                    "check_in_later": bool(target.check_in_event),
                     "batch": args.batch, "connect_timeout": 30,
                     "connect_phase_timeout": args.connect_timeout,
                     "lifetime": args.max_seconds,
@@ -376,6 +380,8 @@ class Workers:
             self.lost += message["n"]
         elif kind == "cast_done":
             self.casts.setdefault(message["round"], []).append(message)
+        elif kind == "check_in_done":
+            self.check_ins.append(message)
         return index, message
 
     def send(self, command: dict) -> None:
@@ -412,6 +418,12 @@ class Workers:
                 break
         return self.casts.get(number, [])
 
+    def wait_check_ins(self, deadline: float) -> list[dict]:
+        while len(self.check_ins) < len(self.procs):
+            if self._next(deadline) is None:
+                break
+        return self.check_ins
+
     def finish(self, timeout: float = 30) -> list[dict]:
         with contextlib.suppress(OSError, ValueError):
             self.send({"cmd": "done"})
@@ -419,6 +431,37 @@ class Workers:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout)
         return [json.loads(path.read_text()) for path in self.results if path.exists()]
+
+
+# --- the opening: every tablet checks in within one window -----------------------------
+
+def run_check_ins(workers: Workers, server_pid: int, tablets: int, clients: int,
+                  args) -> dict:
+    """500 check-ins within the window; when each client (tablet, screen, guest) shows the
+    final attendance — from the coalesced roll, or a tablet's own acknowledgement."""
+    t0 = time.time() + 0.5
+    cpu_started = cpu_seconds(server_pid)
+    workers.send({"cmd": "check_in", "t0": t0, "window": args.window, "total": tablets,
+                  "target": tablets, "timeout": args.event_timeout})
+    done = workers.wait_check_ins(time.monotonic() + args.cast_timeout + args.event_timeout + 5)
+    cpu = cpu_seconds(server_pid) - cpu_started
+    acks = [a for m in done for a in m["acks"]]
+    ok = [a for a in acks if a[3]]
+    final = [f for m in done for f in m["final"]]
+    shown = [f - t0 for f in final if f is not None]
+    last_ack = max((a[2] for a in ok), default=None)
+    return {
+        "tablets": tablets, "clients": clients, "acked_ok": len(ok),
+        "errors": sorted({a[4] for a in acks if not a[3]}),
+        "ack_p99_ms": (percentile([a[2] - a[1] for a in ok], 99) or 0) * MS,
+        "last_ack_s": last_ack - t0 if last_ack else None,
+        "clients_showing_final": len(shown), "clients_missing_final": len(final) - len(shown),
+        "final_shown_p99_s": percentile(shown, 99),
+        "final_shown_last_s": max(shown, default=None),
+        "final_after_last_ack_s": max(shown) - (last_ack - t0) if shown and last_ack else None,
+        "roll_messages_per_client": sum(m["rolls"] for m in done) / max(clients, 1),
+        "server_cpu_ms_per_check_in": cpu / max(len(ok), 1) * MS,
+    }
 
 
 # --- one round: open, 500 casts in a second, close, announce ---------------------------
@@ -611,6 +654,17 @@ def run_target(target: Target, scratch: Path, args) -> dict:
         joined = sum(r["joined"] for r in ready)
         tablets_joined = sum(r["tablets"] for r in ready)
         lost_connecting = sum(r["lost"] for r in ready)
+        check_in = None
+        if target.check_in_event:
+            check_in = run_check_ins(workers, server.pid, tablets_joined, joined - workers.lost,
+                                     args)
+            print(f"  {target.name}: {check_in['acked_ok']} check-ins in a {args.window:g} s "
+                  f"window: last ack {check_in['last_ack_s'] or 0:.2f} s, every client shows "
+                  f"the final attendance by {check_in['final_shown_last_s'] or 0:.2f} s "
+                  f"({check_in['clients_missing_final']} never did), "
+                  f"{check_in['roll_messages_per_client']:.1f} roll messages per client, "
+                  f"CPU {check_in['server_cpu_ms_per_check_in']:.1f} ms per check-in",
+                  flush=True)
         time.sleep(2)  # the check-in broadcasts drain
         present = None
         if target.is_app:
@@ -658,7 +712,7 @@ def run_target(target: Target, scratch: Path, args) -> dict:
     return {
         **summary,
         "clients": clients, "clients_joined": joined, "tablets_joined": tablets_joined,
-        "checked_in": present,
+        "checked_in": present, "check_in": check_in,
         "clients_failed": sum(r["failed"] for r in ready),
         "connect_errors": [e for r in ready for e in r["errors"]][:5],
         "clients_lost": lost_connecting + workers.lost,

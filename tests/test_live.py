@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date
 
@@ -112,17 +113,23 @@ def test_session_flow_with_numbered_events(connect, meeting_id):
     assert spoke["speaker"]["limit_seconds"] == 300
     moved = call(chair, "live:goto", meeting_id, offset=1)["result"]
     assert moved["current_item"]["number"] == "2"
+    time.sleep(0.6)  # the roll is coalesced over a quarter of a second
     seen = events_of(screen)
-    assert [e["payload"]["seq"] for e in seen] == [1, 2, 3, 4, 5]
-    assert [e["name"] for e in seen] == ["live.phase", "live.attendance", "live.queue",
-                                         "live.queue", "live.item"]
+    numbered = [e for e in seen if "seq" in e["payload"]]
+    assert [e["payload"]["seq"] for e in numbered] == [1, 2, 3, 4]
+    assert [e["name"] for e in numbered] == ["live.phase", "live.queue", "live.queue",
+                                             "live.item"]
+    # the check-in is not numbered: the hall is told the whole roll once
+    rolls = [e["payload"] for e in seen if e["name"] == "live.roll"]
+    assert len(rolls) == 1 and rolls[0]["marked"]["present"] == [5]
+    assert rolls[0]["attendance"]["present"] == 1
     stored = db.session.scalars(select(LiveEvent).where(LiveEvent.meeting_id == meeting_id)
                                 .order_by(LiveEvent.seq)).all()
-    assert [e.seq for e in stored] == [1, 2, 3, 4, 5]
+    assert [e.seq for e in stored] == [1, 2, 3, 4]
     # a client that reconnects gets the whole current state at once
     late = connect("daibieu06")
     snap = late.snapshot
-    assert snap["seq"] == 5 and snap["current_item"]["number"] == "2"
+    assert snap["seq"] == 4 and snap["current_item"]["number"] == "2"
     assert snap["speaker"]["delegate_id"] == 5 and snap["attendance"]["present"] == 1
     assert snap["me"]["checked_in"] is False
     assert call(chair, "floor:stop", meeting_id)["result"]["speaker"] is None
@@ -196,6 +203,33 @@ def test_notices_reach_their_audience(connect, meeting_id):
         "validation_error"
     assert [n["text"] for n in connect("khach").snapshot["notices"]] == \
         ["Mời đại biểu về chỗ ngồi"]
+
+
+def test_many_check_ins_make_one_roll_with_every_mark(connect, meeting_id):
+    """A burst of check-ins is told to the hall as the latest whole roll, not one broadcast
+    per check-in; the reason of an excused absence still reaches staff only."""
+    chair, screen = connect("chutoa"), connect("manhinh")
+    call(chair, "live:phase", meeting_id, action="open")
+    tablets = [connect(f"daibieu{n:02d}") for n in range(4, 12)]
+    time.sleep(0.6)
+    screen.get_received(), chair.get_received()
+    for tablet in tablets:
+        assert call(tablet, "attendance:check_in", meeting_id)["ok"]
+    answer = call(chair, "attendance:mark", meeting_id, delegate_id=12,
+                  status="absent_excused", reason="Đi công tác")["result"]
+    assert answer["changed"] == {"delegate_id": 12, "status": "absent_excused"}
+    time.sleep(0.6)
+    seen = events_of(screen)
+    rolls = [e["payload"] for e in seen if e["name"] == "live.roll"]
+    assert 1 <= len(rolls) <= 2, [e["name"] for e in seen]  # not nine
+    last = rolls[-1]
+    assert last["marked"]["present"] == list(range(4, 12))
+    assert last["marked"]["absent_excused"] == [12] and last["attendance"]["present"] == 8
+    assert "Đi công tác" not in json.dumps(seen, ensure_ascii=False)
+    assert not [e for e in seen if e["name"] == "attendance.reason"]
+    reasons = [e["payload"] for e in events_of(chair) if e["name"] == "attendance.reason"]
+    assert reasons == [{"delegate_id": 12, "status": "absent_excused", "reason": "Đi công tác"}]
+    assert db.session.get(LiveState, meeting_id).seq == 1  # only the opening is numbered
 
 
 def test_presence_shows_dropped_tablets(connect, meeting_id):

@@ -71,8 +71,9 @@ def _audience_roles(audience: str) -> set[str] | None:
 
 # Events sent at most every COALESCE_SECONDS per meeting, the latest winning: 500 ballots
 # in a second must not become 500 broadcasts to every tablet and observer.
-# Presence too: 500 tablets reconnecting after a Wi-Fi blip make one message, not 500.
-COALESCED = {"vote.progress", "live.presence"}
+# Presence too: 500 tablets reconnecting after a Wi-Fi blip make one message, not 500;
+# and the roll: 500 check-ins at the opening make a few.
+COALESCED = {"vote.progress", "live.presence", "live.roll"}
 COALESCE_SECONDS = 0.25
 _pending: dict[tuple[int, int, str], events.Announcement] = {}
 _pending_lock = threading.Lock()

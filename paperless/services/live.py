@@ -2,7 +2,8 @@
 
 Every change is one transaction that also bumps the meeting's sequence number and
 records a LiveEvent; after the commit it is announced with that number
-(`meeting_events`). A client that sees a gap asks for `snapshot()`, which is built from
+(`meeting_events`). Attendance marks are the exception: they are announced as the whole
+roll (`live.roll`, not numbered, coalesced), which a late copy can never make wrong. A client that sees a gap asks for `snapshot()`, which is built from
 the database alone and composes the parts of votes, questioning and projection: this
 module sits above them (they never import it).
 """
@@ -252,13 +253,33 @@ def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status
     record(actor, meeting, "attendance.checked_in" if source == "tablet" else "attendance.marked",
            ("delegate", delegate_id), {"sitting_id": state.sitting_id, "status": status,
                                        "reason": row.reason})
-    message = commit_and_announce(meeting, "live.attendance", {
-        "sitting": _sitting_json(state), "attendance": attendance_summary(meeting, state),
-        "changed": {"delegate_id": delegate_id, "status": status}}, actor)
-    # The reason stays with staff: their consoles' rosters show it without a snapshot.
-    events.announce(meeting.id, "attendance.reason", {
-        "delegate_id": delegate_id, "status": status, "reason": row.reason}, audience="staff")
-    return message
+    answer = {"sitting": _sitting_json(state), "attendance": attendance_summary(meeting, state),
+              "changed": {"delegate_id": delegate_id, "status": status}}
+    db.session.commit()
+    # Not numbered: 500 check-ins in a second are a few `live.roll` messages carrying the
+    # whole roll (coalesced by the realtime layer), not 500 broadcasts to 500 tablets.
+    events.announce(meeting.id, "live.roll", lambda: roll_json(meeting.id))
+    if row.reason:  # the reason stays with staff: their consoles' rosters show it
+        events.announce(meeting.id, "attendance.reason", {
+            "delegate_id": delegate_id, "status": status, "reason": row.reason},
+            audience="staff")
+    return answer
+
+
+def roll_json(meeting_id: int) -> dict | None:
+    """The current sitting's whole roll: the summary and who is marked what (the reasons
+    stay with staff). Built when it is sent, so the latest of many check-ins wins."""
+    meeting = db.session.get(Meeting, meeting_id)
+    state = db.session.scalar(select(LiveState).where(LiveState.meeting_id == meeting_id))
+    if meeting is None or state is None or not state.sitting_id:
+        return None
+    marked: dict[str, list[int]] = {status: [] for status in sorted(rules.ATTENDANCE)}
+    for delegate_id, status in db.session.execute(
+            select(Attendance.delegate_id, Attendance.status)
+            .where(Attendance.sitting_id == state.sitting_id).order_by(Attendance.delegate_id)):
+        marked.setdefault(status, []).append(delegate_id)
+    return {"sitting_id": state.sitting_id, "attendance": attendance_summary(meeting, state),
+            "marked": marked, "server_time": _now().isoformat()}
 
 
 def _serving_delegate(meeting: Meeting, delegate_id: int) -> Delegate:
@@ -689,10 +710,15 @@ def forget_connections_of(processes_gone: list[str]) -> None:
 
 
 def _announce_presence(meeting_id: int) -> None:
+    # Built when sent: 500 tablets rejoining make one O(N) read, not 500.
+    events.announce(meeting_id, "live.presence", lambda: presence_json(meeting_id),
+                    audience="staff")
+
+
+def presence_json(meeting_id: int) -> dict:
     online = sorted(set(db.session.scalars(select(LiveConnection.delegate_id).where(
         LiveConnection.meeting_id == meeting_id, LiveConnection.delegate_id.is_not(None)))))
-    events.announce(meeting_id, "live.presence", {"online_delegate_ids": online},
-                    audience="staff")
+    return {"online_delegate_ids": online}
 
 
 def events_since(actor: Actor, meeting_id: int, after_seq: int) -> list[LiveEvent]:

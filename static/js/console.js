@@ -126,8 +126,11 @@ function drawRoster(s) {
     reason.value = r.status === "absent_excused" ? r.reason || "" : "";
     reason.hidden = select.value !== "absent_excused";
     reason.disabled = select.disabled;
-    const mark = () => act("attendance:mark", { delegate_id: r.delegate_id, status: select.value,
-                                                reason: select.value === "absent_excused" ? reason.value : "" });
+    const mark = async () => {
+      const ack = await act("attendance:mark", { delegate_id: r.delegate_id, status: select.value,
+                                                 reason: select.value === "absent_excused" ? reason.value : "" });
+      if (ack.ok) session.marked(ack.result); // the roll follows, coalesced
+    };
     select.addEventListener("change", () => {
       if (!select.value) return;
       reason.hidden = select.value !== "absent_excused";

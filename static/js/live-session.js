@@ -29,6 +29,7 @@ export class LiveSession extends EventTarget {
     }
     window.addEventListener("paperless:live.notice", (e) => this.notice(e.detail));
     window.addEventListener("paperless:live.presence", (e) => this.presence(e.detail));
+    window.addEventListener("paperless:live.roll", (e) => this.roll(e.detail));
     window.addEventListener("paperless:vote.progress", (e) => this.voteProgress(e.detail));
     window.addEventListener("paperless:questioning.groups", (e) => this.questionGroups(e.detail));
     window.addEventListener("paperless:attendance.reason", (e) => this.attendanceReason(e.detail));
@@ -89,22 +90,42 @@ export class LiveSession extends EventTarget {
         else if (g.status === "open") g.status = "done";
       }
     }
-    if (name === "live.attendance") {
-      const changed = p.changed;
-      if (!changed) {
-        if (s.me?.delegate_id) s.me.checked_in = false; // a new sitting: check in again
-        for (const row of s.roster || []) row.status = null;
-      } else {
-        if (changed.delegate_id === s.me?.delegate_id) {
-          s.me.checked_in = changed.status === "present";
-          // The reason (staff only on the wire) is the delegate's own when they sent it.
-          s.me.absence = changed.status === "present" ? null
-            : { status: changed.status, reason: s.me.absence?.reason ?? "" };
-        }
-        const row = (s.roster || []).find((r) => r.delegate_id === changed.delegate_id);
-        if (row) row.status = changed.status;
-      }
+    if (name === "live.attendance") { // a new sitting: everyone checks in again
+      if (s.me?.delegate_id) s.me.checked_in = false;
+      for (const row of s.roster || []) row.status = null;
     }
+  }
+
+  /** The whole roll of the sitting (`live.roll`, not numbered: the latest wins). */
+  roll(p) {
+    const s = this.state;
+    if (!s || s.sitting?.id !== p.sitting_id) return; // another sitting's roll
+    const status = new Map();
+    for (const [mark, ids] of Object.entries(p.marked)) for (const id of ids) status.set(id, mark);
+    s.attendance = p.attendance;
+    if (s.me?.delegate_id) this.setMine(status.get(s.me.delegate_id) ?? null);
+    for (const row of s.roster || []) row.status = status.get(row.delegate_id) ?? null;
+    this.changed("live.roll");
+  }
+
+  /** The answer to my own check-in or mark, drawn at once (the roll follows). */
+  marked(result) {
+    const s = this.state;
+    if (!s || !result?.changed || s.sitting?.id !== result.sitting?.id) return;
+    s.attendance = result.attendance;
+    const { delegate_id: id, status } = result.changed;
+    if (id === s.me?.delegate_id) this.setMine(status);
+    const row = (s.roster || []).find((r) => r.delegate_id === id);
+    if (row) row.status = status;
+    this.changed("live.roll");
+  }
+
+  setMine(status) {
+    const me = this.state.me;
+    me.checked_in = status === "present";
+    // The reason (staff only on the wire) is the delegate's own when they sent it.
+    me.absence = status === null || status === "present" ? null
+      : { status, reason: me.absence?.reason ?? "" };
   }
 
   applyVote(name, p) {

@@ -105,16 +105,23 @@ export function reportError(root, ack, near = null) {
       line.textContent = message;
       // the control may sit at the bottom edge (a longer English line wraps lower): the
       // message appears below it, so bring it into view rather than leave it under the fold
-      // (and once more after the next frame: a live event may redraw the list around it)
-      if (message) {
-        const show = () => line.isConnected && line.scrollIntoView({ block: "nearest", behavior: "instant" });
-        show();
-        requestAnimationFrame(() => requestAnimationFrame(show));
-      }
+      if (message) keepInView(line);
     }
   }
   toast(message);
   return ack;
+}
+
+/** Scroll `el` into view, and again whenever the page's layout changes during the next
+ * moments: a live event (a vote's progress, the roll) may redraw what is around it. */
+function keepInView(el, ms = 1500) {
+  const show = () => el.isConnected && el.scrollIntoView({ block: "nearest", behavior: "instant" });
+  show();
+  const watch = new ResizeObserver(show);
+  watch.observe(document.body);
+  watch.observe(el.parentElement);
+  const ticks = setInterval(show, 100); // a shift that keeps the page's size
+  setTimeout(() => { watch.disconnect(); clearInterval(ticks); }, ms);
 }
 
 let toastTimer = null;

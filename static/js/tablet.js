@@ -87,7 +87,7 @@ function draw() {
 
 // A floor message ("already registered", "check in first"…) is about the queue as it was:
 // once the queue or the item changes (the delegate got the floor, spoke, moved on) it goes.
-const STALE_AFTER = new Set(["live.queue", "live.item", "live.attendance", "snapshot"]);
+const STALE_AFTER = new Set(["live.queue", "live.item", "live.attendance", "live.roll", "snapshot"]);
 session.addEventListener("change", (event) => {
   if (STALE_AFTER.has(event.detail)) bind(root, "error", "");
   draw();
@@ -102,7 +102,8 @@ root.querySelector('[data-action="follow"]')?.addEventListener("click", () => {
   draw();
 });
 root.querySelector('[data-action="check-in"]')?.addEventListener("click", async () => {
-  reportError(root, await session.command("attendance:check_in"));
+  const ack = reportError(root, await session.command("attendance:check_in"));
+  if (ack.ok) session.marked(ack.result);
 });
 root.querySelector('[data-form="absence"]')?.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -112,6 +113,7 @@ root.querySelector('[data-form="absence"]')?.addEventListener("submit", async (e
                           form.querySelector("button"));
   if (ack.ok) {
     form.reset();
+    session.marked(ack.result);
     if (session.state?.me) session.state.me.absence = { status: "absent_excused", reason };
     draw();
   }
