@@ -139,3 +139,26 @@ def test_a_paused_session_and_a_draft_vote_take_no_ballot(hall):
 def test_a_delegate_who_left_the_sitting_cannot_vote(hall):
     live.mark_attendance(hall["chair"], hall["meeting_id"], _delegate_id(), "absent")
     _then_second_vote_refused(hall, "not_checked_in")
+
+
+def test_the_remembered_headcount_follows_every_change_of_status(app, demo):
+    """N is remembered per term and day, yet a status change — through the service, or
+    written by another process straight into the table — changes it on the next read."""
+    from paperless.models import Delegate, DelegateStatusChange
+
+    meeting = db.session.scalar(select(Meeting))
+    day = meeting.start_date
+    before = delegates.total_delegates_on(meeting.term_id, day)
+    assert delegates.total_delegates_on(meeting.term_id, day) == before  # remembered
+    first, second = db.session.scalars(select(Delegate.id).where(
+        Delegate.term_id == meeting.term_id).order_by(Delegate.id).limit(2)).all()
+    delegates.change_status(SYSTEM, first, status="resigned", effective_date=day, note="")
+    assert delegates.total_delegates_on(meeting.term_id, day) == before - 1
+    # another process: no service call here, only the row
+    db.session.add(DelegateStatusChange(delegate_id=second, status="deceased",
+                                        effective_date=day, note=""))
+    db.session.commit()
+    assert delegates.total_delegates_on(meeting.term_id, day) == before - 2
+    # the day before, both still served
+    assert delegates.total_delegates_on(meeting.term_id, date.fromordinal(
+        day.toordinal() - 1)) == before

@@ -50,8 +50,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from paperless import db
@@ -117,16 +118,20 @@ def record(actor, action: str, *, council_id: int | None = None, meeting_id: int
         "subject_id": subject_id, "details": _plain(details or {})})
 
 
-def _append(session, fields: dict) -> AuditEntry:
+_TAKE_HEAD = (update(AuditHead).where(AuditHead.id == HEAD_ID)
+              .values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash))
+_MOVE_HEAD = update(AuditHead).where(AuditHead.id == HEAD_ID).values(
+    hash=bindparam("new_hash"))
+_INSERT_ENTRY = insert(AuditEntry)  # a table insert: every check-in and ballot writes one
+
+
+def _append(session, fields: dict) -> None:
     # Take the chain: the row lock (PostgreSQL) / write lock (SQLite) is held to the commit.
-    seq, prev = session.execute(
-        update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash)).one()
-    entry = AuditEntry(id=seq, at=_now(), prev_hash=prev, **fields)
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(hash=entry.hash))
-    return entry
+    seq, prev = session.execute(_TAKE_HEAD).one()
+    row = {"id": seq, "at": _now(), "prev_hash": prev, **fields}
+    row["hash"] = entry_hash(SimpleNamespace(**row))
+    session.execute(_INSERT_ENTRY, row)
+    session.execute(_MOVE_HEAD, {"new_hash": row["hash"]})
 
 
 @event.listens_for(Session, "before_commit")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from paperless import db
@@ -130,8 +132,51 @@ def change_status(actor: Actor, delegate_id: int, *, status: str, effective_date
     return delegate
 
 
+class Headcounts:
+    """N per (term, day), remembered while the term's status history stays as it was.
+
+    The history only grows (a change of status is a new row), so its row count, newest id
+    and latest date say whether anything changed: one aggregate read per use instead of
+    every delegate's history (a check-in and a join each need N). The fingerprint is read
+    from the database every time, so a change made by another process is seen at once;
+    there is nothing to invalidate. One per app (tests run several apps and databases).
+    """
+
+    LIMIT = 1024  # (term, day) pairs remembered; past it the memory starts again
+
+    def __init__(self):
+        self._known: dict[tuple, int] = {}
+        self._lock = threading.Lock()
+
+    def total_on(self, term_id: int, day: date) -> int:
+        fingerprint = tuple(db.session.execute(
+            select(func.count(DelegateStatusChange.id), func.max(DelegateStatusChange.id),
+                   func.max(DelegateStatusChange.effective_date))
+            .join(Delegate, Delegate.id == DelegateStatusChange.delegate_id)
+            .where(Delegate.term_id == term_id)).one())
+        key = (term_id, day, fingerprint)
+        with self._lock:
+            known = self._known.get(key)
+        if known is not None:
+            return known
+        total = _count_serving(term_id, day)
+        with self._lock:
+            if len(self._known) >= self.LIMIT:
+                self._known.clear()
+            self._known[key] = total
+        return total
+
+
 def total_delegates_on(term_id: int, day: date) -> int:
-    """N on `day` for a term, computed from every delegate's status history."""
+    """N on `day` for a term (the base of quorum and every threshold)."""
+    headcounts = current_app.extensions.get("paperless.headcounts")
+    if headcounts is None:
+        headcounts = current_app.extensions.setdefault("paperless.headcounts", Headcounts())
+    return headcounts.total_on(term_id, day)
+
+
+def _count_serving(term_id: int, day: date) -> int:
+    """N on `day`, computed from every delegate's status history."""
     rows = db.session.execute(
         select(DelegateStatusChange.delegate_id, DelegateStatusChange.status,
                DelegateStatusChange.effective_date)
