@@ -232,6 +232,29 @@ def test_many_check_ins_make_one_roll_with_every_mark(connect, meeting_id):
     assert db.session.get(LiveState, meeting_id).seq == 1  # only the opening is numbered
 
 
+def test_only_serving_delegates_of_the_term_are_marked(connect, meeting_id):
+    """A delegate who resigned cannot check in nor be marked; one of another council's term
+    is no delegate of this meeting; nothing is written for either."""
+    chair, tablet = connect("chutoa"), connect("daibieu07")
+    call(chair, "live:phase", meeting_id, action="open")
+    meeting = db.session.get(Meeting, meeting_id)
+    delegates.change_status(SYSTEM, 7, status="resigned", effective_date=meeting.start_date,
+                            note="Chuyển công tác")
+    assert call(tablet, "attendance:check_in", meeting_id)["error"]["code"] == \
+        "delegate_inactive"
+    assert call(chair, "attendance:mark", meeting_id, delegate_id=7,
+                status="present")["error"]["code"] == "delegate_inactive"
+    other = councils.create_council(SYSTEM, name="HĐND xã Khác", level="xa", parent_id=None)
+    term = councils.create_term(SYSTEM, other.id, name="2026–2031",
+                                start_date=date(2026, 3, 15), end_date=None, seats=1)
+    stranger = delegates.add_delegate(SYSTEM, term.id, full_name="Người xã khác", gender="nu")
+    for delegate_id in (stranger.id, 999999):
+        assert call(chair, "attendance:mark", meeting_id, delegate_id=delegate_id,
+                    status="present")["error"]["code"] == "invalid_delegate"
+    assert db.session.scalars(select(Attendance)).all() == []
+    assert call(chair, "attendance:mark", meeting_id, delegate_id=8, status="present")["ok"]
+
+
 def test_presence_shows_dropped_tablets(connect, meeting_id):
     chair = connect("chutoa")
     tablet = connect("daibieu15")

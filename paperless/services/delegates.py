@@ -132,6 +132,16 @@ def change_status(actor: Actor, delegate_id: int, *, status: str, effective_date
     return delegate
 
 
+def latest_status():
+    """A delegate's status now, as a scalar subquery correlated to `Delegate.id` (the last
+    change in the order of `Delegate.status_changes`, as `Delegate.current_status` reads it)."""
+    return (select(DelegateStatusChange.status)
+            .where(DelegateStatusChange.delegate_id == Delegate.id)
+            .order_by(DelegateStatusChange.effective_date.desc(),
+                      DelegateStatusChange.id.desc())
+            .limit(1).scalar_subquery())
+
+
 class Headcounts:
     """N per (term, day), remembered while the term's status history stays as it was.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from paperless import db
@@ -32,7 +32,7 @@ from paperless.models import (
     SpeakerRequest,
     Vote,
 )
-from paperless.services import events, projection, questioning, votes
+from paperless.services import delegates, events, projection, questioning, votes
 from paperless.services.access import PARTICIPANTS, STAFF, Actor
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound
 from paperless.services.hall import attendance_summary, dismiss_result, is_present, queue_json
@@ -240,10 +240,14 @@ def _sitting_json(state: LiveState) -> dict | None:
     return {"id": sitting.id, "number": sitting.number, "started_at": _iso(sitting.started_at)}
 
 
-def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status: str,
-                    reason: str, source: str, actor: Actor) -> dict:
-    row = db.session.scalar(select(Attendance).where(
+def _mark_of(state: LiveState, delegate_id: int) -> Attendance | None:
+    return db.session.scalar(select(Attendance).where(
         Attendance.sitting_id == state.sitting_id, Attendance.delegate_id == delegate_id))
+
+
+def _set_attendance(meeting: Meeting, state: LiveState, delegate_id: int, status: str,
+                    reason: str, source: str, actor: Actor, row: Attendance | None) -> dict:
+    """`row`: the delegate's mark of this sitting as the caller read it (None: not marked)."""
     if row is None:
         row = Attendance(sitting_id=state.sitting_id, delegate_id=delegate_id)
         db.session.add(row)
@@ -282,13 +286,17 @@ def roll_json(meeting_id: int) -> dict | None:
             "marked": marked, "server_time": _now().isoformat()}
 
 
-def _serving_delegate(meeting: Meeting, delegate_id: int) -> Delegate:
-    delegate = db.session.get(Delegate, delegate_id)
-    if delegate is None or delegate.term_id != meeting.term_id:
+# The delegate's term and latest status in one read (check-ins come 500 at a time).
+_DELEGATE_STANDING = select(Delegate.term_id, delegates.latest_status()).where(
+    Delegate.id == bindparam("delegate_id"))
+
+
+def _serving_delegate(meeting: Meeting, delegate_id: int) -> None:
+    row = db.session.execute(_DELEGATE_STANDING, {"delegate_id": delegate_id}).first()
+    if row is None or row[0] != meeting.term_id:
         raise Invalid("Đại biểu không thuộc nhiệm kỳ của kỳ họp này.", code="invalid_delegate")
-    if delegate.current_status != "active":
+    if row[1] != "active":
         raise Conflict("Đại biểu này không còn hoạt động.", code="delegate_inactive")
-    return delegate
 
 
 def check_in(actor: Actor, meeting_id: int) -> dict:
@@ -301,13 +309,13 @@ def check_in(actor: Actor, meeting_id: int) -> dict:
     state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
-    existing = db.session.scalar(select(Attendance).where(
-        Attendance.sitting_id == state.sitting_id, Attendance.delegate_id == delegate_id))
+    existing = _mark_of(state, delegate_id)
     if existing is not None and existing.status == "present":
         db.session.rollback()
         return {"already": True, "seq": state.seq,
                 "attendance": attendance_summary(meeting, state)}
-    return _set_attendance(meeting, state, delegate_id, "present", "", "tablet", actor)
+    return _set_attendance(meeting, state, delegate_id, "present", "", "tablet", actor,
+                           existing)
 
 
 def mark_attendance(actor: Actor, meeting_id: int, delegate_id: int, status: str,
@@ -322,7 +330,8 @@ def mark_attendance(actor: Actor, meeting_id: int, delegate_id: int, status: str
     state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
-    return _set_attendance(meeting, state, delegate_id, status, reason, "secretariat", actor)
+    return _set_attendance(meeting, state, delegate_id, status, reason, "secretariat", actor,
+                           _mark_of(state, delegate_id))
 
 
 def _absence_reason(status: str, reason: str) -> str:
@@ -345,11 +354,13 @@ def report_absence(actor: Actor, meeting_id: int, reason: str) -> dict:
     state = state_for(meeting, lock=True)
     _require_running(state)
     _serving_delegate(meeting, delegate_id)
-    if is_present(state, delegate_id):
+    existing = _mark_of(state, delegate_id)
+    if existing is not None and existing.status == "present":
         db.session.rollback()
         raise Conflict("Bạn đã điểm danh có mặt ở phiên này; nếu phải về sớm, hãy báo Văn phòng.",
                        code="already_present")
-    return _set_attendance(meeting, state, delegate_id, "absent_excused", reason, "tablet", actor)
+    return _set_attendance(meeting, state, delegate_id, "absent_excused", reason, "tablet", actor,
+                           existing)
 
 
 # --- the floor --------------------------------------------------------------

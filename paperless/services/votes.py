@@ -23,7 +23,6 @@ from paperless.models import (
     Attendance,
     CastReceipt,
     Delegate,
-    DelegateStatusChange,
     Document,
     LiveState,
     ManualCount,
@@ -33,7 +32,7 @@ from paperless.models import (
     SecretParticipation,
     Vote,
 )
-from paperless.services import anchors, ballot_box, events, hall, meeting_events
+from paperless.services import anchors, ballot_box, delegates, events, hall, meeting_events
 from paperless.services.access import STAFF, Actor
 from paperless.services.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from paperless.services.meetings import get_meeting, require_meeting_access
@@ -563,11 +562,7 @@ def _cast_facts_statement(lock: bool):
     vote row: closing takes it exclusively, so a ballot is either counted by the close or
     refused as `vote_not_open`, never acknowledged after the tally (SQLite serialises
     writers already)."""
-    latest_status = (select(DelegateStatusChange.status)
-                     .where(DelegateStatusChange.delegate_id == Delegate.id)
-                     .order_by(DelegateStatusChange.effective_date.desc(),
-                               DelegateStatusChange.id.desc())
-                     .limit(1).scalar_subquery())
+    latest_status = delegates.latest_status()
     query = (
         select(Vote.id, Vote.meeting_id, Vote.kind, Vote.options, Vote.seats, Vote.exact,
                Vote.allow_change, Vote.require_checked_in, Vote.status, Vote.closes_at,
