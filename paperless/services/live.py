@@ -539,12 +539,11 @@ def end_due_speakers(meeting_id: int | None = None) -> list[dict]:
     if meeting_id is not None:
         query = query.where(SpeakerRequest.meeting_id == meeting_id)
     running = db.session.scalars(query).all()
-    for request in running:
-        asking = request.kind in rules.QUESTIONING_KINDS
-        if asking and request.answer_started_at is None:
-            continue
-        if time_left(request, now) > 0:
-            continue
+    due = [r for r in running if time_left(r, now) <= 0 and not (
+        r.kind in rules.QUESTIONING_KINDS and r.answer_started_at is None)]
+    if not due:  # the usual answer: the caller's transaction, and what it loaded, go on
+        return []
+    for request in due:
         # Only the first process to get here ends it: the UPDATE matches once.
         ended = db.session.execute(update(SpeakerRequest).where(
             SpeakerRequest.id == request.id, SpeakerRequest.status == "speaking")

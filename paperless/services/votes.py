@@ -352,8 +352,11 @@ def close_due(meeting_id: int | None = None) -> list[dict]:
                                Vote.closes_at <= _now())
     if meeting_id is not None:
         query = query.where(Vote.meeting_id == meeting_id)
+    due = db.session.scalars(query).all()
+    if not due:  # the usual answer: the caller's transaction, and what it loaded, go on
+        return []
     messages = []
-    for vote in db.session.scalars(query).all():
+    for vote in due:
         meeting = db.session.get(Meeting, vote.meeting_id)
         try:
             messages.append(_close(SYSTEM, vote, meeting))
