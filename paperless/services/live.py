@@ -3,9 +3,10 @@
 Every change is one transaction that also bumps the meeting's sequence number and
 records a LiveEvent; after the commit it is announced with that number
 (`meeting_events`). Attendance marks are the exception: they are announced as the whole
-roll (`live.roll`, not numbered, coalesced), which a late copy can never make wrong. A client that sees a gap asks for `snapshot()`, which is built from
-the database alone and composes the parts of votes, questioning and projection: this
-module sits above them (they never import it).
+roll (`live.roll`, not numbered, coalesced), which a late copy can never make wrong. A
+client that sees a gap asks for `snapshot()`, which is built from the database alone and
+composes the parts of votes, questioning and projection: this module sits above them
+(they never import it).
 """
 
 from __future__ import annotations
