@@ -225,6 +225,8 @@ def test_many_check_ins_make_one_roll_with_every_mark(connect, meeting_id):
     last = rolls[-1]
     assert last["marked"]["present"] == list(range(4, 12))
     assert last["marked"]["absent_excused"] == [12] and last["attendance"]["present"] == 8
+    latest_mark = max(a.at for a in db.session.scalars(select(Attendance)))
+    assert last["as_of"] == latest_mark.isoformat(timespec="microseconds")
     assert "Đi công tác" not in json.dumps(seen, ensure_ascii=False)
     assert not [e for e in seen if e["name"] == "attendance.reason"]
     reasons = [e["payload"] for e in events_of(chair) if e["name"] == "attendance.reason"]

@@ -279,12 +279,17 @@ def roll_json(meeting_id: int) -> dict | None:
     if meeting is None or state is None or not state.sitting_id:
         return None
     marked: dict[str, list[int]] = {status: [] for status in sorted(rules.ATTENDANCE)}
-    for delegate_id, status in db.session.execute(
-            select(Attendance.delegate_id, Attendance.status)
+    latest = None
+    for delegate_id, status, at in db.session.execute(
+            select(Attendance.delegate_id, Attendance.status, Attendance.at)
             .where(Attendance.sitting_id == state.sitting_id).order_by(Attendance.delegate_id)):
         marked.setdefault(status, []).append(delegate_id)
+        latest = at if latest is None or (at and at > latest) else latest
+    # `as_of`, the latest mark it includes: with several processes, two rolls may arrive out
+    # of order, and a client keeps the newer one.
     return {"sitting_id": state.sitting_id, "attendance": attendance_summary(meeting, state),
-            "marked": marked, "server_time": _now().isoformat()}
+            "marked": marked, "as_of": latest.astimezone(UTC).isoformat(timespec="microseconds")
+            if latest else None, "server_time": _now().isoformat()}
 
 
 # The delegate's term and latest status in one read (check-ins come 500 at a time).

@@ -100,6 +100,9 @@ export class LiveSession extends EventTarget {
   roll(p) {
     const s = this.state;
     if (!s || s.sitting?.id !== p.sitting_id) return; // another sitting's roll
+    // From several processes two rolls may cross: keep the one with the later marks.
+    if (p.as_of && this.rollAsOf && p.as_of < this.rollAsOf) return;
+    this.rollAsOf = p.as_of;
     const status = new Map();
     for (const [mark, ids] of Object.entries(p.marked)) for (const id of ids) status.set(id, mark);
     s.attendance = p.attendance;
