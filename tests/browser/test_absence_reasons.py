@@ -72,7 +72,10 @@ def test_absence_reasons_from_tablet_and_console(live_server, browser):
     # The reason boxes stay inside the roster: the console never scrolls sideways.
     assert console.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
-    row.scroll_into_view_if_needed()
+    # found and scrolled in one step: the roll (coalesced) may redraw the roster in between
+    console.evaluate("(id) => document.querySelector(`[data-list=roster] "
+                     "input.absence-reason[data-delegate-id='${id}']`)"
+                     ".closest('tr').scrollIntoView({block: 'center', behavior: 'instant'})", me)
     console.screenshot(path=SHOTS / "02-console-roster-reasons.png", full_page=True)
 
     # (c) Without reason: nothing to type, none kept.

@@ -210,7 +210,11 @@ def test_a_whole_session(live_server, browser, lang, monkeypatch):
     row = chair.locator("[data-list=roster] tr", has=chair.locator(
         f"input.absence-reason[data-delegate-id='{absent_id}']"))
     assert row.locator("select").input_value() == "absent_excused"
-    row.scroll_into_view_if_needed()
+    # found and scrolled in one step: the roll (coalesced) may redraw the roster in between
+    chair.evaluate("(id) => document.querySelector(`[data-list=roster] "
+                   "input.absence-reason[data-delegate-id='${id}']`)"
+                   ".closest('tr').scrollIntoView({block: 'center', behavior: 'instant'})",
+                   absent_id)
     shot("01b-absence", ("phone", absentee), ("console", chair))
     if lang == "en":
         _no_vietnamese(absentee, "#tablet")
