@@ -16,10 +16,13 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from paperless.domain.limits import Bucket, Rate, flooding, retry_after, take
+from paperless.domain.limits import Bucket, Rate, flooding, penalised, retry_after, take
 
 # Generous for a person, tight for a script (capacity = burst, per_second = pace).
 DEFAULT_RATES = {
+    # socket connections, per credential (a token or a login session): every page a person
+    # opens connects once; a credential dropped for flooding waits FLOOD_COOL_DOWN first.
+    "socket_connect": Rate(capacity=60, per_second=1),
     # every socket event, per connection and per user (snapshot and join cost 5)
     "socket": Rate(capacity=60, per_second=10),
     "socket_user": Rate(capacity=120, per_second=20),
@@ -59,6 +62,12 @@ class Limiter:
         with self._lock:
             return flooding(self._buckets.get((kind, key)))
 
+    def penalise(self, kind: str, key: object, seconds: float) -> None:
+        """Allow this bucket's next action only `seconds` from now."""
+        with self._lock:
+            self._buckets[(kind, key)] = penalised(self.rates[kind], self.clock(), seconds)
+            self._buckets.move_to_end((kind, key))
+
     def forget(self, kind: str, key: object) -> None:
         with self._lock:
             self._buckets.pop((kind, key), None)
@@ -72,6 +81,11 @@ def init_app(app: Flask) -> None:
 def limiter() -> Limiter:
     return current_app.extensions["paperless.limiter"]
 
+
+# How long a credential whose socket was dropped for flooding cannot connect again: each
+# reconnection costs a connect and a join, so a script that reconnects and floods again
+# would otherwise cost the hall that much every second.
+FLOOD_COOL_DOWN = 30.0
 
 MESSAGE = "Thao tác quá nhanh. Vui lòng chờ một chút rồi thử lại."
 

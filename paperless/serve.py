@@ -33,7 +33,13 @@ def main() -> None:
     heap.freeze_start_up_heap()  # after the app is built, before the first request
     print(f"Kỳ họp số: http://{host}:{port}  (Socket.IO async mode: {socketio.async_mode})",
           flush=True)
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    options = {}
+    if socketio.async_mode == "gevent":
+        from paperless.gevent_handler import Handler
+
+        options["handler_class"] = Handler  # a refused body is not read to its end
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True,
+                 **options)
 
 
 if __name__ == "__main__":

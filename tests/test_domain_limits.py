@@ -13,6 +13,7 @@ from paperless.domain.limits import (
     delay_after,
     flooding,
     login_wait,
+    penalised,
     retry_after,
     take,
 )
@@ -54,6 +55,17 @@ def test_costly_actions_and_a_bucket_that_never_refills():
     assert allowed and bucket.tokens == 5
     allowed, bucket = take(bucket, 0.0, Rate(10, 0), cost=6)
     assert not allowed and retry_after(bucket, Rate(10, 0), cost=6) == float("inf")
+
+
+def test_a_penalised_bucket_allows_its_next_action_only_after_the_penalty():
+    bucket = penalised(RATE, 100.0, 30)
+    assert retry_after(bucket, RATE) == 30
+    allowed, bucket = take(bucket, 129.0, RATE)
+    assert not allowed
+    allowed, bucket = take(bucket, 130.0, RATE)
+    assert allowed
+    allowed, bucket = take(bucket, 1000.0, RATE)  # then it refills as any other
+    assert allowed and bucket.tokens == 2
 
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from paperless import config as config_module
-from paperless import db
+from paperless import db, ratelimit
 from paperless.domain import limits
 from paperless.domain.limits import Rate
 from paperless.models import (
@@ -257,6 +257,28 @@ def test_a_snapshot_flood_is_refused_and_other_delegates_are_served(app, client,
     assert len(refused) == limits.FLOOD_REFUSALS
     assert other.emit("vote:state", {"vote_id": ids["vote_id"]}, callback=True)["ok"]
     assert other.is_connected()
+
+
+def test_a_credential_dropped_for_flooding_cannot_come_straight_back(app, client, demo):
+    from paperless.extensions import socketio
+
+    ids = session_in_progress(app, client)
+    _limits(app, socket=Rate(20, 0), socket_user=Rate(40, 0))
+    browser = login(app.test_client(), "daibieu09")
+    flooder = socketio.test_client(app, flask_test_client=browser)
+    assert flooder.emit("meeting:join", {"meeting_id": ids["meeting_id"]}, callback=True)["ok"]
+    while flooder.is_connected():
+        flooder.emit("live:snapshot", {"meeting_id": ids["meeting_id"]}, callback=True)
+    # each reconnection would cost a connect and a join: that login session waits 30 s
+    again = socketio.test_client(app, flask_test_client=browser)
+    assert not again.is_connected()
+    # the same delegate on their own tablet (another login session) was never kept out
+    tablet = connect(app, "daibieu09", ids["meeting_id"])
+    assert tablet.is_connected()
+    limiter = app.extensions["paperless.limiter"]
+    now = limiter.clock
+    limiter.clock = lambda: now() + ratelimit.FLOOD_COOL_DOWN + 1
+    assert socketio.test_client(app, flask_test_client=browser).is_connected()
 
 
 def test_request_withdraw_floods_make_few_audit_entries_and_broadcasts(app, client, demo):

@@ -32,6 +32,10 @@ class Server:
         self.ran: list[tuple[str, object]] = []
         self.tasks: list = []
         self.disconnected: list[str] = []
+        self.environs: dict[str, dict] = {}
+
+    def get_environ(self, sid, namespace=None):
+        return self.environs.get(sid)
 
     def _handle_event_internal(self, server, sid, eio_sid, data, namespace, id):
         self.ran.append((eio_sid, data[1]))
@@ -89,6 +93,19 @@ def test_a_queue_longer_than_a_person_fills_drops_the_connection_once():
     assert server.disconnected == ["sid-a"]
     assert server.ran == [("b", "b1")]  # a's backlog was never run
     assert server.manager.connected == {"sid-b"}
+
+
+def test_a_connection_dropped_for_its_backlog_calls_the_apps_flood_hook_first():
+    server = Server("a", "b")
+    told = []
+    server.environs["sid-a"] = {"paperless.on_flood": lambda: told.append(
+        "sid-a" in server.manager.connected)}
+    fair.install(server)
+    send(server, "a", *range(fair.MAX_PENDING + 1))
+    send(server, "b", *range(3))  # no hook in b's environ: nothing to call
+    server.run_tasks()
+    assert told == [True]  # once, before the disconnect (realtime: no quick reconnection)
+    assert server.disconnected == ["sid-a"]
 
 
 def test_without_async_handlers_events_run_inline():

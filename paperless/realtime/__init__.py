@@ -10,6 +10,7 @@ the rooms of the roles allowed to receive it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket as net
@@ -169,7 +170,16 @@ def _auth_rooms(kind: str, ident: int, user_id: int) -> list[str]:
 
 def on_connect(auth=None):
     """The browser's login session, or `auth: {token}` for API clients; anyone else is refused."""
-    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+    is_token = isinstance(auth, dict) and isinstance(auth.get("token"), str)
+    credential = ("token", auth["token"][:200]) if is_token else \
+        ("session", conn_session.get("auth"))
+    limiter = ratelimit.limiter()
+    if limiter.check("socket_connect", credential) is not None:
+        return False  # before any database work: a flooder's reconnections cost next to nothing
+    # fair.py and _rate_limited call this when they drop the connection for flooding
+    request.environ["paperless.on_flood"] = functools.partial(
+        limiter.penalise, "socket_connect", credential, ratelimit.FLOOD_COOL_DOWN)
+    if is_token:
         row = auth_service.token_row(auth["token"][:200])
         held = ("token", row.id, row.user_id) if row else None
     else:
@@ -260,6 +270,9 @@ def _rate_limited(name: str) -> dict | None:
         # the events it has queued are dropped unread once it is gone (realtime/fair.py)
         log.warning("socket %s (user %s) dropped: it kept sending after rate_limited",
                     sid, user_id)
+        on_flood = request.environ.get("paperless.on_flood")
+        if on_flood:
+            on_flood()
         disconnect(sid=sid)
     if wait is None and user_id is not None:
         wait = limiter.check("socket_user", user_id, cost)

@@ -63,6 +63,10 @@ def install(server) -> None:
 
     def drop(eio_sid, sid, namespace):
         try:
+            on_flood = (server.get_environ(sid, namespace=namespace) or {}).get(
+                "paperless.on_flood")
+            if on_flood:  # the app's hook (realtime.on_connect): no quick reconnection
+                on_flood()
             server.disconnect(sid, namespace=namespace)
         finally:
             with lock:
