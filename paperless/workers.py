@@ -25,6 +25,7 @@ import importlib
 import logging
 import os
 import pickle
+import shutil
 import signal
 import socket
 import struct
@@ -163,6 +164,8 @@ def _resolve(target: str):
 
 # --- the caller's side -----------------------------------------------------------------
 
+_NICE = ["nice", "-n", "10"] if shutil.which("nice") else []
+
 class _Worker:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
@@ -170,7 +173,9 @@ class _Worker:
             p for p in (_PROJECT_ROOT, os.environ.get("PYTHONPATH", "")) if p)}
         env.pop("PAPERLESS_ASYNC_MODE", None)
         # A session of its own, so a timed-out job is killed with its pdftoppm/soffice.
-        self.proc = subprocess.Popen([sys.executable, "-m", "paperless.workers"],
+        # Niced from its first instruction (coreutils' nice execs the interpreter: same pid):
+        # importing the job modules is a second of CPU that must not compete with the hall.
+        self.proc = subprocess.Popen([*_NICE, sys.executable, "-m", "paperless.workers"],
                                      stdin=theirs.fileno(), env=env, cwd=_PROJECT_ROOT,
                                      start_new_session=True, close_fds=True)
         theirs.close()
