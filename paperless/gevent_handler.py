@@ -43,6 +43,15 @@ LINGER_SECONDS = 2.0
 class _Input(pywsgi.Input):
     __slots__ = ("left_unread", "read_since_turn")
 
+    @classmethod
+    def wrapping(cls, given: pywsgi.Input) -> _Input:
+        """The same stream, at the same position, read in slices."""
+        bounded = cls.__new__(cls)
+        for name in pywsgi.Input.__slots__:
+            setattr(bounded, name, getattr(given, name))
+        bounded.left_unread, bounded.read_since_turn = False, 0
+        return bounded
+
     def read(self, length=None):
         data = super().read(length)
         self.read_since_turn += len(data)
@@ -71,12 +80,7 @@ class Handler(pywsgi.WSGIHandler):
 
     def get_environ(self):
         environ = super().get_environ()
-        given = self.wsgi_input
-        bounded = _Input.__new__(_Input)
-        for name in pywsgi.Input.__slots__:
-            setattr(bounded, name, getattr(given, name))
-        bounded.left_unread, bounded.read_since_turn = False, 0
-        environ["wsgi.input"] = self.wsgi_input = bounded
+        environ["wsgi.input"] = self.wsgi_input = _Input.wrapping(self.wsgi_input)
         environ["wsgi.file_wrapper"] = _file_wrapper
         return environ
 
