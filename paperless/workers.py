@@ -362,9 +362,14 @@ def _serve(sock: socket.socket) -> None:
 
 def main() -> None:
     # Below the server in the scheduler: on a small machine the serving loop keeps its CPU
-    # share while jobs run, so heavy work waits rather than the hall.
+    # share while jobs run, so heavy work waits rather than the hall. The worker leads a
+    # session of its own, and with autogroup scheduling (Debian's default) each session is a
+    # group of its own whose share does not depend on its processes' nice: that group's
+    # nice is set too, or two workers would each get as much CPU as the server.
     with contextlib.suppress(OSError):
         os.nice(10)
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text("10")
     sock = socket.socket(fileno=0)  # the pool's end of the socket pair is our stdin
     try:
         _serve(sock)

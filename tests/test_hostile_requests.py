@@ -92,6 +92,20 @@ def test_the_pool_stops_a_job_at_its_limits(app):
     assert workers.run("builtins:len", b"abc") == 3
 
 
+def test_workers_run_below_the_server_in_the_scheduler(app):
+    """Niced, and (with autogroup scheduling) their session's group niced too: otherwise
+    each worker's own group gets as much CPU as the server's, whatever its nice."""
+    import os
+
+    from paperless import workers
+
+    pid = workers.run("os:getpid")
+    assert os.getpriority(os.PRIO_PROCESS, pid) >= os.getpriority(os.PRIO_PROCESS, 0) + 10
+    autogroup = Path(f"/proc/{pid}/autogroup")
+    if autogroup.exists():  # kernels without CONFIG_SCHED_AUTOGROUP have no such file
+        assert autogroup.read_text().split()[-1] == "10"
+
+
 # --- body limits per kind of route ---------------------------------------------------------
 
 def test_a_large_json_body_is_refused_before_it_is_read(client):
