@@ -75,7 +75,17 @@ def create_app(overrides: dict | None = None) -> Flask:
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    from paperless import api, cli, limits, range_links, ratelimit, realtime, web, workers
+    from paperless import (
+        api,
+        cli,
+        limits,
+        range_links,
+        ratelimit,
+        realtime,
+        sliced_body,
+        web,
+        workers,
+    )
     from paperless.services import events
 
     # Signed byte-range links are answered before Flask (and before ProxyFix: the answer
@@ -85,6 +95,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app, Path(app.config["INSTANCE_PATH"]) / "blobs",
         range_links.derive_key(app.config["SECRET_KEY"]), revocations)
     events.subscribe(_forget_range_links)
+    sliced_body.install(app)  # under gevent: a large body read with turns for the hall
 
     ratelimit.init_app(app)
     workers.configure(size=app.config["WORKERS"], timeout_s=app.config["WORKER_TIMEOUT_S"],

@@ -9,15 +9,10 @@ more than DISCARD_LIMIT bytes (or of unknown length: chunked) is not read; the c
 is closed after the response instead. A small remainder is still read, as gevent does,
 so ordinary keep-alive requests are unchanged.
 
-A body that is read is read in slices: after every SLICE_BYTES the reading request lets
-every other greenlet run. On loopback the data is always there, so nothing else made it
-wait: parsing a 12.9 MB form was one 60 ms stretch of the loop in which no tablet was
-answered (bench_hostile's verify phase); now it is many short ones.
-
 Files (send_file: a blob, a per-reader watermarked copy) go out in FILE_BLOCK pieces, not
-Werkzeug's default 8 KiB: a 0.9 MB copy was 110 socket writes, a third of the loop's time
-while 20 delegates opened a confidential document. 64 KiB is what PDF.js asks for in one
-range, so ranges read no more than before.
+Werkzeug's default 8 KiB (gevent's server offers no `wsgi.file_wrapper`; gunicorn has its
+own, with sendfile): a 0.9 MB copy was 110 socket writes. 64 KiB is what PDF.js asks for
+in one range, so ranges read no more than before.
 
 Closing a socket with unread data makes the kernel answer with a reset, which can destroy
 the 413 before the client has read it (a person's browser would show "connection reset"
@@ -35,30 +30,21 @@ from gevent import pywsgi
 from werkzeug.wsgi import FileWrapper
 
 DISCARD_LIMIT = 64 * 1024
-SLICE_BYTES = 256 * 1024
 FILE_BLOCK = 64 * 1024
 LINGER_SECONDS = 2.0
 
 
 class _Input(pywsgi.Input):
-    __slots__ = ("left_unread", "read_since_turn")
+    __slots__ = ("left_unread",)
 
     @classmethod
     def wrapping(cls, given: pywsgi.Input) -> _Input:
-        """The same stream, at the same position, read in slices."""
+        """The same stream, at the same position."""
         bounded = cls.__new__(cls)
         for name in pywsgi.Input.__slots__:
             setattr(bounded, name, getattr(given, name))
-        bounded.left_unread, bounded.read_since_turn = False, 0
+        bounded.left_unread = False
         return bounded
-
-    def read(self, length=None):
-        data = super().read(length)
-        self.read_since_turn += len(data)
-        if self.read_since_turn >= SLICE_BYTES:
-            self.read_since_turn = 0
-            gevent.sleep(0)  # everyone else's turn
-        return data
 
     def _discard(self):
         self.left_unread = False

@@ -1,6 +1,6 @@
-"""paperless/gevent_handler.py: a body read in slices with a turn for everyone between them,
-a large unread remainder left unread (the server tests in test_hostile_requests.py show the
-connection closing), files sent in 64 KiB blocks."""
+"""paperless/gevent_handler.py (a large unread remainder left unread: the server tests in
+test_hostile_requests.py show the connection closing; files sent in 64 KiB blocks) and
+paperless/sliced_body.py (a body read in slices, with a turn for everyone between them)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import io
 import gevent
 from gevent import pywsgi
 
-from paperless import gevent_handler
+from paperless import gevent_handler, sliced_body
 
 
 def _input(data: bytes) -> gevent_handler._Input:
@@ -17,7 +17,16 @@ def _input(data: bytes) -> gevent_handler._Input:
 
 
 def test_reading_a_large_body_lets_the_others_run_between_slices():
-    body = _input(b"x" * (4 * gevent_handler.SLICE_BYTES))
+    seen = {}
+
+    def app(environ, start_response):
+        seen["input"] = environ["wsgi.input"]
+        return []
+
+    size = 4 * sliced_body.SLICE_BYTES
+    environ = {"wsgi.input": io.BytesIO(b"x" * size), "CONTENT_LENGTH": str(size)}
+    sliced_body.SlicedBodies(app, lambda: gevent.sleep(0))(environ, None)
+    body = seen["input"]
     ticks = []
 
     def tablet():
@@ -32,6 +41,19 @@ def test_reading_a_large_body_lets_the_others_run_between_slices():
         pass
     other.kill()
     assert len(ticks) - before >= 3  # about one turn per slice; none without slices
+
+
+def test_small_bodies_and_servers_without_gevent_are_left_alone():
+    seen = []
+    app = lambda environ, start_response: seen.append(environ["wsgi.input"]) or []  # noqa: E731
+    small = io.BytesIO(b"{}")
+    sliced_body.SlicedBodies(app, lambda: None)({"wsgi.input": small, "CONTENT_LENGTH": "2"},
+                                                 None)
+    large = io.BytesIO(b"x")
+    sliced_body.SlicedBodies(app, None)({"wsgi.input": large, "CONTENT_LENGTH": "9999999"},
+                                        None)
+    assert seen == [small, large]
+    assert sliced_body._gevent_turn() is None  # the test process is not monkey-patched
 
 
 def test_a_small_remainder_is_read_and_a_large_one_left_unread():
