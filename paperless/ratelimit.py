@@ -20,9 +20,10 @@ from paperless.domain.limits import Bucket, Rate, flooding, penalised, retry_aft
 
 # Generous for a person, tight for a script (capacity = burst, per_second = pace).
 DEFAULT_RATES = {
-    # socket connections, per credential (a token or a login session): every page a person
-    # opens connects once; a credential dropped for flooding waits FLOOD_COOL_DOWN first.
-    "socket_connect": Rate(capacity=60, per_second=1),
+    # socket connections, per credential (a token or a login session) and address: not a
+    # rate (the guest and hall-screen tokens are shared by many screens, every page a person
+    # opens connects once), only the cool-down of one dropped for flooding (FLOOD_COOL_DOWN)
+    "socket_connect": Rate(capacity=float("inf"), per_second=1),
     # every socket event, per connection and per user (snapshot and join cost 5)
     "socket": Rate(capacity=60, per_second=10),
     "socket_user": Rate(capacity=120, per_second=20),

@@ -68,6 +68,18 @@ def test_a_penalised_bucket_allows_its_next_action_only_after_the_penalty():
     assert allowed and bucket.tokens == 2
 
 
+def test_an_endless_bucket_refuses_only_while_it_is_penalised():
+    endless = Rate(capacity=float("inf"), per_second=1)
+    bucket = None
+    for _ in range(10_000):
+        allowed, bucket = take(bucket, 5.0, endless)
+        assert allowed
+    allowed, bucket = take(penalised(endless, 5.0, 30), 20.0, endless)
+    assert not allowed and retry_after(bucket, endless) == 15
+    allowed, bucket = take(bucket, 35.0, endless)
+    assert allowed
+
+
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 POLICY = LoginPolicy(pair=5, address=10, overall=300, first_delay=30, max_delay=900)
 

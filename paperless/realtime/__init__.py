@@ -171,8 +171,11 @@ def _auth_rooms(kind: str, ident: int, user_id: int) -> list[str]:
 def on_connect(auth=None):
     """The browser's login session, or `auth: {token}` for API clients; anyone else is refused."""
     is_token = isinstance(auth, dict) and isinstance(auth.get("token"), str)
+    # With its address: a shared token (guests, hall screens) is not kept from everywhere
+    # by one flooder using it.
     credential = ("token", auth["token"][:200]) if is_token else \
         ("session", conn_session.get("auth"))
+    credential += (request.remote_addr or "",)
     limiter = ratelimit.limiter()
     if limiter.check("socket_connect", credential) is not None:
         return False  # before any database work: a flooder's reconnections cost next to nothing
