@@ -52,7 +52,7 @@ class _Input(pywsgi.Input):
             return  # gevent closes the connection itself
         remaining = (self.content_length or 0) - self.position
         if self.chunked_input or remaining > DISCARD_LIMIT:
-            self.left_unread = self.chunked_input or remaining > 0
+            self.left_unread = True
             return
         super()._discard()
 

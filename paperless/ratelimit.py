@@ -16,14 +16,10 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from paperless.domain.limits import Bucket, Rate, flooding, penalised, retry_after, take
+from paperless.domain.limits import Bucket, Rate, flooding, retry_after, take
 
 # Generous for a person, tight for a script (capacity = burst, per_second = pace).
 DEFAULT_RATES = {
-    # socket connections, per credential (a token or a login session) and address: not a
-    # rate (the guest and hall-screen tokens are shared by many screens, every page a person
-    # opens connects once), only the cool-down of one dropped for flooding (FLOOD_COOL_DOWN)
-    "socket_connect": Rate(capacity=float("inf"), per_second=1),
     # every socket event, per connection and per user (snapshot and join cost 5)
     "socket": Rate(capacity=60, per_second=10),
     "socket_user": Rate(capacity=120, per_second=20),
@@ -44,6 +40,7 @@ class Limiter:
         self.clock = clock
         self.max_keys = max_keys  # many addresses must not grow memory without bound
         self._buckets: OrderedDict[tuple[str, object], Bucket] = OrderedDict()
+        self._held: OrderedDict[tuple[str, object], float] = OrderedDict()  # key: until
         self._lock = threading.Lock()
 
     def check(self, kind: str, key: object, cost: float = 1.0) -> float | None:
@@ -63,11 +60,27 @@ class Limiter:
         with self._lock:
             return flooding(self._buckets.get((kind, key)))
 
-    def penalise(self, kind: str, key: object, seconds: float) -> None:
-        """Allow this bucket's next action only `seconds` from now."""
+    def hold(self, kind: str, key: object, seconds: float) -> None:
+        """Refuse `key` for `seconds` (a cool-down, not a rate: see `held`)."""
         with self._lock:
-            self._buckets[(kind, key)] = penalised(self.rates[kind], self.clock(), seconds)
-            self._buckets.move_to_end((kind, key))
+            self._held[(kind, key)] = self.clock() + seconds
+            self._held.move_to_end((kind, key))
+            while len(self._held) > self.max_keys:
+                self._held.popitem(last=False)  # the oldest: the nearest to its end
+
+    def held(self, kind: str, key: object) -> float | None:
+        """Seconds left of a hold on `key`, or None. Only looks: a key that is not held
+        (a junk token at every connect) is never stored, so it cannot push the
+        buckets of real clients out of memory."""
+        with self._lock:
+            until = self._held.get((kind, key))
+            if until is None:
+                return None
+            left = until - self.clock()
+            if left > 0:
+                return left
+            del self._held[(kind, key)]
+            return None
 
     def forget(self, kind: str, key: object) -> None:
         with self._lock:
@@ -85,7 +98,9 @@ def limiter() -> Limiter:
 
 # How long a credential whose socket was dropped for flooding cannot connect again: each
 # reconnection costs a connect and a join, so a script that reconnects and floods again
-# would otherwise cost the hall that much every second.
+# would otherwise cost the hall that much every second. Connecting itself is not
+# rate-limited: the guest and hall-screen tokens are shared by many screens, and every
+# page a person opens connects once.
 FLOOD_COOL_DOWN = 30.0
 
 MESSAGE = "Thao tác quá nhanh. Vui lòng chờ một chút rồi thử lại."

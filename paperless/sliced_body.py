@@ -56,13 +56,13 @@ class SlicedBody:
 class SlicedBodies:
     """The WSGI middleware: bodies larger than one slice (or of unknown length) are sliced."""
 
-    def __init__(self, app, turn=None) -> None:
+    def __init__(self, app, turn) -> None:
         self.app = app
         self.turn = turn
 
     def __call__(self, environ, start_response):
         stream = environ.get("wsgi.input")
-        if stream is not None and self.turn is not None:
+        if stream is not None:
             length = environ.get("CONTENT_LENGTH") or ""
             chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
             if chunked or (length.isdigit() and int(length) > SLICE_BYTES):

@@ -166,12 +166,15 @@ def _resolve(target: str):
 
 _NICE = ["nice", "-n", "10"] if shutil.which("nice") else []
 
+
 class _Worker:
     def __init__(self) -> None:
         ours, theirs = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (_PROJECT_ROOT, os.environ.get("PYTHONPATH", "")) if p)}
         env.pop("PAPERLESS_ASYNC_MODE", None)
+        if _NICE:
+            env["PAPERLESS_WORKER_NICED"] = "1"  # main() does not nice it a second time
         # A session of its own, so a timed-out job is killed with its pdftoppm/soffice.
         # Niced from its first instruction (coreutils' nice execs the interpreter: same pid):
         # importing the job modules is a second of CPU that must not compete with the hall.
@@ -366,8 +369,9 @@ def main() -> None:
     # session of its own, and with autogroup scheduling (Debian's default) each session is a
     # group of its own whose share does not depend on its processes' nice: that group's
     # nice is set too, or two workers would each get as much CPU as the server.
-    with contextlib.suppress(OSError):
-        os.nice(10)
+    if not os.environ.get("PAPERLESS_WORKER_NICED"):  # started without coreutils' nice
+        with contextlib.suppress(OSError):
+            os.nice(10)
     with contextlib.suppress(OSError):
         Path("/proc/self/autogroup").write_text("10")
     sock = socket.socket(fileno=0)  # the pool's end of the socket pair is our stdin

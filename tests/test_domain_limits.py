@@ -13,7 +13,6 @@ from paperless.domain.limits import (
     delay_after,
     flooding,
     login_wait,
-    penalised,
     retry_after,
     take,
 )
@@ -55,29 +54,6 @@ def test_costly_actions_and_a_bucket_that_never_refills():
     assert allowed and bucket.tokens == 5
     allowed, bucket = take(bucket, 0.0, Rate(10, 0), cost=6)
     assert not allowed and retry_after(bucket, Rate(10, 0), cost=6) == float("inf")
-
-
-def test_a_penalised_bucket_allows_its_next_action_only_after_the_penalty():
-    bucket = penalised(RATE, 100.0, 30)
-    assert retry_after(bucket, RATE) == 30
-    allowed, bucket = take(bucket, 129.0, RATE)
-    assert not allowed
-    allowed, bucket = take(bucket, 130.0, RATE)
-    assert allowed
-    allowed, bucket = take(bucket, 1000.0, RATE)  # then it refills as any other
-    assert allowed and bucket.tokens == 2
-
-
-def test_an_endless_bucket_refuses_only_while_it_is_penalised():
-    endless = Rate(capacity=float("inf"), per_second=1)
-    bucket = None
-    for _ in range(10_000):
-        allowed, bucket = take(bucket, 5.0, endless)
-        assert allowed
-    allowed, bucket = take(penalised(endless, 5.0, 30), 20.0, endless)
-    assert not allowed and retry_after(bucket, endless) == 15
-    allowed, bucket = take(bucket, 35.0, endless)
-    assert allowed
 
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

@@ -263,8 +263,7 @@ def test_a_credential_dropped_for_flooding_cannot_come_straight_back(app, client
     from paperless.extensions import socketio
 
     ids = session_in_progress(app, client)
-    _limits(app, socket=Rate(20, 0), socket_user=Rate(40, 0),
-            socket_connect=ratelimit.DEFAULT_RATES["socket_connect"])
+    _limits(app, socket=Rate(20, 0), socket_user=Rate(40, 0))
     browser = login(app.test_client(), "daibieu09")
     # connecting is not rate-limited (shared guest and hall-screen tokens, a page per connect)
     many = [socketio.test_client(app, flask_test_client=browser) for _ in range(80)]
@@ -285,6 +284,20 @@ def test_a_credential_dropped_for_flooding_cannot_come_straight_back(app, client
     now = limiter.clock
     limiter.clock = lambda: now() + ratelimit.FLOOD_COOL_DOWN + 1
     assert socketio.test_client(app, flask_test_client=browser).is_connected()
+
+
+def test_a_hold_ends_by_itself_and_looking_stores_nothing():
+    now = [100.0]
+    limiter = ratelimit.Limiter(dict(ratelimit.DEFAULT_RATES), clock=lambda: now[0], max_keys=3)
+    assert limiter.check("socket", "tablet") is None
+    for junk in range(1000):  # a junk token at every connect: only looked up
+        assert limiter.held("socket_connect", ("token", f"junk{junk}", "10.0.0.9")) is None
+    assert limiter._buckets and not limiter._held  # the tablet's bucket is still there
+    limiter.hold("socket_connect", "flooder", 30)
+    now[0] = 129.0
+    assert limiter.held("socket_connect", "flooder") == 1.0
+    now[0] = 130.0
+    assert limiter.held("socket_connect", "flooder") is None and not limiter._held
 
 
 def test_request_withdraw_floods_make_few_audit_entries_and_broadcasts(app, client, demo):

@@ -50,12 +50,6 @@ def flooding(bucket: Bucket | None) -> bool:
     return bucket is not None and bucket.refused >= FLOOD_REFUSALS
 
 
-def penalised(rate: Rate, now: float, seconds: float) -> Bucket:
-    """A bucket that allows its next action (cost 1) only `seconds` from `now`, then refills
-    as usual: a connection dropped for flooding may not come straight back."""
-    return Bucket(1.0 - seconds * rate.per_second, now)
-
-
 def retry_after(bucket: Bucket, rate: Rate, cost: float = 1.0) -> float:
     """Seconds until the bucket holds `cost` again (infinite if it never refills)."""
     missing = cost - bucket.tokens

@@ -170,20 +170,21 @@ def _auth_rooms(kind: str, ident: int, user_id: int) -> list[str]:
 
 def on_connect(auth=None):
     """The browser's login session, or `auth: {token}` for API clients; anyone else is refused."""
-    is_token = isinstance(auth, dict) and isinstance(auth.get("token"), str)
+    token = auth.get("token") if isinstance(auth, dict) else None
+    token = token[:200] if isinstance(token, str) else None
     # With its address: a shared token (guests, hall screens) is not kept from everywhere
     # by one flooder using it.
-    credential = ("token", auth["token"][:200]) if is_token else \
+    credential = ("token", token) if token is not None else \
         ("session", conn_session.get("auth"))
     credential += (request.remote_addr or "",)
     limiter = ratelimit.limiter()
-    if limiter.check("socket_connect", credential) is not None:
+    if limiter.held("socket_connect", credential) is not None:
         return False  # before any database work: a flooder's reconnections cost next to nothing
     # fair.py and _rate_limited call this when they drop the connection for flooding
     request.environ["paperless.on_flood"] = functools.partial(
-        limiter.penalise, "socket_connect", credential, ratelimit.FLOOD_COOL_DOWN)
-    if is_token:
-        row = auth_service.token_row(auth["token"][:200])
+        limiter.hold, "socket_connect", credential, ratelimit.FLOOD_COOL_DOWN)
+    if token is not None:
+        row = auth_service.token_row(token)
         held = ("token", row.id, row.user_id) if row else None
     else:
         row = sessions.for_key(conn_session.get("auth"), _idle())
